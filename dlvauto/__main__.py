@@ -1,0 +1,7 @@
+"""`python -m dlvauto`."""
+
+import sys
+
+from dlvauto.cli import main
+
+sys.exit(main())

@@ -1,0 +1,81 @@
+"""Which code a frame belongs to: runtime, stdlib, the user's module, a third party, or unknown.
+
+Decided from facts of the build carried in the snapshot (the main module's path and folder, GOROOT,
+the module cache), never from guesses about the reading machine's paths or the example's names.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from dlvauto.report import Category
+from dlvauto.snapshot import BuildFacts, RawFrame
+
+_RUNTIME_PACKAGES = ("runtime", "internal/runtime")
+
+
+def package_of(function: str | None) -> str | None:
+    """Import path of a Go function name as dlv prints it; None for C and unnamed code.
+
+    `example.com/x/store.(*Cache).Put` -> `example.com/x/store`; `main.main.func1` -> `main`;
+    generic instantiations keep their brackets out of the way: `pkg.F[go.shape.int]` -> `pkg`.
+    """
+    if not function:
+        return None
+    name = function.split("[", 1)[0]
+    if name.startswith("type:") or name.startswith("go:"):
+        return None
+    slash = name.rfind("/")
+    dot = name.find(".", slash + 1)
+    if dot < 0:
+        return None  # a C symbol such as `crash_here`
+    return name[:dot]
+
+
+def _is_runtime_package(pkg: str) -> bool:
+    return any(pkg == p or pkg.startswith(p + "/") for p in _RUNTIME_PACKAGES)
+
+
+def _under(path: str | None, folder: str | None) -> str | None:
+    """`path` relative to `folder` when it lies inside it, else None."""
+    if not path or not folder:
+        return None
+    p, f = PurePosixPath(path), PurePosixPath(folder)
+    try:
+        return str(p.relative_to(f))
+    except ValueError:
+        return None
+
+
+def in_module(pkg: str | None, facts: BuildFacts) -> bool:
+    if pkg is None:
+        return False
+    if pkg == "main":
+        return True
+    mod = facts.module_path
+    return bool(mod) and (pkg == mod or pkg.startswith(f"{mod}/"))
+
+
+def category(frame: RawFrame, facts: BuildFacts) -> Category:
+    """The frame's category as design.md defines it."""
+    if not frame.function and not frame.file:
+        return "unknown"
+    pkg = package_of(frame.function)
+    in_dir = _under(frame.file, facts.module_dir)
+    if in_dir is not None and (in_dir == "vendor" or in_dir.startswith("vendor/")):
+        return "thirdparty"
+    if pkg is not None and _is_runtime_package(pkg):
+        return "runtime"
+    if in_module(pkg, facts) or in_dir is not None:
+        return "user"
+    in_goroot = _under(frame.file, f"{facts.goroot}/src" if facts.goroot else None)
+    if in_goroot is not None:
+        return "runtime" if _is_runtime_package(str(PurePosixPath(in_goroot).parent)) else "stdlib"
+    if frame.file and frame.file.endswith(".s") and pkg is None:
+        return "runtime"
+    if _under(frame.file, facts.gomodcache) is not None:
+        return "thirdparty"
+    if pkg is not None:
+        first = pkg.split("/", 1)[0]
+        return "thirdparty" if "." in first else "stdlib"
+    return "unknown"

@@ -1,0 +1,196 @@
+"""Building the program to debug: profiles, a content-keyed cache, and the facts of the build.
+
+A second run of an unchanged program must not rebuild, so the binary is cached under a key made of
+every file of the module (content, not mtime), the Go version and environment that change code
+generation, and the profile's flags. The same module facts (path, folder, GOROOT) are what the
+analysis uses to tell the user's frames from the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dlvauto import proc
+from dlvauto.errors import BuildFailed, ToolMissing, UserError
+from dlvauto.snapshot import BuildFacts
+
+PROFILES: dict[str, list[str]] = {
+    "debug": ["-gcflags=all=-N -l"],
+    "optimized": [],
+}
+CACHE_FORMAT = "1"
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
+_MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
+_PACKAGE_LINE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class GoEnv:
+    """The toolchain facts one `go env` call gives."""
+
+    go: str
+    version: str
+    goroot: str
+    gomodcache: str
+    goos: str
+    goarch: str
+    cgo_enabled: str
+    goflags: str
+    cc: str
+
+
+def find_go() -> str:
+    go = shutil.which("go")
+    if go is None:
+        for cand in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go"):
+            if Path(cand).is_file():
+                return cand
+        raise ToolMissing("go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry")
+    return go
+
+
+@lru_cache(maxsize=4)
+def go_env(go: str | None = None) -> GoEnv:
+    go = go or find_go()
+    keys = ["GOVERSION", "GOROOT", "GOMODCACHE", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "CC"]
+    res = proc.run([go, "env", "-json", *keys], timeout=60)
+    if res.returncode != 0:
+        raise ToolMissing(f"`go env` failed: {res.stderr.strip().splitlines()[-1:] or res.returncode}; fix the Go install")
+    env = json.loads(res.stdout)
+    return GoEnv(
+        go=go,
+        version=env.get("GOVERSION", ""),
+        goroot=env.get("GOROOT", ""),
+        gomodcache=env.get("GOMODCACHE", ""),
+        goos=env.get("GOOS", ""),
+        goarch=env.get("GOARCH", ""),
+        cgo_enabled=env.get("CGO_ENABLED", ""),
+        goflags=env.get("GOFLAGS", ""),
+        cc=env.get("CC", ""),
+    )
+
+
+def find_module(src: Path) -> tuple[Path, str]:
+    """The folder of the go.mod governing `src` and its module path."""
+    for d in [src, *src.parents]:
+        gomod = d / "go.mod"
+        if gomod.is_file():
+            m = _MODULE_LINE.search(gomod.read_text(errors="replace"))
+            if not m:
+                raise UserError(f"{gomod} has no module line: run `go mod init <path>` in {d}")
+            return d, m.group(1).strip('"')
+    raise UserError(f"{src} is not inside a Go module (no go.mod found): run `go mod init <path>` there")
+
+
+def check_main_package(src: Path) -> None:
+    """Reject a folder that is not a Go main package before spending a build on it."""
+    if not src.exists():
+        raise UserError(f"{src} does not exist: give the folder of a Go main package")
+    if not src.is_dir():
+        raise UserError(f"{src} is not a folder: give the folder of a Go main package (not a file)")
+    names: set[str] = set()
+    for f in sorted(src.glob("*.go")):
+        if f.name.endswith("_test.go"):
+            continue
+        m = _PACKAGE_LINE.search(f.read_text(errors="replace"))
+        if m:
+            names.add(m.group(1))
+    if not names:
+        raise UserError(f"{src} has no Go source files: give the folder of a Go main package")
+    if "main" not in names:
+        pkg = ", ".join(sorted(names))
+        raise UserError(
+            f"{src} holds package {pkg}, not a main package: point at the folder with `package main` and `func main`"
+        )
+
+
+def _hash_tree(root: Path) -> str:
+    """Content hash of every file of the module (relative names included), sorted for stability."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            p = Path(dirpath, name)
+            if not p.is_file():
+                continue
+            h.update(str(p.relative_to(root)).encode() + b"\0")
+            with p.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def cache_root() -> Path:
+    base = os.environ.get("DLVAUTO_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "dlvauto"
+
+
+@dataclass
+class BuildResult:
+    binary: Path
+    facts: BuildFacts
+    cached: bool
+    key: str
+    flags: list[str]
+
+
+def build(src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None) -> BuildResult:
+    """Build the main package in `src_dir` with `profile`'s flags, reusing a cached binary if any."""
+    if profile not in PROFILES:
+        raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    src = Path(src_dir).resolve()
+    check_main_package(src)
+    module_dir, module_path = find_module(src)
+    env = go_env()
+    flags = [*PROFILES[profile], *(extra_flags or [])]
+    key_parts = {
+        "format": CACHE_FORMAT,
+        "tree": _hash_tree(module_dir),
+        "pkg": str(src.relative_to(module_dir)),
+        "module_dir": str(module_dir),
+        "go": env.version,
+        "goos": env.goos,
+        "goarch": env.goarch,
+        "cgo": env.cgo_enabled,
+        "cc": env.cc,
+        "goflags": env.goflags + "|" + os.environ.get("GOFLAGS", ""),
+        "flags": flags,
+    }
+    key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:24]
+    out_dir = cache_root() / "builds" / key
+    binary = out_dir / src.name
+    facts = BuildFacts(
+        binary=str(binary),
+        profile=profile,
+        module_path=module_path,
+        module_dir=str(module_dir),
+        package_dir=str(src),
+        goroot=env.goroot,
+        gomodcache=env.gomodcache,
+        go_version=env.version,
+        gcflags=" ".join(flags),
+    )
+    if binary.is_file() and os.access(binary, os.X_OK):
+        return BuildResult(binary, facts, True, key, flags)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir / f".{src.name}.{os.getpid()}.tmp"
+    res = proc.run([env.go, "build", *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
+    if res.returncode != 0 or res.timed_out:
+        tmp.unlink(missing_ok=True)
+        why = "timed out after 600s" if res.timed_out else "failed"
+        raise BuildFailed(
+            f"go build {why} in {src}: fix the errors the compiler reports below", detail=res.stderr.rstrip()
+        )
+    os.replace(tmp, binary)  # atomic: a concurrent run sees the whole binary or none
+    return BuildResult(binary, facts, False, key, flags)

@@ -1,0 +1,223 @@
+"""The one place that starts processes: process groups, timeouts, and nothing left behind.
+
+Every child runs in a session (and process group) of its own, so one `killpg` ends it with whatever
+it started. A debugger complicates this: dlv puts the target in a process group of its own
+(`Setpgid` in Delve's native launcher), so a group dlv started is *adopted* here and ended with it.
+All live children are remembered, and `kill_all` (run at exit, on SIGTERM and on Ctrl-C through the
+callers' `finally`) ends them in reverse order of start.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from dlvauto.errors import ToolMissing
+
+_live: list[Spawned] = []
+_live_lock = threading.Lock()
+
+
+@dataclass
+class Completed:
+    """What a finished command left: its status and its whole output."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    seconds: float = 0.0
+
+
+def _pgid_of(pid: int) -> int | None:
+    """Process group of `pid`, or None once it is gone (read from /proc to avoid races with reuse)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name is in parentheses and may contain spaces: split after the last ')'.
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if fields and fields[0] == "Z":
+        return None
+    return int(fields[2]) if len(fields) > 2 else None
+
+
+def group_alive(pgid: int) -> bool:
+    """True while any process of group `pgid` exists."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class Spawned:
+    """A child process we own, in its own process group, plus the groups it handed to us."""
+
+    popen: subprocess.Popen[bytes]
+    argv: list[str]
+    adopted: list[int] = field(default_factory=list)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def adopt_group(self, pid: int) -> None:
+        """Take ownership of the process group led by `pid` (a debug target), if it leads one."""
+        if _pgid_of(pid) == pid and pid not in self.adopted:
+            self.adopted.append(pid)
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Exit status, or None if still running after `timeout` seconds."""
+        try:
+            return self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self, grace: float = 2.0) -> None:
+        """End the process, its group and every adopted group: SIGTERM, then SIGKILL after `grace`."""
+        groups = [self.popen.pid, *self.adopted]
+        for pgid in groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            self.popen.poll()
+            if not any(group_alive(g) for g in groups):
+                break
+            time.sleep(0.01)
+        for pgid in groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(5)
+        _forget(self)
+
+    def release(self) -> None:
+        """Forget the process after it ended on its own (nothing left to kill)."""
+        _forget(self)
+
+
+def _forget(sp: Spawned) -> None:
+    with _live_lock:
+        if sp in _live:
+            _live.remove(sp)
+
+
+def _resolve(argv: Sequence[str]) -> list[str]:
+    import shutil
+
+    exe = argv[0]
+    if os.sep not in exe and shutil.which(exe) is None:
+        raise ToolMissing(f"`{exe}` is not installed or not on PATH: install it (run `dlvauto doctor`)")
+    return list(argv)
+
+
+def spawn(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: int | IO[bytes] | None = subprocess.DEVNULL,
+    stdout: int | IO[bytes] | None = subprocess.DEVNULL,
+    stderr: int | IO[bytes] | None = subprocess.DEVNULL,
+) -> Spawned:
+    """Start `argv` in a new session and remember it until it is stopped or released."""
+    args = _resolve(argv)
+    try:
+        popen = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        raise ToolMissing(f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it") from exc
+    except PermissionError as exc:
+        raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
+    sp = Spawned(popen=popen, argv=args)
+    with _live_lock:
+        _live.append(sp)
+    return sp
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Completed:
+    """Run a command to its end, capturing stdout and stderr in full; kill its group on timeout."""
+    start = time.monotonic()
+    sp = spawn(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = sp.popen.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        sp.stop(grace=0.5)
+        out, err = sp.popen.communicate()
+        timed_out = True
+    finally:
+        if sp.popen.returncode is None:
+            sp.stop(grace=0.5)
+        # A command may leave children in its group (go build's compile jobs on timeout).
+        if group_alive(sp.pid):
+            sp.stop(grace=0.5)
+        _forget(sp)
+    return Completed(
+        argv=sp.argv,
+        returncode=sp.popen.returncode if sp.popen.returncode is not None else -1,
+        stdout=out.decode("utf-8", "replace"),
+        stderr=err.decode("utf-8", "replace"),
+        timed_out=timed_out,
+        seconds=time.monotonic() - start,
+    )
+
+
+def kill_all() -> None:
+    """Stop every child still alive, newest first."""
+    with _live_lock:
+        live = list(reversed(_live))
+    for sp in live:
+        sp.stop(grace=1.0)
+
+
+@contextlib.contextmanager
+def owned(sp: Spawned, grace: float = 2.0) -> Iterator[Spawned]:
+    """Stop `sp` when the block ends, however it ends."""
+    try:
+        yield sp
+    finally:
+        sp.stop(grace=grace)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    # Turn SIGTERM into an exception so every `finally` runs and the children are ended.
+    raise SystemExit(128 + signum)
+
+
+def install_signal_handlers() -> None:
+    """Make SIGTERM and SIGHUP unwind like Ctrl-C so no child is orphaned (CLI only)."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, _on_sigterm)
+
+
+atexit.register(kill_all)

@@ -1,0 +1,156 @@
+"""The report for a person at a terminal: the crash line, the crash goroutine marked, the rest grouped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dlvauto.report import Frame, Goroutine, Report
+
+CATEGORY_STYLE = {
+    "user": "bold green",
+    "thirdparty": "magenta",
+    "stdlib": "cyan",
+    "runtime": "dim",
+    "unknown": "red",
+}
+KIND_STYLE = {"panic": "bold red", "fatal": "bold red", "signal": "bold red", "hang": "bold yellow", "none": "bold green"}
+OTHER_GROUP_FRAMES = 6
+
+
+def _short(path: str | None, report: Report) -> str:
+    if not path:
+        return "?"
+    goroot_src = f"{report.source.goroot.rstrip('/')}/src" if report.source.goroot else None
+    for root, label in ((report.source.module_dir, ""), (goroot_src, "")):
+        if root and path.startswith(root.rstrip("/") + "/"):
+            return label + path[len(root.rstrip("/")) + 1 :]
+    return path
+
+
+def _where(f: Frame, report: Report) -> str:
+    return f"{_short(f.file, report)}:{f.line}"
+
+
+def _headline(report: Report) -> Text:
+    c = report.crash
+    text = Text()
+    text.append(f"{c.kind.upper()}", style=KIND_STYLE.get(c.kind, "bold"))
+    if c.message:
+        text.append(f": {c.message}")
+    elif c.kind == "none":
+        text.append(f": exited with status {report.exit_code}")
+    elif c.kind == "hang":
+        text.append(": did not end before the timeout; halted and captured")
+    if c.goroutine_id is not None:
+        text.append(f"  (goroutine {c.goroutine_id})", style="dim")
+    return text
+
+
+def _crash_table(report: Report, g: Goroutine) -> Table:
+    c = report.crash
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("function", overflow="fold")
+    table.add_column("location", overflow="fold")
+    table.add_column("category")
+    n_index = c.frame_n.index
+    first_user = c.first_user_frame.index if c.first_user_frame else None
+    for f in g.frames:
+        marks = []
+        if f.index == c.throw_frame_index:
+            marks.append("throw")
+        if f.index == first_user:
+            marks.append("first user")
+        if f.index == n_index:
+            marks.append(f"frame {c.frame_n.n}")
+        style = CATEGORY_STYLE.get(f.category, "")
+        name = Text(f.function or "???", style=style)
+        if f.inlined:
+            name.append(" (inlined)", style="italic dim")
+        table.add_row(
+            str(f.index),
+            Text(" ".join(marks), style="bold yellow") if marks else "",
+            name,
+            Text(_where(f, report), style=style),
+            Text(f.category, style=style),
+        )
+    return table
+
+
+def _key(g: Goroutine) -> tuple[str, ...]:
+    return (g.status, g.wait_reason or "", *[f"{f.function}:{f.line}" for f in g.frames])
+
+
+def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
+    groups: dict[tuple[str, ...], list[Goroutine]] = defaultdict(list)
+    runtime_only: list[int] = []
+    for g in report.goroutines:
+        if g.id == crash_id:
+            continue
+        if g.frames and all(f.category == "runtime" for f in g.frames):
+            runtime_only.append(g.id)
+        else:
+            groups[_key(g)].append(g)
+    out: list[Text | Table] = []
+    if runtime_only:
+        out.append(Text(f"{len(runtime_only)} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim"))
+    ordered = sorted(groups.values(), key=lambda gs: (-len(gs), gs[0].id))
+    for gs in ordered:
+        g = gs[0]
+        ids = ", ".join(str(x.id) for x in gs[:8]) + (" ..." if len(gs) > 8 else "")
+        state = g.wait_reason or g.status
+        out.append(Text(f"{len(gs)} × [{state}] goroutine {ids}", style="bold"))
+        shown = [f for f in g.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or g.frames[:2]
+        for f in shown:
+            style = CATEGORY_STYLE.get(f.category, "")
+            out.append(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
+        if g.created_by:
+            out.append(Text(f"    created by {g.created_by.function} at {_where(g.created_by, report)}", style="dim"))
+    return out
+
+
+def render(report: Report, console: Console | None = None) -> None:
+    console = console or Console()
+    c = report.crash
+    parts: list[Text | Table] = [_headline(report)]
+    if c.first_user_frame:
+        f = c.first_user_frame
+        parts.append(Text(f"first user frame: #{f.index} {f.function} at {_where(f, report)}", style="green"))
+    nf = c.frame_n.frame
+    parts.append(
+        Text(
+            f"frame {c.frame_n.n}: #{c.frame_n.index} "
+            + (f"{nf.function} at {_where(nf, report)} [{nf.category}]" if nf else "(beyond the stack)"),
+            style="yellow",
+        )
+    )
+    parts.append(Text(f"signature {c.signature}", style="dim"))
+    console.print(Panel(Group(*parts), title="dlvauto", expand=True))
+    crash_g = report.crash_goroutine()
+    if crash_g is not None:
+        status = crash_g.wait_reason or crash_g.status
+        console.print(Text(f"goroutine {crash_g.id} [{status}] — crash goroutine", style="bold"))
+        console.print(_crash_table(report, crash_g))
+    others = _others(report, c.goroutine_id)
+    if others:
+        console.print()
+        console.print(Text(f"other goroutines ({len(report.goroutines) - (1 if crash_g else 0)})", style="bold"))
+        for item in others:
+            console.print(item)
+    if report.output.stdout or report.output.stderr:
+        console.print()
+        for name, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
+            if text:
+                lines = text.rstrip("\n").splitlines()
+                tail = lines[-15:]
+                head = f"program {name} ({len(lines)} lines{', last 15' if len(lines) > 15 else ''})"
+                console.print(Text(head, style="bold"))
+                console.print(Text("\n".join(tail)), markup=False, highlight=False)
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))

@@ -1,0 +1,114 @@
+"""Typed calls to Delve's API v2 (service/rpc2/server.go, v1.27.1) over one connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from dlvauto.errors import RPCError, RPCTimeout
+from dlvauto.rpc import types as t
+from dlvauto.rpc.wire import Connection
+
+# Load bounds used when reading values at the crash; strings long enough for a panic message.
+MESSAGE_LOAD = t.LoadConfig(
+    FollowPointers=True, MaxVariableRecurse=2, MaxStringLen=4096, MaxArrayValues=16, MaxStructFields=-1
+)
+
+
+@dataclass
+class ContinueResult:
+    state: t.DebuggerState
+    timed_out: bool
+
+
+class DlvClient:
+    """The dlv methods dlvauto uses, each with a deadline."""
+
+    def __init__(self, conn: Connection, timeout: float = 30.0) -> None:
+        self.conn = conn
+        self.timeout = timeout
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def version(self) -> t.GetVersionOut:
+        return self.conn.call("GetVersion", {}, t.GetVersionOut, self.timeout)
+
+    def process_pid(self) -> int:
+        return self.conn.call("ProcessPid", {}, t.ProcessPidOut, self.timeout).Pid
+
+    def state(self, non_blocking: bool = True) -> t.DebuggerState:
+        return self.conn.call("State", {"NonBlocking": non_blocking}, t.StateOut, self.timeout).State
+
+    def command(self, name: str, timeout: float | None = None) -> t.DebuggerState:
+        return self.conn.call("Command", {"name": name}, t.CommandOut, timeout or self.timeout).State
+
+    def continue_until(self, timeout: float | None) -> ContinueResult:
+        """Continue; after `timeout` seconds halt the program and return where it stopped."""
+        rid = self.conn.send("Command", {"name": "continue"})
+        try:
+            out = self.conn.receive(rid, t.CommandOut, timeout)
+            return ContinueResult(out.State, timed_out=False)
+        except RPCTimeout:
+            pass
+        # Halt is read by dlv while the continue is still running (Command is asynchronous).
+        hid = self.conn.send("Command", {"name": "halt"})
+        try:
+            state = self.conn.receive(rid, t.CommandOut, self.timeout).State
+        except RPCError:
+            state = self.state()
+        try:
+            self.conn.receive(hid, t.CommandOut, self.timeout)
+        except RPCError:
+            pass
+        return ContinueResult(state, timed_out=True)
+
+    def list_goroutines(self, page: int = 1000) -> list[t.Goroutine]:
+        """Every goroutine, page by page (`Nextg` is -1 after the last page)."""
+        out: list[t.Goroutine] = []
+        start = 0
+        while True:
+            reply = self.conn.call(
+                "ListGoroutines", {"Start": start, "Count": page}, t.ListGoroutinesOut, self.timeout
+            )
+            out.extend(reply.Goroutines or [])
+            if reply.Nextg < 0 or reply.Nextg == start:
+                return out
+            start = reply.Nextg
+
+    def stacktrace(self, goroutine_id: int, depth: int) -> list[t.Stackframe]:
+        reply = self.conn.call(
+            "Stacktrace", {"Id": goroutine_id, "Depth": depth, "Full": False}, t.StacktraceOut, self.timeout
+        )
+        return reply.Locations or []
+
+    def stacktraces(
+        self,
+        goroutine_ids: Iterable[int],
+        depth: int,
+        on_each: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[int, list[t.Stackframe] | RPCError]]:
+        """Stacks of many goroutines in one pipelined batch, in the order asked."""
+        ids = list(goroutine_ids)
+        params = ({"Id": gid, "Depth": depth, "Full": False} for gid in ids)
+        for gid, reply in zip(
+            ids, self.conn.pipeline("Stacktrace", params, t.StacktraceOut, timeout=self.timeout), strict=True
+        ):
+            if on_each:
+                on_each()
+            yield gid, reply if isinstance(reply, RPCError) else (reply.Locations or [])
+
+    def eval(
+        self, expr: str, goroutine_id: int = -1, frame: int = 0, cfg: t.LoadConfig | None = None
+    ) -> t.Variable | None:
+        scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame)
+        reply = self.conn.call(
+            "Eval",
+            {"Scope": scope.model_dump(), "Expr": expr, "Cfg": (cfg or MESSAGE_LOAD).model_dump()},
+            t.EvalOut,
+            self.timeout,
+        )
+        return reply.variable
+
+    def detach(self, kill: bool) -> None:
+        self.conn.call("Detach", {"Kill": kill}, t.DetachOut, self.timeout)

@@ -1,0 +1,197 @@
+"""Delve's JSON-RPC 1.0 codec over a raw stream: framing, request ids, deadlines, pipelining.
+
+dlv serves Go's `net/rpc/jsonrpc`: one JSON object per request
+`{"method": "RPCServer.X", "params": [{...}], "id": N}` and one per reply
+`{"id": N, "result": {...}, "error": null | "text"}`, each reply ending in a newline (Go's
+json.Encoder). Synchronous methods are answered in order; `Command`, `State` and `Restart` are
+answered whenever they finish, so replies are matched by id and early ones are kept aside.
+This module knows nothing about dlv's methods: `client.py` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
+
+T = TypeVar("T", bound=BaseModel)
+
+_ID_AT_START = re.compile(rb'^\{"id":(\d+),')
+_CHUNK = 1 << 20
+
+
+class Reply(BaseModel, Generic[T]):
+    """One reply envelope, decoded straight from bytes into the expected result type."""
+
+    id: int
+    result: T | None = None
+    error: str | None = None
+
+
+@lru_cache(maxsize=64)
+def _adapter(result_type: type[BaseModel]) -> TypeAdapter[Reply[Any]]:
+    return TypeAdapter(Reply[result_type])  # type: ignore[valid-type]
+
+
+class Connection:
+    """A JSON-RPC stream to one dlv server; not thread-safe (one caller owns it)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._buf = bytearray()
+        self._next_id = 0
+        self._early: dict[int, bytes] = {}
+        self._methods: dict[int, str] = {}
+        self.requests_sent = 0
+
+    @classmethod
+    def open(cls, address: str, timeout: float = 10.0) -> Connection:
+        """Connect to `unix:/path` or `host:port` (what dlv printed after `listening at:`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if address.startswith("unix:") or address.startswith("/"):
+                    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    sock.connect(address.removeprefix("unix:"))
+                else:
+                    host, _, port = address.rpartition(":")
+                    sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return cls(sock)
+            except (ConnectionRefusedError, FileNotFoundError) as exc:
+                sock.close()
+                if time.monotonic() > deadline:
+                    raise DebuggerError(f"cannot connect to dlv at {address}: {exc}") from exc
+                time.sleep(0.01)
+
+    def close(self) -> None:
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def send(self, method: str, params: BaseModel | dict[str, Any]) -> int:
+        """Write one request without waiting for its reply; returns its id."""
+        self._next_id += 1
+        rid = self._next_id
+        body = params.model_dump(mode="json") if isinstance(params, BaseModel) else params
+        data = json.dumps({"method": f"RPCServer.{method}", "params": [body], "id": rid}).encode()
+        self._write(data + b"\n")
+        self._methods[rid] = method
+        self.requests_sent += 1
+        return rid
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._sock.settimeout(30.0)
+            self._sock.sendall(data)
+        except OSError as exc:
+            raise DebuggerError(f"lost the connection to dlv while writing: {exc}") from exc
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def _read_line(self, deadline: float | None) -> bytes:
+        while True:
+            nl = self._buf.find(b"\n")
+            if nl >= 0:
+                line = bytes(self._buf[:nl])
+                del self._buf[: nl + 1]
+                return line
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError
+            self._sock.settimeout(remaining)
+            try:
+                chunk = self._sock.recv(_CHUNK)
+            except TimeoutError:
+                raise
+            except OSError as exc:
+                raise DebuggerError(f"lost the connection to dlv while reading: {exc}") from exc
+            if not chunk:
+                raise DebuggerError("dlv closed the connection (it exited or crashed)")
+            self._buf += chunk
+
+    @staticmethod
+    def _id_of(line: bytes) -> int:
+        m = _ID_AT_START.match(line)
+        if m:
+            return int(m.group(1))
+        return int(json.loads(line)["id"])
+
+    def receive_raw(self, rid: int, timeout: float | None) -> bytes:
+        """The reply line for request `rid`, keeping replies to other requests for later."""
+        if rid in self._early:
+            return self._early.pop(rid)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                line = self._read_line(deadline)
+            except TimeoutError as exc:
+                method = self._methods.get(rid, "?")
+                raise RPCTimeout(f"dlv did not answer {method} within {timeout:g}s") from exc
+            got = self._id_of(line)
+            if got == rid:
+                return line
+            self._early[got] = line
+
+    def receive(self, rid: int, result_type: type[T], timeout: float | None) -> T:
+        """Decode the reply to `rid` as `result_type`, raising RPCError for dlv's error replies."""
+        line = self.receive_raw(rid, timeout)
+        method = self._methods.pop(rid, "?")
+        reply = _adapter(result_type).validate_json(line)
+        if reply.error is not None:
+            raise RPCError(method, reply.error)
+        if reply.result is None:
+            raise RPCError(method, "empty reply")
+        result: T = reply.result
+        return result
+
+    def call(
+        self, method: str, params: BaseModel | dict[str, Any], result_type: type[T], timeout: float | None
+    ) -> T:
+        """One request, one reply."""
+        return self.receive(self.send(method, params), result_type, timeout)
+
+    def pipeline(
+        self,
+        method: str,
+        params: Iterable[BaseModel | dict[str, Any]],
+        result_type: type[T],
+        *,
+        timeout: float,
+        window: int = 64,
+    ) -> Iterator[T | RPCError]:
+        """Send many requests of one method, up to `window` ahead of the replies, yielding in order.
+
+        The window keeps our unread requests small (dlv reads the next request only after writing
+        the previous reply, so an unbounded burst could fill both socket buffers and stall). An
+        error reply is yielded, not raised, so one unreadable goroutine does not lose the rest.
+        """
+        pending: list[int] = []
+        it = iter(params)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < window:
+                try:
+                    p = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append(self.send(method, p))
+            if not pending:
+                return
+            rid = pending.pop(0)
+            try:
+                yield self.receive(rid, result_type, timeout)
+            except RPCError as exc:
+                yield exc

@@ -1,0 +1,86 @@
+"""The snapshot: what a source saw of a stopped or dead Go program, before any interpretation.
+
+Live runs, core dumps and text tracebacks all end here, so one analysis serves them all. Nothing in
+this module decides what the crash *means*; it records frames, goroutines, why the program stopped
+and the facts of its build that the analysis needs to classify frames.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SourceMode = Literal["live", "core", "text", "attach"]
+StopReason = Literal["panic", "fatal", "signal", "exited", "halted", "unknown"]
+
+
+class RawFrame(BaseModel):
+    """One frame as the source gave it; `entry` and `frame_offset` feed the inlining rule."""
+
+    function: str | None = None
+    file: str | None = None
+    line: int = 0
+    pc: int = 0
+    entry: int | None = None
+    frame_offset: int | None = None
+    inlined: bool | None = None  # set when the source says so outright (text "(...)")
+    error: str | None = None
+
+
+class RawGoroutine(BaseModel):
+    id: int
+    status: str = "unknown"
+    wait_reason: str | None = None
+    thread_id: int | None = None
+    created_by: RawFrame | None = None
+    created_by_goroutine: int | None = None
+    frames: list[RawFrame] = Field(default_factory=list)
+    unreadable: str | None = None
+
+
+class StopEvent(BaseModel):
+    """Why the program is where it is, as the debugger or runtime said it."""
+
+    reason: StopReason
+    breakpoint: str | None = None
+    goroutine_id: int | None = None  # the goroutine the debugger stopped on, if any
+    debugger_message: str | None = None  # panic value or throw argument read through dlv
+    runtime_message: str | None = None  # the runtime's own `panic:` / `fatal error:` words
+    runtime_kind: Literal["panic", "fatal", "signal"] | None = None
+    signal: str | None = None
+    exit_status: int | None = None
+    thread_frames: list[RawFrame] = Field(default_factory=list)  # current thread when no goroutine
+
+
+class BuildFacts(BaseModel):
+    """Where the program came from: what tells user code from stdlib and third-party code."""
+
+    binary: str | None = None
+    profile: str | None = None
+    module_path: str | None = None
+    module_dir: str | None = None
+    package_dir: str | None = None
+    goroot: str | None = None
+    gomodcache: str | None = None
+    go_version: str | None = None
+    gcflags: str | None = None
+
+
+class CapturedOutput(BaseModel):
+    stdout: str = ""
+    stderr: str = ""
+    truncated: bool = False
+
+
+class Snapshot(BaseModel):
+    mode: SourceMode
+    build: BuildFacts = Field(default_factory=BuildFacts)
+    dlv_version: str | None = None
+    core: str | None = None
+    trace: str | None = None
+    stop: StopEvent
+    goroutines: list[RawGoroutine] = Field(default_factory=list)
+    output: CapturedOutput = Field(default_factory=CapturedOutput)
+    depth: int | None = None
+    notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,123 @@
+"""Reading a stopped program through dlv into snapshot parts: goroutines, stacks, the stop.
+
+Shared by every dlv-backed source (live run, core dump, attach): whatever made the program stop,
+collecting its goroutines is the same pipelined batch.
+"""
+
+from __future__ import annotations
+
+from dlvauto.errors import RPCError
+from dlvauto.progress import NullProgress, Progress
+from dlvauto.rpc import types as t
+from dlvauto.rpc.client import DlvClient
+from dlvauto.snapshot import RawFrame, RawGoroutine, StopEvent
+from dlvauto.sources.waitreasons import status_name, wait_reason
+from dlvauto.tracetext import SIGNAL_NAMES
+
+THROW_BREAKPOINTS = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal"}
+
+
+def raw_frame(loc: t.Stackframe | t.Location) -> RawFrame:
+    fn = loc.function
+    frame = RawFrame(
+        function=fn.name if fn and fn.name else None,
+        file=loc.file or None,
+        line=loc.line,
+        pc=loc.pc,
+        entry=fn.value if fn else None,
+    )
+    if isinstance(loc, t.Stackframe):
+        frame.frame_offset = loc.FrameOffset
+        frame.error = loc.Err or None
+    return frame
+
+
+def _created_by(g: t.Goroutine) -> RawFrame | None:
+    loc = g.goStatementLoc
+    if not loc.pc or not loc.function or loc.function.name == "runtime.newproc":
+        # goroutine 1 and runtime-started ones report the bootstrap newproc call: no go statement.
+        return None
+    return raw_frame(loc)
+
+
+def collect_goroutines(
+    client: DlvClient, depth: int, go_version: str | None, progress: Progress | None = None
+) -> list[RawGoroutine]:
+    """Every goroutine with its stack, the stacks fetched in one pipelined batch."""
+    progress = progress or NullProgress()
+    progress.stage("listing goroutines")
+    gs = client.list_goroutines()
+    progress.stage(f"reading {len(gs)} stacks", total=len(gs))
+    out: dict[int, RawGoroutine] = {}
+    for g in gs:
+        out[g.id] = RawGoroutine(
+            id=g.id,
+            status=status_name(g.status),
+            wait_reason=wait_reason(go_version, g.waitReason) if g.status == 4 else None,
+            thread_id=g.threadID or None,
+            created_by=_created_by(g),
+            unreadable=g.unreadable or None,
+        )
+    for gid, stack in client.stacktraces([g.id for g in gs], depth, on_each=progress.advance):
+        if isinstance(stack, RPCError):
+            out[gid].unreadable = stack.remote_message
+        else:
+            out[gid].frames = [raw_frame(f) for f in stack]
+    return list(out.values())
+
+
+def stop_from_state(state: t.DebuggerState, timed_out: bool) -> StopEvent:
+    """What the debugger state says about why the program stopped."""
+    if state.exited:
+        return StopEvent(reason="exited", exit_status=state.exitStatus)
+    thread = state.currentThread
+    bp = thread.breakPoint if thread else None
+    gid = thread.goroutineID if thread and thread.goroutineID > 0 else None
+    if bp and bp.name in THROW_BREAKPOINTS:
+        reason = THROW_BREAKPOINTS[bp.name]
+        if reason == "fatal" and thread and thread.function and thread.function.name == "runtime.fatalsignal":
+            reason = "signal"
+        return StopEvent(reason=reason, breakpoint=bp.name, goroutine_id=gid)  # type: ignore[arg-type]
+    if timed_out:
+        return StopEvent(reason="halted", goroutine_id=gid)
+    return StopEvent(reason="unknown", breakpoint=bp.name if bp else None, goroutine_id=gid)
+
+
+def _string_of(v: t.Variable | None) -> str | None:
+    """A readable text for a panic value: strings as they are, error values by their `s` field."""
+    if v is None or v.unreadable:
+        return None
+    if v.kind == 24:  # reflect.String
+        return v.value
+    for child in v.children or []:
+        s = _string_of(child)
+        if s is not None:
+            return s
+    if v.value:
+        return v.value
+    return None
+
+
+def read_debugger_message(client: DlvClient, stop: StopEvent) -> None:
+    """Fill `stop.debugger_message` from the throw's argument or the panic value."""
+    try:
+        if stop.reason == "panic":
+            stop.debugger_message = _string_of(client.eval("runtime.curg._panic.arg"))
+        elif stop.reason == "fatal":
+            stop.debugger_message = _string_of(client.eval("s", goroutine_id=-1, frame=0))
+        elif stop.reason == "signal":
+            v = client.eval("sig", goroutine_id=-1, frame=0)
+            if v is not None and v.value.isdigit():
+                num = int(v.value)
+                stop.debugger_message = SIGNAL_NAMES.get(num, f"signal {num}")
+                stop.signal = stop.debugger_message.split(":")[0]
+    except RPCError:
+        pass
+
+
+def read_thread_frames(client: DlvClient, depth: int) -> list[RawFrame]:
+    """The current thread's stack, for a stop on a system stack with no goroutine (deadlock)."""
+    try:
+        return [raw_frame(f) for f in client.stacktrace(-1, depth)]
+    except RPCError:
+        return []

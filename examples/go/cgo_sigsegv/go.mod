@@ -1,0 +1,3 @@
+module example.com/cgo_sigsegv
+
+go 1.25

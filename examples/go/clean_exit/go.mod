@@ -1,0 +1,3 @@
+module example.com/clean_exit
+
+go 1.25

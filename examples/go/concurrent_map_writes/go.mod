@@ -1,0 +1,3 @@
+module example.com/concurrent_map_writes
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/deep_stack
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/goroutine_panic
+
+go 1.25

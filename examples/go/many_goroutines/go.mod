@@ -1,0 +1,3 @@
+module example.com/many_goroutines
+
+go 1.25

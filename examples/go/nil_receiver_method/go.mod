@@ -1,0 +1,3 @@
+module example.com/nil_receiver_method
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/repanic_in_defer
+
+go 1.25

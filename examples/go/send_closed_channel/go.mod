@@ -1,0 +1,3 @@
+module example.com/send_closed_channel
+
+go 1.25

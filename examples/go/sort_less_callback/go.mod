@@ -1,0 +1,3 @@
+module example.com/sort_less_callback
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/stack_overflow
+
+go 1.25

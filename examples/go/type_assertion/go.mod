@@ -1,0 +1,3 @@
+module example.com/type_assertion
+
+go 1.25
