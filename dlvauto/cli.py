@@ -64,7 +64,7 @@ def _emit(report: object, json_path: str | None) -> None:
     render(report)
 
 
-@app.command(context_settings={"allow_interspersed_args": False})
+@app.command()
 def run(
     src_dir: Annotated[str, typer.Argument(help="Folder of the Go main package to build and run.")],
     args: Annotated[list[str] | None, typer.Argument(help="Arguments for the program (after --).")] = None,

@@ -23,8 +23,8 @@ def package_of(function: str | None) -> str | None:
     if not function:
         return None
     name = function.split("[", 1)[0]
-    if name.startswith("type:") or name.startswith("go:"):
-        return None
+    if name.startswith(("type:", "go:", "C.")):
+        return None  # compiler-generated helpers and C functions (dlv names them `C.f`)
     slash = name.rfind("/")
     dot = name.find(".", slash + 1)
     if dot < 0:
@@ -71,8 +71,6 @@ def category(frame: RawFrame, facts: BuildFacts) -> Category:
     in_goroot = _under(frame.file, f"{facts.goroot}/src" if facts.goroot else None)
     if in_goroot is not None:
         return "runtime" if _is_runtime_package(str(PurePosixPath(in_goroot).parent)) else "stdlib"
-    if frame.file and frame.file.endswith(".s") and pkg is None:
-        return "runtime"
     if _under(frame.file, facts.gomodcache) is not None:
         return "thirdparty"
     if pkg is not None:

@@ -9,6 +9,7 @@ ended, whatever happened.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -106,9 +107,19 @@ def run_live(
 
 
 def _finish(client: DlvClient) -> int | None:
-    """Let the crashed program run to its end so the runtime prints its crash text; its exit status."""
-    try:
-        result = client.continue_until(FINISH_SECONDS)
-    except (RPCTimeout, RPCError):
-        return None
-    return result.state.exitStatus if result.state.exited else None
+    """Let the crashed program run to its end so the runtime prints its crash text; its exit status.
+
+    Other goroutines may hit the same throw on the way (several writers of one map), so continue
+    until the process exits or the time runs out.
+    """
+    deadline = time.monotonic() + FINISH_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            result = client.continue_until(left)
+        except (RPCTimeout, RPCError):
+            return None
+        if result.state.exited:
+            return result.state.exitStatus
+        if result.timed_out:
+            return None
+    return None

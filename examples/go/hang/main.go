@@ -1,5 +1,6 @@
-// Command hang never terminates and never deadlocks: waitReady polls a
-// condition that never becomes true, sleeping between checks.
+// Command hang never terminates and never deadlocks: main waits for a ready
+// signal that never comes, while a heartbeat goroutine keeps sleeping in a
+// loop (so the runtime's deadlock detector never fires).
 package main
 
 import (
@@ -7,16 +8,20 @@ import (
 	"time"
 )
 
-var ready bool
-
-func waitReady() {
-	for !ready {
+func heartbeat() {
+	for {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
+func waitReady(ready <-chan struct{}) {
+	<-ready
+}
+
 func main() {
 	fmt.Println("waiting for ready")
-	waitReady()
+	go heartbeat()
+	ready := make(chan struct{})
+	waitReady(ready)
 	fmt.Println("ready")
 }

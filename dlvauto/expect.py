@@ -1,0 +1,108 @@
+"""Expectations of a crash scenario (`expect.toml`) and how a report is checked against them.
+
+The format is the one `examples/go/*/expect.toml` uses; a bad file is one clear line naming the
+file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dlvauto.errors import UserError
+from dlvauto.report import CrashKind, Frame, Report
+
+
+class FrameExpect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    function: str
+    file: str | None = None
+    line: int | None = None
+
+
+class FrameNExpect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    n: int = 17
+    function: str = ""  # "" when frame N lies beyond the stack
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = ""
+    kind: CrashKind
+    message: str | None = None
+    message_regex: str | None = None
+    crash_goroutine: Literal["main", "other"] | None = None
+    exit_code: int | None = None
+    timeout: float = Field(default=60.0, gt=0)
+    args: list[str] = Field(default_factory=list)
+    profile: Literal["debug", "optimized"] = "debug"
+    first_user_frame: FrameExpect | None = None
+    frame_n: FrameNExpect | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Expectation:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text())
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{path} is not valid TOML: {exc}") from exc
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            raise UserError(f"{path}: key {key!r}: {err['msg']}") from exc
+
+
+def _rel(path: str | None, report: Report) -> str | None:
+    root = report.source.module_dir
+    if path and root and path.startswith(root.rstrip("/") + "/"):
+        return path[len(root.rstrip("/")) + 1 :]
+    return path
+
+
+def _frame_diff(label: str, want: FrameExpect, got: Frame | None, report: Report) -> list[str]:
+    if got is None:
+        return [f"{label}: expected {want.function}, got none"]
+    out = []
+    if got.function != want.function:
+        out.append(f"{label}.function: expected {want.function!r}, got {got.function!r}")
+    if want.file is not None and _rel(got.file, report) != want.file:
+        out.append(f"{label}.file: expected {want.file!r}, got {_rel(got.file, report)!r}")
+    if want.line is not None and got.line != want.line:
+        out.append(f"{label}.line: expected {want.line}, got {got.line}")
+    return out
+
+
+def differences(expect: Expectation, report: Report) -> list[str]:
+    """Every way `report` departs from `expect`, one line each; empty when it holds."""
+    c = report.crash
+    diffs: list[str] = []
+    if c.kind != expect.kind:
+        diffs.append(f"kind: expected {expect.kind!r}, got {c.kind!r}")
+    if expect.message is not None and expect.message not in (c.message or ""):
+        diffs.append(f"message: expected to contain {expect.message!r}, got {c.message!r}")
+    if expect.message_regex is not None and not re.search(expect.message_regex, c.message or ""):
+        diffs.append(f"message: expected to match /{expect.message_regex}/, got {c.message!r}")
+    if expect.exit_code is not None and report.exit_code != expect.exit_code:
+        diffs.append(f"exit_code: expected {expect.exit_code}, got {report.exit_code}")
+    if expect.crash_goroutine is not None:
+        got = None if c.goroutine_id is None else ("main" if c.goroutine_id == 1 else "other")
+        if got != expect.crash_goroutine:
+            diffs.append(f"crash_goroutine: expected {expect.crash_goroutine}, got {got} (id {c.goroutine_id})")
+    if expect.first_user_frame is not None:
+        diffs += _frame_diff("first_user_frame", expect.first_user_frame, c.first_user_frame, report)
+    if expect.frame_n is not None:
+        if c.frame_n.n != expect.frame_n.n:
+            diffs.append(f"frame_n.n: report used {c.frame_n.n}, expectation is for {expect.frame_n.n}")
+        got_fn = c.frame_n.frame.function if c.frame_n.frame else ""
+        if (got_fn or "") != expect.frame_n.function:
+            diffs.append(f"frame_n.function: expected {expect.frame_n.function!r}, got {got_fn!r}")
+    return diffs
