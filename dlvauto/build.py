@@ -47,11 +47,9 @@ class GoEnv:
 
 
 def find_go() -> str:
-    go = shutil.which("go")
-    if go is None:
-        for cand in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go"):
-            if Path(cand).is_file():
-                return cand
+    """The go command: $DLVAUTO_GO, else `go` on PATH."""
+    go = os.environ.get("DLVAUTO_GO") or shutil.which("go")
+    if go is None or not Path(go).is_file():
         raise ToolMissing("go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry")
     return go
 

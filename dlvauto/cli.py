@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     from dlvauto import proc
 
     proc.install_signal_handlers()
+    proc.become_subreaper()
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))
     try:
         rv = app(args=argv, standalone_mode=False)

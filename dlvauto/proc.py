@@ -52,6 +52,60 @@ def _pgid_of(pid: int) -> int | None:
     return int(fields[2]) if len(fields) > 2 else None
 
 
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (read from /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[1] == str(pid) and fields[0] != "Z":
+            out.append(int(d.name))
+    return out
+
+
+_subreaper = False
+
+
+def become_subreaper() -> None:
+    """Have orphaned descendants (a target whose dlv died) reparented to us, so they can be ended.
+
+    Linux's PR_SET_CHILD_SUBREAPER; the CLI turns it on, a library caller's process is left alone.
+    """
+    global _subreaper
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_child_subreaper = 36
+        _subreaper = libc.prctl(pr_set_child_subreaper, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        _subreaper = False
+
+
+def _end_orphans() -> None:
+    """Kill and reap descendants that were reparented to us after their parent died."""
+    if not _subreaper:
+        return
+    with _live_lock:
+        ours = {sp.pid for sp in _live}
+    for pid in children_of(os.getpid()):
+        if pid in ours:
+            continue
+        pgid = _pgid_of(pid)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if pgid == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, 0)
+
+
 def group_alive(pgid: int) -> bool:
     """True while any process of group `pgid` exists."""
     try:
@@ -89,6 +143,9 @@ class Spawned:
 
     def stop(self, grace: float = 2.0) -> None:
         """End the process, its group and every adopted group: SIGTERM, then SIGKILL after `grace`."""
+        # A debugger's target leads a group of its own: adopt it while its parent can still say so.
+        for child in children_of(self.popen.pid):
+            self.adopt_group(child)
         groups = [self.popen.pid, *self.adopted]
         for pgid in groups:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -105,6 +162,7 @@ class Spawned:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(5)
         _forget(self)
+        _end_orphans()
 
     def release(self) -> None:
         """Forget the process after it ended on its own (nothing left to kill)."""
@@ -214,7 +272,13 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def install_signal_handlers() -> None:
-    """Make SIGTERM and SIGHUP unwind like Ctrl-C so no child is orphaned (CLI only)."""
+    """Make Ctrl-C, SIGTERM and SIGHUP unwind through every `finally` so no child is orphaned.
+
+    SIGINT is set explicitly: a shell starting us in the background hands us SIGINT ignored, and
+    Python then keeps it ignored, so a later Ctrl-C (or a CI runner's SIGINT) would be lost.
+    """
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, _on_sigterm)

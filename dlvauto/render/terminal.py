@@ -115,8 +115,17 @@ def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
     return out
 
 
+def make_console() -> Console:
+    """A console for stdout; when piped, wide and unwrapped so lines stay greppable."""
+    import sys
+
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=200, soft_wrap=True)
+
+
 def render(report: Report, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     c = report.crash
     parts: list[Text | Table] = [_headline(report)]
     if c.first_user_frame:
@@ -131,7 +140,7 @@ def render(report: Report, console: Console | None = None) -> None:
         )
     )
     parts.append(Text(f"signature {c.signature}", style="dim"))
-    console.print(Panel(Group(*parts), title="dlvauto", expand=True))
+    console.print(Panel(Group(*parts), title="dlvauto", expand=False))
     crash_g = report.crash_goroutine()
     if crash_g is not None:
         status = crash_g.wait_reason or crash_g.status

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -24,20 +25,15 @@ _UNIX_PATH_MAX = 100
 
 
 def find_dlv(explicit: str | None = None) -> str:
-    """Path of the dlv to use: --dlv / $DLVAUTO_DLV, then the venv's bin, then PATH."""
-    candidates: list[str | None] = [explicit, os.environ.get("DLVAUTO_DLV")]
-    venv_bin = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin" / "dlv" if os.environ.get("VIRTUAL_ENV") else None
-    import sys
-
-    candidates.append(str(Path(sys.executable).parent / "dlv"))
-    if venv_bin:
-        candidates.append(str(venv_bin))
-    candidates.append(shutil.which("dlv"))
+    """Path of the dlv to use: --dlv, else $DLVAUTO_DLV, else the one beside our Python, else PATH."""
+    if explicit:
+        if Path(explicit).is_file() and os.access(explicit, os.X_OK):
+            return explicit
+        raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
+    candidates = [os.environ.get("DLVAUTO_DLV"), str(Path(sys.executable).parent / "dlv"), shutil.which("dlv")]
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return c
-    if explicit:
-        raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
     raise ToolMissing(
         "dlv is not installed: run `GOBIN=.venv/bin go install github.com/go-delve/delve/cmd/dlv@v1.27.1`"
         " (scripts/setup.sh does it)"
@@ -141,6 +137,9 @@ def _start(
         m = _LISTENING.search(text)
         if m:
             server.address = listen if listen.startswith("unix:") else m.group(1)
+            # dlv launched the target before it printed the address: take its group now.
+            for child in proc.children_of(spawned.pid):
+                spawned.adopt_group(child)
             return server
         status = spawned.popen.poll()
         if status is not None:
