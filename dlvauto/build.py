@@ -50,7 +50,9 @@ def find_go() -> str:
     """The go command: $DLVAUTO_GO, else `go` on PATH."""
     go = os.environ.get("DLVAUTO_GO") or shutil.which("go")
     if go is None or not Path(go).is_file():
-        raise ToolMissing("go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry")
+        raise ToolMissing(
+            "go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry"
+        )
     return go
 
 
@@ -60,7 +62,9 @@ def go_env(go: str | None = None) -> GoEnv:
     keys = ["GOVERSION", "GOROOT", "GOMODCACHE", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "CC"]
     res = proc.run([go, "env", "-json", *keys], timeout=60)
     if res.returncode != 0:
-        raise ToolMissing(f"`go env` failed: {res.stderr.strip().splitlines()[-1:] or res.returncode}; fix the Go install")
+        raise ToolMissing(
+            f"`go env` failed: {res.stderr.strip().splitlines()[-1:] or res.returncode}; fix the Go install"
+        )
     env = json.loads(res.stdout)
     return GoEnv(
         go=go,
@@ -105,7 +109,8 @@ def check_main_package(src: Path) -> None:
     if "main" not in names:
         pkg = ", ".join(sorted(names))
         raise UserError(
-            f"{src} holds package {pkg}, not a main package: point at the folder with `package main` and `func main`"
+            f"{src} holds package {pkg}, not a main package: "
+            "point at the folder with `package main` and `func main`"
         )
 
 
@@ -143,7 +148,9 @@ class BuildResult:
     flags: list[str]
 
 
-def build(src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None) -> BuildResult:
+def build(
+    src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None
+) -> BuildResult:
     """Build the main package in `src_dir` with `profile`'s flags, reusing a cached binary if any."""
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
@@ -190,5 +197,5 @@ def build(src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str]
         raise BuildFailed(
             f"go build {why} in {src}: fix the errors the compiler reports below", detail=res.stderr.rstrip()
         )
-    os.replace(tmp, binary)  # atomic: a concurrent run sees the whole binary or none
+    tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
     return BuildResult(binary, facts, False, key, flags)

@@ -72,7 +72,9 @@ def run(
     timeout: Annotated[str, typer.Option(help="Seconds before a running program counts as a hang.")] = "60",
     frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
     depth: Annotated[str, typer.Option(help="Stack frames to read per goroutine.")] = "100",
-    json_path: Annotated[str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")] = None,
+    json_path: Annotated[
+        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
+    ] = None,
     dlv: Annotated[str | None, typer.Option(help="Path of the dlv binary.")] = None,
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""

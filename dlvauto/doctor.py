@@ -79,7 +79,12 @@ def check_ptrace() -> Check:
     scope_file = Path("/proc/sys/kernel/yama/ptrace_scope")
     scope = scope_file.read_text().strip() if scope_file.exists() else "absent"
     if scope == "3":
-        return Check("ptrace", "fail", "yama ptrace_scope=3: no process may trace another", "reboot with ptrace_scope<=2")
+        return Check(
+            "ptrace",
+            "fail",
+            "yama ptrace_scope=3: no process may trace another",
+            "reboot with ptrace_scope<=2",
+        )
     try:
         status = Path("/proc/self/status").read_text()
         tracer = re.search(r"TracerPid:\s*(\d+)", status)
@@ -116,7 +121,12 @@ def check_cores() -> list[Check]:
         return "unlimited" if v == resource.RLIM_INFINITY else str(v)
 
     if soft == 0 and hard == 0:
-        lim = Check("core size limit", "warn", "0 (hard 0): no cores", "raise the hard limit: `ulimit -c unlimited` as root")
+        lim = Check(
+            "core size limit",
+            "warn",
+            "0 (hard 0): no cores",
+            "raise the hard limit: `ulimit -c unlimited` as root",
+        )
     elif soft == 0:
         lim = Check(
             "core size limit",

@@ -96,7 +96,9 @@ def differences(expect: Expectation, report: Report) -> list[str]:
     if expect.crash_goroutine is not None:
         got = None if c.goroutine_id is None else ("main" if c.goroutine_id == 1 else "other")
         if got != expect.crash_goroutine:
-            diffs.append(f"crash_goroutine: expected {expect.crash_goroutine}, got {got} (id {c.goroutine_id})")
+            diffs.append(
+                f"crash_goroutine: expected {expect.crash_goroutine}, got {got} (id {c.goroutine_id})"
+            )
     if expect.first_user_frame is not None:
         diffs += _frame_diff("first_user_frame", expect.first_user_frame, c.first_user_frame, report)
     if expect.frame_n is not None:

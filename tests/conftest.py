@@ -55,7 +55,9 @@ def live_report(name: str, cache: dict[str, Report]) -> Report:
     return cache[name]
 
 
-def run_cli(*args: str, timeout: float = 180, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the dlvauto command line as a user would."""
     return subprocess.run(
         [*DLVAUTO, *args],

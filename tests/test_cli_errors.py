@@ -110,7 +110,9 @@ def test_json_file_and_human_view(tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     assert report["crash"]["first_user_frame"]["function"] == "example.com/nil_map_write/store.(*Cache).Put"
     assert "PANIC: assignment to entry in nil map" in r.stdout
-    assert "first user frame: #3 example.com/nil_map_write/store.(*Cache).Put at store/cache.go:14" in r.stdout
+    assert (
+        "first user frame: #3 example.com/nil_map_write/store.(*Cache).Put at store/cache.go:14" in r.stdout
+    )
 
 
 def test_schema_is_json_schema_of_the_report() -> None:
@@ -121,6 +123,14 @@ def test_schema_is_json_schema_of_the_report() -> None:
     for key in ("schema_version", "source", "exit_code", "output", "crash", "goroutines", "inlining"):
         assert key in props
     crash = schema["$defs"]["Crash"]["properties"]
-    assert set(crash) >= {"kind", "message", "goroutine_id", "throw_frame_index", "first_user_frame", "frame_n", "signature"}
+    assert set(crash) >= {
+        "kind",
+        "message",
+        "goroutine_id",
+        "throw_frame_index",
+        "first_user_frame",
+        "frame_n",
+        "signature",
+    }
     frame = schema["$defs"]["Frame"]["properties"]
     assert set(frame) == {"index", "function", "package", "file", "line", "pc", "category", "inlined"}

@@ -74,7 +74,7 @@ def test_timeout_halts_captures_and_ends_everything(tmp_path: Path) -> None:
 
 def test_success_leaves_nothing(tmp_path: Path) -> None:
     p = _start("goroutine_panic", tmp_path)
-    out, err = p.communicate(timeout=120)
+    _, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert processes_mentioning(str(tmp_path / "builds")) == []
 
@@ -83,8 +83,11 @@ def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -
     p = _start("hang", tmp_path, "--timeout", "120")
     try:
         assert _wait_for(lambda: _target_and_dlv_running(tmp_path), 60)
-        dlv = [pid for pid in processes_mentioning(str(tmp_path / "builds"))
-               if Path(f"/proc/{pid}/comm").read_text().strip() == "dlv"]
+        dlv = [
+            pid
+            for pid in processes_mentioning(str(tmp_path / "builds"))
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "dlv"
+        ]
         assert dlv
         os.kill(dlv[0], signal.SIGKILL)  # the debugger crashes under us
         _, err = p.communicate(timeout=60)
@@ -95,4 +98,6 @@ def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("dlvauto: error: "), err
     assert "dlv" in lines[0]
-    assert _wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), "the target was ended too"
+    assert _wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), (
+        "the target was ended too"
+    )

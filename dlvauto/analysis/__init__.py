@@ -65,9 +65,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     user_functions: list[str] = []
     if crash_g is not None and first_user is not None:
         user_functions = [
-            f.function or "?"
-            for f in crash_g.frames[first_user.index :]
-            if f.category == "user"
+            f.function or "?" for f in crash_g.frames[first_user.index :] if f.category == "user"
         ][:SIGNATURE_USER_FRAMES]
     exit_code = snap.stop.exit_status if snap.mode == "live" else None
     sig_message = message if kind != "none" else f"exit {exit_code}"

@@ -29,7 +29,8 @@ def package_of(function: str | None) -> str | None:
     dot = name.find(".", slash + 1)
     if dot < 0:
         return None  # a C symbol such as `crash_here`
-    return name[:dot]
+    # The linker escapes dots in a path's last element: gopkg.in/yaml%2ev3 is gopkg.in/yaml.v3.
+    return name[:dot].replace("%2e", ".")
 
 
 def _is_runtime_package(pkg: str) -> bool:

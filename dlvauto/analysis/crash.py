@@ -11,7 +11,9 @@ from dlvauto.snapshot import RawGoroutine, Snapshot
 PANIC_FUNCTIONS = frozenset({"runtime.gopanic"})
 THROW_FUNCTIONS = frozenset({"runtime.throw", "runtime.fatal", "runtime.fatalsignal"})
 # Frames that only a crashing goroutine has on its stack: used when the stop names no goroutine.
-_DYING = frozenset({"runtime.fatalpanic", "runtime.fatalthrow", "runtime.crash", *THROW_FUNCTIONS, *PANIC_FUNCTIONS})
+_DYING = frozenset(
+    {"runtime.fatalpanic", "runtime.fatalthrow", "runtime.crash", *THROW_FUNCTIONS, *PANIC_FUNCTIONS}
+)
 
 MAIN_GOROUTINE = 1
 

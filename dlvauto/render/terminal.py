@@ -18,7 +18,13 @@ CATEGORY_STYLE = {
     "runtime": "dim",
     "unknown": "red",
 }
-KIND_STYLE = {"panic": "bold red", "fatal": "bold red", "signal": "bold red", "hang": "bold yellow", "none": "bold green"}
+KIND_STYLE = {
+    "panic": "bold red",
+    "fatal": "bold red",
+    "signal": "bold red",
+    "hang": "bold yellow",
+    "none": "bold green",
+}
 OTHER_GROUP_FRAMES = 6
 
 
@@ -99,7 +105,11 @@ def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
             groups[_key(g)].append(g)
     out: list[Text | Table] = []
     if runtime_only:
-        out.append(Text(f"{len(runtime_only)} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim"))
+        out.append(
+            Text(
+                f"{len(runtime_only)} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim"
+            )
+        )
     ordered = sorted(groups.values(), key=lambda gs: (-len(gs), gs[0].id))
     for gs in ordered:
         g = gs[0]
@@ -111,7 +121,9 @@ def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
             style = CATEGORY_STYLE.get(f.category, "")
             out.append(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
         if g.created_by:
-            out.append(Text(f"    created by {g.created_by.function} at {_where(g.created_by, report)}", style="dim"))
+            out.append(
+                Text(f"    created by {g.created_by.function} at {_where(g.created_by, report)}", style="dim")
+            )
     return out
 
 
@@ -149,7 +161,9 @@ def render(report: Report, console: Console | None = None) -> None:
     others = _others(report, c.goroutine_id)
     if others:
         console.print()
-        console.print(Text(f"other goroutines ({len(report.goroutines) - (1 if crash_g else 0)})", style="bold"))
+        console.print(
+            Text(f"other goroutines ({len(report.goroutines) - (1 if crash_g else 0)})", style="bold")
+        )
         for item in others:
             console.print(item)
     if report.output.stdout or report.output.stderr:

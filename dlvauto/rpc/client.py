@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -57,10 +58,8 @@ class DlvClient:
             state = self.conn.receive(rid, t.CommandOut, self.timeout).State
         except RPCError:
             state = self.state()
-        try:
+        with contextlib.suppress(RPCError):
             self.conn.receive(hid, t.CommandOut, self.timeout)
-        except RPCError:
-            pass
         return ContinueResult(state, timed_out=True)
 
     def list_goroutines(self, page: int = 1000) -> list[t.Goroutine]:

@@ -30,7 +30,11 @@ def find_dlv(explicit: str | None = None) -> str:
         if Path(explicit).is_file() and os.access(explicit, os.X_OK):
             return explicit
         raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
-    candidates = [os.environ.get("DLVAUTO_DLV"), str(Path(sys.executable).parent / "dlv"), shutil.which("dlv")]
+    candidates = [
+        os.environ.get("DLVAUTO_DLV"),
+        str(Path(sys.executable).parent / "dlv"),
+        shutil.which("dlv"),
+    ]
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return c
@@ -67,7 +71,7 @@ class HeadlessServer:
 def private_folder() -> Path:
     """A fresh folder only we can enter (mkdtemp makes it 0700)."""
     folder = Path(tempfile.mkdtemp(prefix="dlvauto-"))
-    os.chmod(folder, 0o700)
+    folder.chmod(0o700)
     return folder
 
 
@@ -147,7 +151,9 @@ def _start(
             raise _startup_error(text, status, prefer_unix and listen.startswith("unix:"))
         if time.monotonic() > deadline:
             spawned.stop(grace=0.5)
-            raise DebuggerError(f"dlv did not start within {startup_timeout:g}s; its output: {text.strip()[-500:]}")
+            raise DebuggerError(
+                f"dlv did not start within {startup_timeout:g}s; its output: {text.strip()[-500:]}"
+            )
         time.sleep(delay)
         delay = min(delay * 2, 0.02)
 
@@ -163,11 +169,15 @@ def _startup_error(text: str, status: int, was_unix: bool) -> Exception:
     if was_unix and ("listen unix" in low or "bind" in low):
         return _SocketRefused(last)
     if "too old" in low or "too new" in low or "version of go" in low:
-        return UserError(f"dlv refuses this Go version: {last}; use the Go version dlv supports (dlvauto doctor)")
+        return UserError(
+            f"dlv refuses this Go version: {last}; use the Go version dlv supports (dlvauto doctor)"
+        )
     if "could not find dwarf" in low or "no debug info" in low or "debug_info" in low or "dwarf" in low:
         return UserError(f"{last}: the binary has no DWARF; rebuild without -ldflags='-s -w'")
     if "not an executable" in low or "exec format" in low:
-        return UserError(f"{last}: not an executable for this machine; give a Go binary built for linux/amd64")
+        return UserError(
+            f"{last}: not an executable for this machine; give a Go binary built for linux/amd64"
+        )
     if "operation not permitted" in low or "ptrace" in low:
         return UserError(f"{last}: ptrace is not allowed here; run `dlvauto doctor` to see why")
     return DebuggerError(f"dlv exited at start (status {status}): {last}")

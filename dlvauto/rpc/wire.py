@@ -10,6 +10,7 @@ This module knows nothing about dlv's methods: `client.py` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -51,6 +52,7 @@ class Connection:
         self._early: dict[int, bytes] = {}
         self._methods: dict[int, str] = {}
         self.requests_sent = 0
+        self.max_in_flight = 0  # most requests written but not yet answered, for tests and benchmarks
 
     @classmethod
     def open(cls, address: str, timeout: float = 10.0) -> Connection:
@@ -73,10 +75,8 @@ class Connection:
                 time.sleep(0.01)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._sock.close()
-        except OSError:
-            pass
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -188,6 +188,7 @@ class Connection:
                     exhausted = True
                     break
                 pending.append(self.send(method, p))
+            self.max_in_flight = max(self.max_in_flight, len(pending))
             if not pending:
                 return
             rid = pending.pop(0)

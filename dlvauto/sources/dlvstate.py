@@ -77,7 +77,7 @@ def stop_from_state(state: t.DebuggerState, timed_out: bool) -> StopEvent:
         reason = THROW_BREAKPOINTS[bp.name]
         if reason == "fatal" and thread and thread.function and thread.function.name == "runtime.fatalsignal":
             reason = "signal"
-        return StopEvent(reason=reason, breakpoint=bp.name, goroutine_id=gid)  # type: ignore[arg-type]
+        return StopEvent(reason=reason, breakpoint=bp.name, goroutine_id=gid)
     if timed_out:
         return StopEvent(reason="halted", goroutine_id=gid)
     return StopEvent(reason="unknown", breakpoint=bp.name if bp else None, goroutine_id=gid)
