@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from rich.console import Console, Group
@@ -26,6 +27,21 @@ KIND_STYLE = {
     "none": "bold green",
 }
 OTHER_GROUP_FRAMES = 6
+TAIL_LINES = 15
+_DUMP_START = re.compile(r"^(panic: |fatal error: |SIG[A-Z]+: )", re.MULTILINE)
+
+
+def _before_traceback(report: Report) -> str:
+    """The program's stderr up to and including the runtime's crash header (the dump is above)."""
+    text = report.output.stderr
+    if report.crash.kind in ("none", "hang"):
+        return text
+    starts = list(_DUMP_START.finditer(text))
+    if not starts:
+        return text
+    first = starts[0].start()
+    end = text.find("\n\n", first)
+    return text[: end if end >= 0 else len(text)] + "\n(the runtime's goroutine dump is in the JSON report)"
 
 
 def _short(path: str | None, report: Report) -> str:
@@ -168,12 +184,12 @@ def render(report: Report, console: Console | None = None) -> None:
             console.print(item)
     if report.output.stdout or report.output.stderr:
         console.print()
-        for name, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
+        for name, text in (("stdout", report.output.stdout), ("stderr", _before_traceback(report))):
             if text:
                 lines = text.rstrip("\n").splitlines()
-                tail = lines[-15:]
-                head = f"program {name} ({len(lines)} lines{', last 15' if len(lines) > 15 else ''})"
-                console.print(Text(head, style="bold"))
+                tail = lines[-TAIL_LINES:]
+                cut = f", last {TAIL_LINES}" if len(lines) > TAIL_LINES else ""
+                console.print(Text(f"program {name} ({len(lines)} lines{cut})", style="bold"))
                 console.print(Text("\n".join(tail)), markup=False, highlight=False)
     for note in report.notes:
         console.print(Text(f"note: {note}", style="yellow"))
