@@ -47,7 +47,7 @@ def test_panic_facts_deep_stack() -> None:
     assert c.throw_frame_index == 1
     assert c.first_user_frame is not None
     assert (c.first_user_frame.index, c.first_user_frame.function) == (2, "example.com/deep_stack/c.Crash")
-    assert c.first_user_frame.file == str(EXAMPLES / "deep_stack" / "c" / "c.go")
+    assert c.first_user_frame.file == f"{report.source.module_dir}/c/c.go"
     assert c.first_user_frame.line == 18
     assert c.frame_n.index == 18 and c.frame_n.frame is not None
     assert c.frame_n.frame.function == "example.com/deep_stack/a.Level2"
@@ -88,7 +88,7 @@ def test_cgo_signal_first_user_frame_is_c_code() -> None:
     assert c.first_user_frame is not None
     assert c.first_user_frame.function == "C.store_value"
     assert c.first_user_frame.package is None and c.first_user_frame.category == "user"
-    assert c.first_user_frame.file == str(EXAMPLES / "cgo_sigsegv" / "cfault" / "fault.c")
+    assert c.first_user_frame.file == f"{report.source.module_dir}/cfault/fault.c"
 
 
 def test_vendored_code_is_thirdparty_though_inside_the_module() -> None:
