@@ -107,14 +107,24 @@ def _end_orphans() -> None:
 
 
 def group_alive(pgid: int) -> bool:
-    """True while any process of group `pgid` exists."""
+    """True while a process of group `pgid` runs; zombies (dead, awaiting a reaper) do not count."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 @dataclass

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dlvauto.analysis.classify import category, package_of
+from dlvauto.analysis.classify import Classifier, category, package_of
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, throw_index
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.signature import signature
 from dlvauto.report import Crash, Frame, FrameN, Goroutine, Output, Report, Source
-from dlvauto.snapshot import BuildFacts, RawFrame, RawGoroutine, Snapshot
+from dlvauto.snapshot import RawFrame, RawGoroutine, Snapshot
 
 DEFAULT_FRAME_N = 17
 SIGNATURE_USER_FRAMES = 3
 
 
-def to_frame(index: int, raw: RawFrame, facts: BuildFacts, inlined: bool = False) -> Frame:
+def to_frame(index: int, raw: RawFrame, classify: Classifier, inlined: bool = False) -> Frame:
     return Frame(
         index=index,
         function=raw.function,
@@ -21,19 +21,19 @@ def to_frame(index: int, raw: RawFrame, facts: BuildFacts, inlined: bool = False
         file=raw.file,
         line=raw.line,
         pc=raw.pc,
-        category=category(raw, facts),
+        category=classify(raw),
         inlined=inlined,
     )
 
 
-def to_goroutine(g: RawGoroutine, facts: BuildFacts) -> Goroutine:
+def to_goroutine(g: RawGoroutine, classify: Classifier) -> Goroutine:
     marks = inlined_marks(g.frames)
     return Goroutine(
         id=g.id,
         status=g.status,
         wait_reason=g.wait_reason,
-        created_by=to_frame(0, g.created_by, facts) if g.created_by else None,
-        frames=[to_frame(i, f, facts, marks[i]) for i, f in enumerate(g.frames)],
+        created_by=to_frame(0, g.created_by, classify) if g.created_by else None,
+        frames=[to_frame(i, f, classify, marks[i]) for i, f in enumerate(g.frames)],
     )
 
 
@@ -43,7 +43,8 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     kind = crash_kind(snap)
     message = crash_message(snap, kind)
     crash_raw = crash_goroutine(snap, kind)
-    goroutines = [to_goroutine(g, facts) for g in snap.goroutines]
+    classify = Classifier(facts)
+    goroutines = [to_goroutine(g, classify) for g in snap.goroutines]
     crash_g = next((g for g in goroutines if crash_raw is not None and g.id == crash_raw.id), None)
     if crash_g is not None:
         goroutines.remove(crash_g)

@@ -6,8 +6,6 @@ the module cache), never from guesses about the reading machine's paths or the e
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from dlvauto.report import Category
 from dlvauto.snapshot import BuildFacts, RawFrame
 
@@ -38,14 +36,11 @@ def _is_runtime_package(pkg: str) -> bool:
 
 
 def _under(path: str | None, folder: str | None) -> str | None:
-    """`path` relative to `folder` when it lies inside it, else None."""
+    """`path` relative to `folder` when it lies inside it, else None (plain string work: hot path)."""
     if not path or not folder:
         return None
-    p, f = PurePosixPath(path), PurePosixPath(folder)
-    try:
-        return str(p.relative_to(f))
-    except ValueError:
-        return None
+    prefix = folder.rstrip("/") + "/"
+    return path[len(prefix) :] if path.startswith(prefix) else None
 
 
 def in_module(pkg: str | None, facts: BuildFacts) -> bool:
@@ -71,10 +66,25 @@ def category(frame: RawFrame, facts: BuildFacts) -> Category:
         return "user"
     in_goroot = _under(frame.file, f"{facts.goroot}/src" if facts.goroot else None)
     if in_goroot is not None:
-        return "runtime" if _is_runtime_package(str(PurePosixPath(in_goroot).parent)) else "stdlib"
+        return "runtime" if _is_runtime_package(in_goroot.rpartition("/")[0]) else "stdlib"
     if _under(frame.file, facts.gomodcache) is not None:
         return "thirdparty"
     if pkg is not None:
         first = pkg.split("/", 1)[0]
         return "thirdparty" if "." in first else "stdlib"
     return "unknown"
+
+
+class Classifier:
+    """`category` with a memo: thousands of goroutines share the same few hundred frames."""
+
+    def __init__(self, facts: BuildFacts) -> None:
+        self.facts = facts
+        self._memo: dict[tuple[str | None, str | None], Category] = {}
+
+    def __call__(self, frame: RawFrame) -> Category:
+        key = (frame.function, frame.file)
+        cat = self._memo.get(key)
+        if cat is None:
+            cat = self._memo[key] = category(frame, self.facts)
+        return cat

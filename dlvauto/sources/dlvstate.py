@@ -19,17 +19,16 @@ THROW_BREAKPOINTS = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal
 
 def raw_frame(loc: t.Stackframe | t.Location) -> RawFrame:
     fn = loc.function
-    frame = RawFrame(
+    offset, err = (loc.FrameOffset, loc.Err or None) if isinstance(loc, t.Stackframe) else (None, None)
+    return RawFrame(
         function=fn.name if fn and fn.name else None,
         file=loc.file or None,
         line=loc.line,
         pc=loc.pc,
         entry=fn.value if fn else None,
+        frame_offset=offset,
+        error=err,
     )
-    if isinstance(loc, t.Stackframe):
-        frame.frame_offset = loc.FrameOffset
-        frame.error = loc.Err or None
-    return frame
 
 
 def _created_by(g: t.Goroutine) -> RawFrame | None:
