@@ -48,7 +48,7 @@ class TerminalProgress:
         self._task = self._rich.add_task("starting", total=None)
 
     def stage(self, text: str, total: int | None = None) -> None:
-        self._rich.update(self._task, description=text, total=total, completed=0)
+        self._rich.update(self._task, description=text, total=total, completed=0, refresh=True)
 
     def advance(self, n: int = 1) -> None:
         self._rich.advance(self._task, n)

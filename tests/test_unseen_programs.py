@@ -49,7 +49,7 @@ CASES = {
         "Frobnicate",
     ),
     "nil_map_via_method": (
-        "func main() {\n\tvar r PKG.Registry\n\tr.Add(\"k\")\n}\n",
+        'func main() {\n\tvar r PKG.Registry\n\tr.Add("k")\n}\n',
         "type Registry struct{ m map[string]int }\n\n"
         "func (r *Registry) Add(k string) {\n\tr.m[k]++ // CRASH\n}\n",
         "panic",
