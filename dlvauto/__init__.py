@@ -1,16 +1,40 @@
 """dlvauto: explain Go crashes by driving the Go debugger Delve.
 
-source -> snapshot -> analysis -> report -> renderers. The public names live here; the modules
-behind them are free to change.
+source -> snapshot -> analysis -> report -> renderers. The public names live here and are loaded
+on first use, so `import dlvauto` (and the command line) stays quick; the modules behind them are
+free to change.
 """
 
-from dlvauto.analysis import analyze
-from dlvauto.build import build
-from dlvauto.errors import DlvautoError, UserError
-from dlvauto.report import Report
-from dlvauto.snapshot import Snapshot
-from dlvauto.sources.live import run_live
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    "analyze": "dlvauto.analysis",
+    "build": "dlvauto.build",
+    "DlvautoError": "dlvauto.errors",
+    "UserError": "dlvauto.errors",
+    "Report": "dlvauto.report",
+    "Snapshot": "dlvauto.snapshot",
+    "run_live": "dlvauto.sources.live",
+}
+
+if TYPE_CHECKING:
+    from dlvauto.analysis import analyze
+    from dlvauto.build import build
+    from dlvauto.errors import DlvautoError, UserError
+    from dlvauto.report import Report
+    from dlvauto.snapshot import Snapshot
+    from dlvauto.sources.live import run_live
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'dlvauto' has no attribute {name!r}")
+
 
 __all__ = ["DlvautoError", "Report", "Snapshot", "UserError", "analyze", "build", "run_live"]

@@ -1,7 +1,5 @@
 """`python -m dlvauto`."""
 
-import sys
+from dlvauto.cli import entry
 
-from dlvauto.cli import main
-
-sys.exit(main())
+entry()

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+# Our models need no pydantic plugins; looking for them costs ~12 ms at every start.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+
 import typer
 
 from dlvauto.errors import DlvautoError, UserError
@@ -182,5 +185,19 @@ def main(argv: list[str] | None = None) -> int:
         proc.kill_all()
 
 
+def entry() -> None:
+    """The console script: run, flush, and leave without interpreter teardown (~30 ms per run).
+
+    Every child is already ended by `main`'s `finally`; nothing else needs Python's shutdown.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

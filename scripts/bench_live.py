@@ -1,0 +1,600 @@
+"""Wall time of `dlvauto run` against the same job done by hand with dlv's own CLI, side by side.
+
+Why this exists: dlvauto's promise is that driving Delve through it costs about what a person pays
+driving Delve by hand, so a crash is explained at no extra wait. The issue's target is that
+`dlvauto run` takes at most 1.15x the time of `dlv exec BINARY --init INIT` where INIT continues to
+the crash and prints every goroutine's stack (`goroutines -t 100`, the depth dlvauto reads), both
+on an already-built binary and from source (`go build` with dlvauto's debug flags, then the same).
+
+Each measurement is the wall time of a whole subprocess (time.perf_counter around it), its output
+going to files, never to a terminal. Per example and measurement there is one warm-up round (not
+counted), then --repeat rounds in which the dlvauto run and the dlv CLI run alternate, so a drift of
+the machine hits both alike; the median (and min) is reported. Every run is checked: the exit
+status, the goroutines the output really holds (dlvauto's JSON report; the `Goroutine N` headers
+of the dlv CLI), and that no dlv or target process is left once the run is over.
+
+Usage: .venv/bin/python scripts/bench_live.py [--examples a,b] [--repeat N] [--json PATH]
+Exit status: 0 when the target is met everywhere, 3 when it is missed somewhere, 1 when a run failed
+(the figures are then not printed), 2 for bad arguments. Only the standard library and dlvauto
+itself are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples" / "go"
+DEFAULT_EXAMPLES = ["many_goroutines", "nil_map_write", "deep_stack", "goroutine_panic"]
+TARGET_RATIO = 1.15
+DEPTH = 100
+RUN_TIMEOUT = 120.0
+# What a person types at dlv's prompt: run to the crash, print every goroutine's whole stack, quit.
+# `exit` (without -c, which only applies to --accept-multiclient servers) kills a target dlv started.
+INIT_SCRIPT = f"continue\ngoroutines -t {DEPTH}\nexit\n"
+_GOROUTINE_HEADER = re.compile(r"^[ *] Goroutine \d+ ", re.MULTILINE)
+_GOROUTINE_TRAILER = re.compile(r"^\[(\d+) goroutines\]$", re.MULTILINE)
+_FRAME_LINE = re.compile(r"^\t\s*\d+\s+0x[0-9a-f]+ in ", re.MULTILINE)
+_CRASH_STOP = re.compile(r"^> \[(unrecovered-panic|runtime-fatal-throw)\]", re.MULTILINE)
+
+MEASUREMENTS = ("built", "from source")
+
+
+class BenchError(Exception):
+    """A run that did not do the job (bad status, missing stacks, timeout): the figures would lie."""
+
+
+@dataclass
+class Tools:
+    python: str
+    dlvauto: list[str]
+    dlv: str
+    go: str
+
+
+@dataclass
+class Run:
+    seconds: float
+    returncode: int
+    goroutines: int
+    frames: int
+    leftovers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Series:
+    """The counted runs of one side (dlvauto or dlv CLI) of one measurement of one example."""
+
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def times(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def minimum(self) -> float:
+        return min(self.times)
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "median_s": round(self.median, 4),
+            "min_s": round(self.minimum, 4),
+            "max_s": round(max(self.times), 4),
+            "times_s": [round(t, 4) for t in self.times],
+            "goroutines": sorted({r.goroutines for r in self.runs}),
+            "frames": sorted({r.frames for r in self.runs}),
+            "leftovers": [x for r in self.runs for x in r.leftovers],
+        }
+
+
+@dataclass
+class Row:
+    example: str
+    measurement: str
+    dlvauto: Series
+    cli: Series
+
+    @property
+    def ratio(self) -> float:
+        return self.dlvauto.median / self.cli.median
+
+    @property
+    def min_ratio(self) -> float:
+        """Ratio of the fastest runs: steadier than the medians when one side's times are bimodal."""
+        return self.dlvauto.minimum / self.cli.minimum
+
+    @property
+    def met(self) -> bool:
+        return self.ratio <= TARGET_RATIO
+
+
+# ---- tools and versions ---------------------------------------------------------------------------
+
+
+def find_tools() -> Tools:
+    """dlvauto, the dlv dlvauto itself would pick, and go; a clear message when one is missing."""
+    try:
+        from dlvauto.build import find_go
+        from dlvauto.errors import DlvautoError
+        from dlvauto.rpc import find_dlv
+    except ImportError as exc:
+        raise SystemExit(
+            f"bench_live: cannot import dlvauto ({exc}): run with the project's Python, "
+            "`.venv/bin/python scripts/bench_live.py` (scripts/setup.sh makes it)"
+        ) from None
+    try:
+        dlv = find_dlv()
+    except DlvautoError as exc:
+        raise SystemExit(f"bench_live: dlv is missing: {exc}") from None
+    try:
+        go = find_go()
+    except DlvautoError as exc:
+        raise SystemExit(f"bench_live: go is missing: {exc}") from None
+    beside = Path(sys.executable).parent / "dlvauto"
+    exe = str(beside) if beside.is_file() else shutil.which("dlvauto")
+    if exe is None:
+        raise SystemExit(
+            "bench_live: the dlvauto command is missing: run scripts/setup.sh (pip install -e .)"
+        )
+    return Tools(python=sys.executable, dlvauto=[exe], dlv=dlv, go=go)
+
+
+def _first_line(argv: list[str], pick: str = "") -> str:
+    try:
+        out = subprocess.run(
+            argv, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unknown ({exc})"
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+    for ln in lines:
+        if pick in ln:
+            return ln
+    return lines[0] if lines else "unknown"
+
+
+def dlvauto_fingerprint() -> str:
+    """Version and a hash of dlvauto's own source files: which code the figures are of."""
+    import hashlib
+
+    import dlvauto
+
+    pkg = Path(dlvauto.__file__).parent
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*.py")):
+        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return f"{dlvauto.__version__} (source sha256 {h.hexdigest()[:12]})"
+
+
+def machine_facts(tools: Tools) -> dict[str, object]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for ln in Path("/proc/cpuinfo").read_text().splitlines():
+            if ln.startswith("model name"):
+                cpu = ln.split(":", 1)[1].strip()
+                break
+    return {
+        "dlv": tools.dlv,
+        "dlv_version": _first_line([tools.dlv, "version"], "Version:").removeprefix("Version:").strip(),
+        "go": tools.go,
+        "go_version": _first_line([tools.go, "version"]),
+        "python": sys.executable,
+        "python_version": platform.python_version(),
+        "dlvauto": tools.dlvauto[0],
+        "dlvauto_version": dlvauto_fingerprint(),
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu,
+        "platform": platform.platform(),
+    }
+
+
+# ---- processes --------------------------------------------------------------------------------------
+
+
+def _proc_table() -> list[tuple[int, str, list[str]]]:
+    """(pid, exe, argv) of every process we may read."""
+    rows = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            try:
+                exe = str((entry / "exe").readlink())
+            except OSError:
+                exe = ""
+        except OSError:
+            continue
+        if argv == [b""]:
+            continue  # a zombie or a kernel thread
+        rows.append(
+            (int(entry.name), exe.removesuffix(" (deleted)"), [a.decode(errors="replace") for a in argv])
+        )
+    return rows
+
+
+def leftovers(under: Path) -> list[tuple[int, str]]:
+    """Live dlv processes debugging a binary at or under `under`, and live processes running one.
+
+    Matched by path, not by name alone, so another user's dlv on the same machine is not counted.
+    """
+    prefix = str(under)
+    found = []
+    for pid, exe, argv in _proc_table():
+        name = Path(argv[0]).name
+        if exe.startswith(prefix) or argv[0].startswith(prefix):
+            found.append((pid, f"target {Path(exe or argv[0]).name} (pid {pid})"))
+        elif name == "dlv" and any(a.startswith(prefix) for a in argv[1:]):
+            found.append((pid, f"dlv (pid {pid})"))
+    return found
+
+
+def check_leftovers(under: Path) -> list[str]:
+    """What the run left alive (after a short grace for the kernel to reap); ends what it finds."""
+    deadline = time.monotonic() + 1.0
+    found = leftovers(under)
+    while found and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = leftovers(under)
+    for pid, _ in found:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return [what for _, what in found]
+
+
+def timed(
+    argv: list[str], *, out: Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Wall time and exit status of `argv`, stdin /dev/null, stdout and stderr to `out`.
+
+    The wait is a blocking waitpid, with the timeout kept by a timer thread: Popen.wait(timeout)
+    polls with sleeps of up to 50 ms, which would round every figure up to the next poll.
+    """
+    with out.open("wb") as f:
+        start = time.perf_counter()
+        p = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(p.pid, signal.SIGKILL)
+
+        timer = threading.Timer(RUN_TIMEOUT, kill)
+        timer.start()
+        try:
+            rc = p.wait()
+        except BaseException:  # Ctrl-C: the child is in a session of its own, so end it here
+            kill()
+            p.wait()
+            raise
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+    if expired.is_set():
+        raise BenchError(f"timed out after {RUN_TIMEOUT:g}s: {' '.join(argv)} (output in {out})")
+    return seconds, rc
+
+
+# ---- the two ways of doing the job ----------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, tools: Tools, scratch: Path) -> None:
+        self.tools = tools
+        self.scratch = scratch
+        self.init = scratch / "init.txt"
+        self.init.write_text(INIT_SCRIPT)
+        self.cache = scratch / "dlvauto-cache"  # warm cache of the "built" measurement
+        self.env = {**os.environ, "DLVAUTO_CACHE_DIR": str(self.cache)}
+        self.env.pop("DLVAUTO_DEBUG", None)
+
+    def built_binary(self, src: Path) -> Path:
+        """The binary `dlvauto run` uses from its (warm) cache: the same file for both sides."""
+        from dlvauto.build import build
+
+        os.environ["DLVAUTO_CACHE_DIR"] = str(self.cache)
+        result = build(src, "debug")
+        return Path(result.binary)
+
+    def dlvauto_run(self, src: Path, under: Path, cache: Path) -> Run:
+        """`dlvauto run SRC --json FILE` with DLVAUTO_CACHE_DIR=`cache`; its binary must be under `under`."""
+        report = self.scratch / "report.json"
+        report.unlink(missing_ok=True)
+        env = {**self.env, "DLVAUTO_CACHE_DIR": str(cache)}
+        argv = [*self.tools.dlvauto, "run", str(src), "--json", str(report)]
+        out = self.scratch / "dlvauto.out"
+        seconds, rc = timed(argv, out=out, env=env)
+        left = check_leftovers(under)
+        if rc != 0:
+            raise BenchError(f"dlvauto exited {rc}: {' '.join(argv)}; its output: {_tail(out)}")
+        try:
+            data = json.loads(report.read_text())
+        except (OSError, ValueError) as exc:
+            raise BenchError(f"dlvauto wrote no readable JSON report ({exc}): {' '.join(argv)}") from None
+        gs = data.get("goroutines") or []
+        if data.get("crash", {}).get("kind") not in ("panic", "fatal", "signal"):
+            raise BenchError(f"dlvauto saw no crash in {src.name}: {data.get('crash')}")
+        ran = str(data.get("source", {}).get("binary"))
+        if not ran.startswith(str(under)):
+            raise BenchError(f"dlvauto ran {ran}, expected a binary at {under}")
+        return Run(seconds, rc, len(gs), sum(len(g.get("frames") or []) for g in gs), left)
+
+    def cli_run(self, binary: Path) -> Run:
+        argv = [
+            self.tools.dlv,
+            "exec",
+            str(binary),
+            "--init",
+            str(self.init),
+            "--allow-non-terminal-interactive=true",
+        ]
+        out = self.scratch / "dlv-cli.out"
+        seconds, rc = timed(argv, out=out)
+        left = check_leftovers(binary)
+        return self._check_cli(argv, out, seconds, rc, left)
+
+    def _check_cli(self, argv: list[str], out: Path, seconds: float, rc: int, left: list[str]) -> Run:
+        text = out.read_text(errors="replace")
+        if rc != 0:
+            raise BenchError(f"dlv CLI exited {rc}: {' '.join(argv)}; its output: {_tail(out)}")
+        if not _CRASH_STOP.search(text):
+            raise BenchError(f"dlv CLI did not stop at the crash: {' '.join(argv)}; its output: {_tail(out)}")
+        headers = len(_GOROUTINE_HEADER.findall(text))
+        trailer = _GOROUTINE_TRAILER.search(text)
+        if trailer is None or int(trailer.group(1)) != headers:
+            raise BenchError(
+                f"dlv CLI printed {headers} goroutine headers but says "
+                f"{trailer.group(0) if trailer else 'no [N goroutines] line'}: {out}"
+            )
+        return Run(seconds, rc, headers, len(_FRAME_LINE.findall(text)), left)
+
+    def dlvauto_from_source(self, src: Path) -> Run:
+        """dlvauto with an empty cache of its own: it runs `go build` (Go's build cache stays warm)."""
+        cache = Path(tempfile.mkdtemp(prefix="cache-", dir=self.scratch))
+        try:
+            return self.dlvauto_run(src, cache, cache)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def cli_from_source(self, src: Path) -> Run:
+        """`go build` with the debug flags, then the dlv CLI on what it built, timed together."""
+        from dlvauto.build import PROFILES
+
+        folder = Path(tempfile.mkdtemp(prefix="bin-", dir=self.scratch))
+        try:
+            binary = folder / src.name
+            # dlvauto's "debug" profile: -gcflags=all=-N -l
+            build_argv = [self.tools.go, "build", *PROFILES["debug"], "-o", str(binary), "."]
+            log = self.scratch / "go-build.out"
+            build_s, rc = timed(build_argv, out=log, cwd=src)
+            if rc != 0:
+                raise BenchError(f"go build exited {rc} in {src}: {_tail(log)}")
+            run = self.cli_run(binary)
+            run.seconds += build_s
+            return run
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _tail(path: Path, n: int = 600) -> str:
+    try:
+        return " ".join(path.read_text(errors="replace")[-n:].split())
+    except OSError:
+        return "(no output)"
+
+
+# ---- the benchmark -------------------------------------------------------------------------------------
+
+
+def bench_example(bench: Bench, name: str, repeat: int) -> list[Row]:
+    src = EXAMPLES_DIR / name
+    rows = []
+    # Warm-up (not counted): builds the cached binary, warms Go's build cache, the page cache and dlv.
+    bench.dlvauto_run(src, bench.cache, bench.cache)
+    binary = bench.built_binary(src)
+    built_stamp = binary.stat().st_mtime_ns
+
+    def side_a_built() -> Run:
+        return bench.dlvauto_run(src, binary, bench.cache)
+
+    def side_b_built() -> Run:
+        return bench.cli_run(binary)
+
+    def side_a_source() -> Run:
+        return bench.dlvauto_from_source(src)
+
+    def side_b_source() -> Run:
+        return bench.cli_from_source(src)
+
+    plans = {"built": (side_a_built, side_b_built), "from source": (side_a_source, side_b_source)}
+    for measurement in MEASUREMENTS:
+        side_a, side_b = plans[measurement]
+        side_a()
+        side_b()  # warm-up round
+        row = Row(name, measurement, Series(), Series())
+        for i in range(repeat):
+            # Alternate which side goes first so neither always follows the other.
+            first, second = (
+                ((side_a, row.dlvauto), (side_b, row.cli)),
+                ((side_b, row.cli), (side_a, row.dlvauto)),
+            )
+            for fn, series in first if i % 2 == 0 else second:
+                series.runs.append(fn())
+        _check_same_job(row)
+        if binary.stat().st_mtime_ns != built_stamp:
+            raise BenchError(
+                f"dlvauto rebuilt {binary} with a warm cache: the 'built' figures include a build"
+            )
+        rows.append(row)
+        print(
+            f"  {name:<16} {measurement:<12} dlvauto {row.dlvauto.median:7.3f}s  "
+            f"dlv CLI {row.cli.median:7.3f}s  ratio {row.ratio:5.2f}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return rows
+
+
+def _check_same_job(row: Row) -> None:
+    """Both sides must have seen the same goroutines: else the comparison is of different jobs."""
+    a = {r.goroutines for r in row.dlvauto.runs}
+    b = {r.goroutines for r in row.cli.runs}
+    if a != b:
+        raise BenchError(
+            f"{row.example} {row.measurement}: dlvauto saw {sorted(a)} goroutines, dlv CLI {sorted(b)}"
+        )
+
+
+def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
+    print(f"dlv {facts['dlv_version']} ({facts['dlv']})")
+    print(f"{facts['go_version']}")
+    print(f"Python {facts['python_version']} ({facts['python']})")
+    print(f"dlvauto {facts['dlvauto_version']} ({facts['dlvauto']})")
+    if "dlvauto_version_after" in facts:
+        print(
+            f"  WARNING: dlvauto's source changed during the run; at the end {facts['dlvauto_version_after']}"
+        )
+    print(f"machine: nproc={facts['nproc']}, {facts['cpu']}, {facts['platform']}")
+    print(f"each figure: wall time of the whole command, median of {repeat} runs after 1 warm-up (min)")
+    print("ratio = dlvauto median / dlv CLI median (the target's measure); min ratio = the same of the mins")
+    print(
+        f"dlv CLI job: dlv exec BIN --init INIT --allow-non-terminal-interactive=true, INIT = {INIT_SCRIPT!r}"
+    )
+    print()
+    head = (
+        f"{'example':<16} | {'measurement':<11} | {'dlvauto median s':>18} | {'dlv CLI median s':>18} | "
+        f"{'ratio':>5} | {'min ratio':>9} | {'goroutines':>10} | target <= {TARGET_RATIO:.2f} met?"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        a = f"{r.dlvauto.median:.3f} ({r.dlvauto.minimum:.3f})"
+        b = f"{r.cli.median:.3f} ({r.cli.minimum:.3f})"
+        gs = ",".join(str(g) for g in sorted({x.goroutines for x in r.dlvauto.runs}))
+        print(
+            f"{r.example:<16} | {r.measurement:<11} | {a:>18} | {b:>18} | {r.ratio:5.2f} | "
+            f"{r.min_ratio:9.2f} | {gs:>10} | "
+            f"{'yes' if r.met else 'NO'}{'' if r.met == (r.min_ratio <= TARGET_RATIO) else ' *'}"
+        )
+    if any(r.met != (r.min_ratio <= TARGET_RATIO) for r in rows):
+        print(
+            "* the verdict on the mins differs: one side's times are bimodal (dlv's `exit`, killing the"
+            " stopped target, sometimes stalls ~0.2 s); more --repeat settles it"
+        )
+    print()
+    met = sum(r.met for r in rows)
+    print(f"target met on {met} of {len(rows)} measurements" + ("" if met == len(rows) else " (NOT on all)"))
+    left = [
+        (r.example, r.measurement, what)
+        for r in rows
+        for series in (r.dlvauto, r.cli)
+        for run in series.runs
+        for what in run.leftovers
+    ]
+    if left:
+        print(f"LEFT BEHIND after {len(left)} run(s) (killed by this script):")
+        for ex, m, what in left:
+            print(f"  {ex} {m}: {what}")
+    else:
+        print("no dlv or target process was left behind after any run")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--examples", default=",".join(DEFAULT_EXAMPLES), help="comma-separated names under examples/go"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="counted runs per measurement (median reported)"
+    )
+    parser.add_argument("--json", dest="json_path", help="also write the figures as JSON to this file")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder (outputs of the last runs)"
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be >= 1")
+    names = [n.strip() for n in args.examples.split(",") if n.strip()]
+    if not names:
+        parser.error("--examples names no example")
+    for n in names:
+        if not (EXAMPLES_DIR / n).is_dir():
+            parser.error(f"no example {n!r} in {EXAMPLES_DIR}")
+
+    tools = find_tools()
+    facts = machine_facts(tools)
+    scratch = Path(tempfile.mkdtemp(prefix="bench_live-"))
+    saved_cache = os.environ.get("DLVAUTO_CACHE_DIR")
+    rows: list[Row] = []
+    try:
+        bench = Bench(tools, scratch)
+        print(
+            f"bench_live: {len(names)} example(s), {args.repeat} runs each, scratch {scratch}",
+            file=sys.stderr,
+        )
+        for n in names:
+            rows += bench_example(bench, n, args.repeat)
+    except BenchError as exc:
+        print(f"bench_live: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if saved_cache is None:
+            os.environ.pop("DLVAUTO_CACHE_DIR", None)
+        else:
+            os.environ["DLVAUTO_CACHE_DIR"] = saved_cache
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    after = dlvauto_fingerprint()
+    if after != facts["dlvauto_version"]:
+        facts["dlvauto_version_after"] = after
+        print(f"bench_live: warning: dlvauto's source changed during the run (now {after})", file=sys.stderr)
+    print_table(rows, facts, args.repeat)
+    if args.json_path:
+        doc = {
+            "target_ratio": TARGET_RATIO,
+            "repeat": args.repeat,
+            "init_script": INIT_SCRIPT,
+            "machine": facts,
+            "rows": [
+                {
+                    "example": r.example,
+                    "measurement": r.measurement,
+                    "dlvauto": r.dlvauto.summary(),
+                    "dlv_cli": r.cli.summary(),
+                    "ratio": round(r.ratio, 4),
+                    "min_ratio": round(r.min_ratio, 4),
+                    "target_met": r.met,
+                }
+                for r in rows
+            ],
+        }
+        Path(args.json_path).write_text(json.dumps(doc, indent=2) + "\n")
+    return 0 if all(r.met for r in rows) else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
