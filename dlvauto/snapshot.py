@@ -83,4 +83,7 @@ class Snapshot(BaseModel):
     goroutines: list[RawGoroutine] = Field(default_factory=list)
     output: CapturedOutput = Field(default_factory=CapturedOutput)
     depth: int | None = None
+    # True for a text traceback printed at GOTRACEBACK=single|all, where the runtime hid its own
+    # frames: the throw frame is then taken to sit just above frame 0 (index -1).
+    runtime_frames_hidden: bool = False
     notes: list[str] = Field(default_factory=list)

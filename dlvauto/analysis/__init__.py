@@ -54,6 +54,8 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         goroutines.sort(key=lambda g: g.id)
 
     throw = throw_index(crash_raw, kind) if crash_raw is not None else None
+    if snap.runtime_frames_hidden and crash_raw is not None and crash_raw.id == snap.stop.goroutine_id:
+        throw = -1  # the goroutine that threw, its runtime frames hidden by the traceback level
     first_user = None
     n_index = (throw if throw is not None else -1) + frame_n
     n_frame = None

@@ -1,0 +1,37 @@
+"""`dlvauto doctor`: what works on this machine."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from dlvauto.commands.app import app
+
+
+@app.command()
+def doctor(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+) -> None:
+    """Check go, dlv, ptrace and core dumps on this machine, with what to do when one is wrong."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from dlvauto.doctor import run_checks
+
+    checks = run_checks()
+    if json_out:
+        sys.stdout.write(json.dumps([c.__dict__ for c in checks], indent=2) + "\n")
+    else:
+        table = Table(show_header=True, header_style="bold")
+        for col in ("check", "status", "found", "fix"):
+            table.add_column(col, overflow="fold")
+        style = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+        for c in checks:
+            table.add_row(c.name, f"[{style[c.status]}]{c.status}[/]", c.found, c.fix)
+        Console().print(table)
+    if any(c.status == "fail" for c in checks if c.name in ("go", "dlv", "dlv supports go")):
+        raise typer.Exit(2)
