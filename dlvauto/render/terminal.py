@@ -66,6 +66,8 @@ def _headline(report: Report) -> Text:
         text.append(f": {c.message}")
     elif c.kind == "none":
         text.append(f": exited with status {report.exit_code}")
+    elif c.kind == "hang" and report.source.mode == "attach":
+        text.append(": a running program, halted, captured and let go")
     elif c.kind == "hang":
         text.append(": did not end before the timeout; halted and captured")
     if c.goroutine_id is not None:

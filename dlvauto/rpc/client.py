@@ -109,5 +109,15 @@ class DlvClient:
         )
         return reply.variable
 
+    def packages(self) -> list[t.PackageBuildInfo]:
+        """Every package of the target with its source folder (from the binary's debug info)."""
+        reply = self.conn.call(
+            "ListPackagesBuildInfo", {"IncludeFiles": False}, t.ListPackagesBuildInfoOut, self.timeout
+        )
+        return reply.List or []
+
+    def is_multiclient(self) -> bool:
+        return self.conn.call("IsMulticlient", {}, t.IsMulticlientOut, self.timeout).IsMulticlient
+
     def detach(self, kill: bool) -> None:
         self.conn.call("Detach", {"Kill": kill}, t.DetachOut, self.timeout)

@@ -166,3 +166,17 @@ class DetachOut(Wire):
 
 class ListThreadsOut(Wire):
     Threads: list[Thread] | None = None
+
+
+class PackageBuildInfo(Wire):
+    ImportPath: str = ""
+    DirectoryPath: str = ""
+    Files: list[str] | None = None
+
+
+class ListPackagesBuildInfoOut(Wire):
+    List: list[PackageBuildInfo] | None = None
+
+
+class IsMulticlientOut(Wire):
+    IsMulticlient: bool = False

@@ -60,19 +60,28 @@ class Connection:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if address.startswith("unix:") or address.startswith("/"):
-                    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    sock.connect(address.removeprefix("unix:"))
-                else:
-                    host, _, port = address.rpartition(":")
-                    sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                return cls(sock)
+                return cls(cls._dial(address, timeout))
             except (ConnectionRefusedError, FileNotFoundError) as exc:
-                sock.close()
                 if time.monotonic() > deadline:
                     raise DebuggerError(f"cannot connect to dlv at {address}: {exc}") from exc
                 time.sleep(0.01)
+            except OSError as exc:
+                raise DebuggerError(f"cannot connect to dlv at {address}: {exc}") from exc
+
+    @staticmethod
+    def _dial(address: str, timeout: float) -> socket.socket:
+        if address.startswith(("unix:", "/")):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(address.removeprefix("unix:"))
+            except OSError:
+                sock.close()
+                raise
+            return sock
+        host, _, port = address.rpartition(":")
+        sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
