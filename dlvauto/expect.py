@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dlvauto.errors import UserError
 from dlvauto.report import CrashKind, Frame, Report
@@ -31,6 +31,8 @@ class FrameNExpect(BaseModel):
 
 
 class Expectation(BaseModel):
+    """What a scenario's report must show; every key but `kind` is optional."""
+
     model_config = ConfigDict(extra="forbid")
     description: str = ""
     kind: CrashKind
@@ -40,9 +42,24 @@ class Expectation(BaseModel):
     exit_code: int | None = None
     timeout: float = Field(default=60.0, gt=0)
     args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
     profile: Literal["debug", "optimized"] = "debug"
     first_user_frame: FrameExpect | None = None
     frame_n: FrameNExpect | None = None
+    functions: list[str] = Field(default_factory=list)  # must appear in the crash goroutine
+    inlined: list[str] = Field(default_factory=list)  # functions whose frames must be inlined
+    not_inlined: list[str] = Field(default_factory=list)
+    signature: str | None = None
+
+    @field_validator("message_regex")
+    @classmethod
+    def _valid_regex(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return v
 
     @classmethod
     def load(cls, path: str | Path) -> Expectation:
@@ -52,13 +69,34 @@ class Expectation(BaseModel):
         except OSError as exc:
             raise UserError(f"cannot read {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise UserError(f"{path} is not valid TOML: {exc}") from exc
+            raise UserError(f"{path}: not valid TOML: {exc}") from exc
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            raise UserError(f"{path}: key {key!r}: {err['msg']}") from exc
+            raise UserError(f"{path}: {_explain(exc)}") from exc
+
+
+def _allowed(model: type[BaseModel]) -> str:
+    return ", ".join(model.model_fields)
+
+
+def _explain(exc: ValidationError) -> str:
+    """One line: the key, what is wrong, and what is allowed there."""
+    errors = exc.errors()
+    # A misspelt key explains the missing one beside it: name the unknown key first.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = [str(p) for p in err["loc"]]
+    key = ".".join(loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        parent: type[BaseModel] = Expectation
+        if loc[:1] == ["first_user_frame"]:
+            parent = FrameExpect
+        elif loc[:1] == ["frame_n"]:
+            parent = FrameNExpect
+        return f"unknown key {key!r}; allowed keys: {_allowed(parent)}"
+    if err["type"] == "missing":
+        return f"key {key!r} is required"
+    return f"key {key!r}: {err['msg']}"
 
 
 def _rel(path: str | None, report: Report) -> str | None:
@@ -101,6 +139,23 @@ def differences(expect: Expectation, report: Report) -> list[str]:
             )
     if expect.first_user_frame is not None:
         diffs += _frame_diff("first_user_frame", expect.first_user_frame, c.first_user_frame, report)
+    g = report.crash_goroutine()
+    frames = g.frames if g is not None else []
+    names = {f.function for f in frames}
+    for fn in expect.functions:
+        if fn not in names:
+            diffs.append(f"functions: {fn!r} is not on the crash goroutine's stack")
+    for fn in expect.inlined:
+        hits = [f for f in frames if f.function == fn]
+        if not hits:
+            diffs.append(f"inlined: {fn!r} is not on the crash goroutine's stack")
+        elif not all(f.inlined for f in hits):
+            diffs.append(f"inlined: {fn!r} was expected inlined, it is not")
+    for fn in expect.not_inlined:
+        if any(f.inlined for f in frames if f.function == fn):
+            diffs.append(f"not_inlined: {fn!r} was expected not inlined, it is inlined")
+    if expect.signature is not None and c.signature != expect.signature:
+        diffs.append(f"signature: expected {expect.signature}, got {c.signature}")
     if expect.frame_n is not None:
         if c.frame_n.n != expect.frame_n.n:
             diffs.append(f"frame_n.n: report used {c.frame_n.n}, expectation is for {expect.frame_n.n}")

@@ -1,0 +1,191 @@
+"""`dlvauto suite` and `dlvauto history`: the crash-regression suite and its memory."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from dlvauto.commands.app import app, count
+from dlvauto.errors import UserError
+
+if TYPE_CHECKING:
+    from dlvauto.suite.runner import Outcome
+
+
+class _Table:
+    """The live progress table on a terminal; one plain line per finished scenario otherwise."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.state = dict.fromkeys(names, "queued")
+        self.seconds: dict[str, float] = {}
+        self.started: dict[str, float] = {}
+        self.lock = threading.Lock()
+        self.live = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.live import Live
+
+            self.live = Live(
+                self._render(), console=Console(stderr=True), refresh_per_second=8, transient=False
+            )
+
+    def _render(self) -> Table:
+        style = {
+            "pass": "green",
+            "fail": "bold red",
+            "error": "bold red",
+            "running": "yellow",
+            "queued": "dim",
+        }
+        table = Table(show_header=True, header_style="bold", box=None)
+        table.add_column("scenario")
+        table.add_column("status")
+        table.add_column("seconds", justify="right")
+        now = time.monotonic()
+        for name in self.names:
+            st = self.state[name]
+            secs = self.seconds.get(name, now - self.started[name] if name in self.started else 0.0)
+            table.add_row(name, f"[{style[st]}]{st}[/]", f"{secs:.1f}" if st != "queued" else "")
+        return table
+
+    def start(self, name: str) -> None:
+        with self.lock:
+            self.state[name] = "running"
+            self.started[name] = time.monotonic()
+            if self.live:
+                self.live.update(self._render())
+
+    def done(self, name: str, status: str, seconds: float) -> None:
+        with self.lock:
+            self.state[name] = status
+            self.seconds[name] = seconds
+            if self.live:
+                self.live.update(self._render())
+            else:
+                sys.stderr.write(f"{status.upper():5} {name} ({seconds:.1f}s)\n")
+                sys.stderr.flush()
+
+    def __enter__(self) -> _Table:
+        if self.live:
+            self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.live.stop()
+
+
+@app.command()
+def suite(
+    dirs: Annotated[list[str] | None, typer.Argument(help="Folders holding scenarios (default: .).")] = None,
+    jobs: Annotated[str, typer.Option("-j", "--jobs", help="Scenarios run at once.")] = "1",
+    junit: Annotated[str | None, typer.Option(help="Write JUnit XML here.")] = None,
+    md: Annotated[str | None, typer.Option(help="Write a Markdown summary here.")] = None,
+    update: Annotated[bool, typer.Option(help="Rewrite expect.toml from what was observed.")] = False,
+    history: Annotated[str | None, typer.Option(help="Record every report in this SQLite file.")] = None,
+) -> None:
+    """Run crash scenarios (folders with expect.toml) and check each report against its expectations."""
+    from dlvauto.suite import scenarios as sc
+    from dlvauto.suite.runner import run_all
+
+    n_jobs = count(jobs, "-j", 1)
+    found = sc.find(dirs or ["."])
+    for s in found:  # a bad expect.toml stops the run before anything is built
+        s.expectation()
+    with _Table([s.name for s in found]) as table:
+        outcomes = run_all(
+            found,
+            jobs=n_jobs,
+            on_start=lambda s: table.start(s.name),
+            on_done=lambda o: table.done(o.scenario.name, o.status, o.seconds),
+        )
+    out = sys.stdout
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        out.write(f"\n{o.scenario.name}: {o.status}\n")
+        for line in o.differences or (o.error or "").splitlines():
+            out.write(f"  - {line}\n")
+    passed = len(outcomes) - len(failed)
+    out.write(f"\n{passed} passed, {len(failed)} failed\n")
+    if history:
+        from dlvauto.suite.history import record
+
+        for o in outcomes:
+            if o.report is not None and record(history, o.scenario.name, o.report, o.build_key):
+                out.write(f"new crash signature {o.report.crash.signature} in {o.scenario.name}\n")
+    if junit:
+        from dlvauto.suite.junit import to_junit
+
+        _write(junit, to_junit(outcomes))
+    if md:
+        from dlvauto.suite.summary import to_markdown
+
+        _write(md, to_markdown(outcomes))
+    if update:
+        _update(outcomes)
+        raise typer.Exit(0 if all(o.error is None for o in outcomes) else 1)
+    raise typer.Exit(0 if not failed else 1)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _update(outcomes: list[Outcome]) -> None:
+    from dlvauto.suite import update as up
+
+    for o in outcomes:
+        if o.report is None or o.expectation is None:
+            continue
+        new = up.render(up.observed(o.expectation, o.report, o.scenario.path))
+        diff = up.plan(o.scenario.expect_file, new)
+        if diff:
+            sys.stdout.write(diff)
+            o.scenario.expect_file.write_text(new)
+            sys.stdout.write(f"updated {o.scenario.expect_file}\n")
+
+
+@app.command("history")
+def history_cmd(
+    path: Annotated[str, typer.Argument(help="The SQLite file `suite --history` wrote.")],
+) -> None:
+    """List the crash signatures seen so far, newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from dlvauto.suite.history import entries
+
+    table = Table(show_header=True, header_style="bold")
+    for col in (
+        "signature",
+        "kind",
+        "message",
+        "first user function",
+        "count",
+        "first seen",
+        "last seen",
+        "scenarios",
+    ):
+        table.add_column(col, overflow="fold")
+    for e in entries(path):
+        table.add_row(
+            e.signature,
+            e.kind,
+            (e.message or "")[:60],
+            e.first_user_function or "",
+            str(e.count),
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(e.first_seen)),
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_seen)),
+            ", ".join(e.scenarios),
+        )
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)

@@ -1,0 +1,1 @@
+"""The crash-regression suite: scenarios (a Go main package + expect.toml), run and checked."""

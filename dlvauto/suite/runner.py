@@ -1,0 +1,83 @@
+"""Running scenarios: build (cache shared), run under dlv, analyse, compare; several at once."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from dlvauto.errors import DlvautoError
+from dlvauto.expect import Expectation, differences
+from dlvauto.report import Report
+from dlvauto.suite.scenarios import Scenario
+
+
+@dataclass
+class Outcome:
+    """What one scenario did: its report and how it departed from its expectation."""
+
+    scenario: Scenario
+    expectation: Expectation | None = None
+    report: Report | None = None
+    differences: list[str] = field(default_factory=list)
+    error: str | None = None  # the scenario could not be run (bad expect.toml, compile error, ...)
+    seconds: float = 0.0
+    build_key: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.differences
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error is not None else ("pass" if not self.differences else "fail")
+
+
+def run_one(scenario: Scenario, frame_n: int = 17) -> Outcome:
+    """Build and run one scenario; never raises for the scenario's own faults."""
+    from dlvauto.analysis import analyze
+    from dlvauto.build import build
+    from dlvauto.sources.live import run_live
+
+    start = time.monotonic()
+    out = Outcome(scenario)
+    try:
+        exp = scenario.expectation()
+        out.expectation = exp
+        built = build(scenario.path, exp.profile)
+        out.build_key = built.key
+        env = {**os.environ, **exp.env} if exp.env else None
+        snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, env=env)
+        out.report = analyze(snap, frame_n=exp.frame_n.n if exp.frame_n else frame_n)
+        out.differences = differences(exp, out.report)
+    except DlvautoError as exc:
+        detail = getattr(exc, "detail", "")
+        out.error = str(exc) + (f"\n{detail}" if detail else "")
+    out.seconds = time.monotonic() - start
+    return out
+
+
+def run_all(
+    scenarios: list[Scenario],
+    jobs: int = 1,
+    on_start: Callable[[Scenario], None] | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run every scenario, `jobs` at a time; outcomes in the scenarios' order."""
+    results: dict[str, Outcome] = {}
+
+    def task(s: Scenario) -> Outcome:
+        if on_start:
+            on_start(s)
+        return run_one(s)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(task, s): s for s in scenarios}
+        for fut in as_completed(futures):
+            outcome = fut.result()
+            results[outcome.scenario.name] = outcome
+            if on_done:
+                on_done(outcome)
+    return [results[s.name] for s in scenarios]
