@@ -56,9 +56,27 @@ def find_go() -> str:
     return go
 
 
-@lru_cache(maxsize=4)
+_ENV_KEYS = (
+    "GOPATH",
+    "GOCACHE",
+    "GOMODCACHE",
+    "GOROOT",
+    "GOFLAGS",
+    "GOTOOLCHAIN",
+    "GOOS",
+    "GOARCH",
+    "CGO_ENABLED",
+    "CC",
+)
+
+
 def go_env(go: str | None = None) -> GoEnv:
-    go = go or find_go()
+    """The toolchain's facts, asked once per go binary and environment."""
+    return _go_env(go or find_go(), tuple(os.environ.get(k, "") for k in _ENV_KEYS))
+
+
+@lru_cache(maxsize=8)
+def _go_env(go: str, _environment: tuple[str, ...]) -> GoEnv:
     keys = ["GOVERSION", "GOROOT", "GOMODCACHE", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "CC"]
     res = proc.run([go, "env", "-json", *keys], timeout=60)
     if res.returncode != 0:

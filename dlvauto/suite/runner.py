@@ -59,6 +59,14 @@ def run_one(scenario: Scenario, frame_n: int = 17) -> Outcome:
     return out
 
 
+def _expected_seconds(scenario: Scenario) -> float:
+    try:
+        exp = scenario.expectation()
+    except DlvautoError:
+        return 0.0
+    return exp.timeout if exp.kind == "hang" else 0.5
+
+
 def run_all(
     scenarios: list[Scenario],
     jobs: int = 1,
@@ -74,7 +82,8 @@ def run_all(
         return run_one(s)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(task, s): s for s in scenarios}
+        # Longest first (a hang takes its whole timeout): the others fill the remaining workers.
+        futures = {pool.submit(task, s): s for s in sorted(scenarios, key=_expected_seconds, reverse=True)}
         for fut in as_completed(futures):
             outcome = fut.result()
             results[outcome.scenario.name] = outcome
