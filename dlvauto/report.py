@@ -43,12 +43,53 @@ class Crash(BaseModel):
     signature: str
 
 
+class AncestorStack(BaseModel):
+    """A goroutine that created this one, as it stood when it did (GODEBUG=tracebackancestors)."""
+
+    id: int
+    frames: list[Frame] = Field(default_factory=list)
+    unreadable: str | None = None
+
+
 class Goroutine(BaseModel):
     id: int
     status: str
     wait_reason: str | None = None
     created_by: Frame | None = None
     frames: list[Frame] = Field(default_factory=list)
+    ancestors: list[AncestorStack] = Field(default_factory=list)
+
+
+class UnwindFrame(BaseModel):
+    """One return address of the frame-pointer chain and where it lies."""
+
+    index: int
+    pc: int
+    function: str | None = None
+    file: str | None = None
+    line: int = 0
+
+
+class UnwindDifference(BaseModel):
+    """Where dlv's DWARF unwind and the frame-pointer chain part."""
+
+    dwarf: Frame | None = None  # dlv's frame there (None: dlv's stack had ended)
+    fp: UnwindFrame | None = None  # the chain's frame there (None: the chain had ended)
+
+
+class UnwindCheck(BaseModel):
+    """dlv's stack checked against the saved-frame-pointer chain (--unwind-check)."""
+
+    goroutine_id: int
+    agree: bool
+    dwarf_frames: int  # physical frames dlv showed (inlined ones have no frame of their own)
+    fp_frames: int
+    checked_frames: int  # dlv frames the chain confirmed
+    first_difference: UnwindDifference | None = None
+    believe: Literal["both", "dwarf", "frame_pointers", "unclear"] = "both"
+    explanation: str = ""
+    fp_end: str = ""
+    fp_stack: list[UnwindFrame] = Field(default_factory=list)
 
 
 class Source(BaseModel):
@@ -87,6 +128,8 @@ class Report(BaseModel):
     crash: Crash
     goroutines: list[Goroutine] = Field(default_factory=list)
     inlining: list[Inlining] = Field(default_factory=list)
+    unwind_check: UnwindCheck | None = None  # the crash goroutine's
+    unwind_others: list[UnwindCheck] = Field(default_factory=list)  # every other goroutine (with `all`)
     notes: list[str] = Field(default_factory=list)
 
     def crash_goroutine(self) -> Goroutine | None:

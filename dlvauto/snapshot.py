@@ -39,6 +39,23 @@ class RawGoroutine(BaseModel):
     unreadable: str | None = None
 
 
+class FPChain(BaseModel):
+    """A goroutine's stack by its saved frame pointers: the return addresses, outermost last."""
+
+    pcs: list[int] = Field(default_factory=list)
+    frames: list[RawFrame] = Field(default_factory=list)  # where each pc lies
+    end: str = ""  # why the walk stopped
+    complete: bool = False  # it reached the chain's natural end (a zero frame pointer)
+
+
+class Ancestor(BaseModel):
+    """A goroutine that created the crash goroutine (GODEBUG=tracebackancestors), as it was then."""
+
+    id: int
+    frames: list[RawFrame] = Field(default_factory=list)
+    unreadable: str | None = None
+
+
 class StopEvent(BaseModel):
     """Why the program is where it is, as the debugger or runtime said it."""
 
@@ -86,4 +103,6 @@ class Snapshot(BaseModel):
     # True for a text traceback printed at GOTRACEBACK=single|all, where the runtime hid its own
     # frames: the throw frame is then taken to sit just above frame 0 (index -1).
     runtime_frames_hidden: bool = False
+    fp_chains: dict[int, FPChain] = Field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
+    ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators
     notes: list[str] = Field(default_factory=list)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dlvauto.analysis import unwind
 from dlvauto.analysis.classify import Classifier, category, package_of
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, throw_index
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.signature import signature
-from dlvauto.report import Crash, Frame, FrameN, Goroutine, Output, Report, Source
-from dlvauto.snapshot import RawFrame, RawGoroutine, Snapshot
+from dlvauto.report import AncestorStack, Crash, Frame, FrameN, Goroutine, Output, Report, Source, UnwindCheck
+from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot
 
 DEFAULT_FRAME_N = 17
 SIGNATURE_USER_FRAMES = 3
@@ -26,7 +27,7 @@ def to_frame(index: int, raw: RawFrame, classify: Classifier, inlined: bool = Fa
     )
 
 
-def to_goroutine(g: RawGoroutine, classify: Classifier) -> Goroutine:
+def to_goroutine(g: RawGoroutine, classify: Classifier, ancestors: list[Ancestor] | None = None) -> Goroutine:
     marks = inlined_marks(g.frames)
     return Goroutine(
         id=g.id,
@@ -34,6 +35,14 @@ def to_goroutine(g: RawGoroutine, classify: Classifier) -> Goroutine:
         wait_reason=g.wait_reason,
         created_by=to_frame(0, g.created_by, classify) if g.created_by else None,
         frames=[to_frame(i, f, classify, marks[i]) for i, f in enumerate(g.frames)],
+        ancestors=[
+            AncestorStack(
+                id=a.id,
+                frames=[to_frame(i, f, classify) for i, f in enumerate(a.frames)],
+                unreadable=a.unreadable,
+            )
+            for a in ancestors or []
+        ],
     )
 
 
@@ -44,7 +53,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     message = crash_message(snap, kind)
     crash_raw = crash_goroutine(snap, kind)
     classify = Classifier(facts)
-    goroutines = [to_goroutine(g, classify) for g in snap.goroutines]
+    goroutines = [to_goroutine(g, classify, snap.ancestors.get(g.id)) for g in snap.goroutines]
     crash_g = next((g for g in goroutines if crash_raw is not None and g.id == crash_raw.id), None)
     if crash_g is not None:
         goroutines.remove(crash_g)
@@ -81,7 +90,10 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         frame_n=FrameN(n=frame_n, index=n_index, frame=n_frame),
         signature=signature(kind, sig_message, user_functions),
     )
+    unwind_check, unwind_others = _unwind_checks(snap, goroutines, crash_g)
     return Report(
+        unwind_check=unwind_check,
+        unwind_others=unwind_others,
         source=Source(
             mode=snap.mode,
             binary=facts.binary,
@@ -100,6 +112,23 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         goroutines=goroutines,
         notes=list(snap.notes),
     )
+
+
+def _unwind_checks(
+    snap: Snapshot, goroutines: list[Goroutine], crash_g: Goroutine | None
+) -> tuple[UnwindCheck | None, list[UnwindCheck]]:
+    """The frame-pointer cross-check of every goroutine whose chain the source read."""
+    if not snap.fp_chains:
+        return None, []
+    raw_len = {g.id: len(g.frames) for g in snap.goroutines}
+    checks: dict[int, UnwindCheck] = {}
+    for g in goroutines:
+        chain = snap.fp_chains.get(g.id)
+        if chain is not None:
+            cut = snap.depth is not None and raw_len.get(g.id, 0) >= snap.depth + 1
+            checks[g.id] = unwind.check(g, chain, depth_cut=cut)
+    mine = checks.pop(crash_g.id, None) if crash_g is not None else None
+    return mine, [checks[k] for k in sorted(checks)]
 
 
 __all__ = ["DEFAULT_FRAME_N", "analyze", "category", "package_of"]

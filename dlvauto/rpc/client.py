@@ -119,5 +119,44 @@ class DlvClient:
     def is_multiclient(self) -> bool:
         return self.conn.call("IsMulticlient", {}, t.IsMulticlientOut, self.timeout).IsMulticlient
 
+    def registers(self, goroutine_id: int, frame: int = 0) -> dict[str, int]:
+        """The goroutine's registers at `frame` (name -> value), frame pointer included."""
+        scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame).model_dump()
+        reply = self.conn.call(
+            "ListRegisters", {"ThreadID": 0, "IncludeFp": True, "Scope": scope}, t.ListRegistersOut, self.timeout
+        )
+        out: dict[str, int] = {}
+        for r in reply.Regs or []:
+            try:
+                out[r.Name] = int(r.Value, 0)
+            except ValueError:
+                continue  # vector registers and flags print otherwise
+        return out
+
+    def memory(self, address: int, length: int) -> bytes:
+        """`length` bytes of target memory (dlv allows at most 64 KiB a call)."""
+        mem = self.conn.call(
+            "ExamineMemory", {"Address": address, "Length": length}, t.ExaminedMemoryOut, self.timeout
+        ).Mem
+        return mem or b""
+
+    def locations_of(self, pcs: list[int]) -> Iterator[t.Location | RPCError]:
+        """Function, file and line of each pc, pipelined (FindLocation `*ADDR`)."""
+        params = ({"Scope": t.EvalScope().model_dump(), "Loc": f"*{pc:#x}"} for pc in pcs)
+        for reply in self.conn.pipeline("FindLocation", params, t.FindLocationOut, timeout=self.timeout):
+            if isinstance(reply, RPCError):
+                yield reply
+            else:
+                yield (reply.Locations or [t.Location()])[0]
+
+    def ancestors(self, goroutine_id: int, count: int, depth: int) -> list[t.Ancestor]:
+        reply = self.conn.call(
+            "Ancestors",
+            {"GoroutineID": goroutine_id, "NumAncestors": count, "Depth": depth},
+            t.AncestorsOut,
+            self.timeout,
+        )
+        return reply.Ancestors or []
+
     def detach(self, kill: bool) -> None:
         self.conn.call("Detach", {"Kill": kill}, t.DetachOut, self.timeout)

@@ -7,7 +7,7 @@ the snapshot model is ours and never exposes them.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Base64Bytes, BaseModel, ConfigDict, Field
 
 
 class Wire(BaseModel):
@@ -180,3 +180,32 @@ class ListPackagesBuildInfoOut(Wire):
 
 class IsMulticlientOut(Wire):
     IsMulticlient: bool = False
+
+
+class Register(Wire):
+    Name: str = ""
+    Value: str = ""
+    DwarfNumber: int = 0
+
+
+class ListRegistersOut(Wire):
+    Regs: list[Register] | None = None
+
+
+class ExaminedMemoryOut(Wire):
+    Mem: Base64Bytes | None = None  # Go's []byte travels as base64
+    IsLittleEndian: bool = True
+
+
+class FindLocationOut(Wire):
+    Locations: list[Location] | None = None
+
+
+class Ancestor(Wire):
+    ID: int = 0
+    Stack: list[Stackframe] | None = None
+    Unreadable: str = ""
+
+
+class AncestorsOut(Wire):
+    Ancestors: list[Ancestor] | None = None
