@@ -28,6 +28,18 @@ def _fail(message: str, status: int, detail: str = "") -> int:
     return status
 
 
+def _normalise(argv: list[str]) -> list[str]:
+    """A bare `--unwind-check` means `--unwind-check crash` (an option with an optional value)."""
+    out = []
+    for i, a in enumerate(argv):
+        out.append(a)
+        if a == "--":
+            return out + argv[i + 1 :]
+        if a == "--unwind-check" and (i + 1 == len(argv) or argv[i + 1] not in ("crash", "all", "none")):
+            out.append("crash")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
     from dlvauto import proc
@@ -36,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     proc.become_subreaper()
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))
     try:
-        rv = app(args=argv, standalone_mode=False)
+        rv = app(args=_normalise(sys.argv[1:] if argv is None else argv), standalone_mode=False)
         return int(rv) if isinstance(rv, int) else 0
     except typer.Exit as exc:
         return exc.exit_code

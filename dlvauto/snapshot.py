@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 SourceMode = Literal["live", "core", "text", "attach"]
 StopReason = Literal["panic", "fatal", "signal", "exited", "halted", "unknown"]
+MAIN_GOROUTINE = 1  # the goroutine running main.main: the crash goroutine of a deadlock or a hang
 
 
 class RawFrame(BaseModel):

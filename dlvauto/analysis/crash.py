@@ -5,17 +5,14 @@ These are design.md's definitions, read off a snapshot whatever its source.
 
 from __future__ import annotations
 
+from dlvauto.goruntime import PANIC_FUNCTIONS, THROW_FUNCTIONS
 from dlvauto.report import CrashKind
-from dlvauto.snapshot import RawGoroutine, Snapshot
+from dlvauto.snapshot import MAIN_GOROUTINE, RawGoroutine, Snapshot
 
-PANIC_FUNCTIONS = frozenset({"runtime.gopanic"})
-THROW_FUNCTIONS = frozenset({"runtime.throw", "runtime.fatal", "runtime.fatalsignal"})
 # Frames that only a crashing goroutine has on its stack: used when the stop names no goroutine.
 _DYING = frozenset(
     {"runtime.fatalpanic", "runtime.fatalthrow", "runtime.crash", *THROW_FUNCTIONS, *PANIC_FUNCTIONS}
 )
-
-MAIN_GOROUTINE = 1
 
 
 def crash_kind(snap: Snapshot) -> CrashKind:

@@ -10,13 +10,9 @@ goroutine's, so dlv's frames beyond are left unchecked, not contradicted).
 
 from __future__ import annotations
 
+from dlvauto.goruntime import SIGNAL_TRAMPOLINES, STACK_SWITCHES
 from dlvauto.report import Frame, Goroutine, UnwindCheck, UnwindDifference, UnwindFrame
 from dlvauto.snapshot import FPChain
-
-SIGNAL_TRAMPOLINES = frozenset({"runtime.sigtramp", "runtime.cgoSigtramp", "runtime.sigreturn__sigaction"})
-STACK_SWITCHES = frozenset(
-    {"runtime.asmcgocall", "runtime.systemstack", "runtime.mcall", "runtime.morestack"}
-)
 
 
 def _fp_frames(chain: FPChain) -> list[UnwindFrame]:

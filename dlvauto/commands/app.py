@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Literal
 
 import typer
 
@@ -37,6 +38,17 @@ def count(value: str, name: str, minimum: int) -> int:
     if number < minimum:
         raise UserError(f"{name} must be a whole number >= {minimum}, not {value!r}")
     return number
+
+
+def unwind_mode(value: str) -> Literal["none", "crash", "all"]:
+    """--unwind-check's value: `crash` (the crash goroutine; a bare --unwind-check), `all`, or `none`."""
+    if value == "crash":
+        return "crash"
+    if value == "all":
+        return "all"
+    if value == "none":
+        return "none"
+    raise UserError(f"--unwind-check takes crash or all, not {value!r}")
 
 
 def emit(report: object, json_path: str | None) -> None:

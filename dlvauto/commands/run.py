@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dlvauto.commands.app import app, count, emit, positive
+from dlvauto.commands.app import app, count, emit, positive, unwind_mode
 from dlvauto.errors import UserError
 
 
@@ -22,6 +22,12 @@ def run(
         str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
     ] = None,
     dlv: Annotated[str | None, typer.Option(help="Path of the dlv binary.")] = None,
+    unwind_check: Annotated[
+        str, typer.Option("--unwind-check", help="Check dlv's stack against frame pointers: crash or all.")
+    ] = "none",
+    ancestors: Annotated[
+        str, typer.Option(help="Record N creating goroutines (GODEBUG=tracebackancestors=N).")
+    ] = "0",
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from dlvauto.analysis import analyze
@@ -34,6 +40,8 @@ def run(
     seconds = positive(timeout, "--timeout")
     n = count(frame, "--frame", 0)
     stack_depth = count(depth, "--depth", 1)
+    unwind = unwind_mode(unwind_check)
+    n_ancestors = count(ancestors, "--ancestors", 0)
     with for_terminal(quiet=json_path == "-") as progress:
         progress.stage(f"building {src_dir} ({profile})")
         built = build(src_dir, profile)
@@ -45,5 +53,7 @@ def run(
             depth=stack_depth,
             dlv=dlv,
             progress=progress,
+            unwind=unwind,
+            ancestors=n_ancestors,
         )
     emit(analyze(snap, frame_n=n), json_path)

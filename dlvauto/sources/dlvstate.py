@@ -10,7 +10,7 @@ from dlvauto.errors import RPCError
 from dlvauto.progress import NullProgress, Progress
 from dlvauto.rpc import types as t
 from dlvauto.rpc.client import DlvClient
-from dlvauto.snapshot import RawFrame, RawGoroutine, StopEvent
+from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, StopEvent
 from dlvauto.sources.waitreasons import status_name, wait_reason
 from dlvauto.tracetext import SIGNAL_NAMES
 
@@ -112,6 +112,26 @@ def read_debugger_message(client: DlvClient, stop: StopEvent) -> None:
                 stop.signal = stop.debugger_message.split(":")[0]
     except RPCError:
         pass
+
+
+def read_ancestors(
+    client: DlvClient, goroutine_ids: list[int], count: int, depth: int
+) -> dict[int, list[Ancestor]]:
+    """The creators of each goroutine as the runtime recorded them (needs GODEBUG=tracebackancestors)."""
+    out: dict[int, list[Ancestor]] = {}
+    for gid in goroutine_ids:
+        try:
+            found = client.ancestors(gid, count, depth)
+        except RPCError:
+            continue
+        if found:
+            out[gid] = [
+                Ancestor(
+                    id=a.ID, frames=[raw_frame(f) for f in a.Stack or []], unreadable=a.Unreadable or None
+                )
+                for a in found
+            ]
+    return out
 
 
 def read_thread_frames(client: DlvClient, depth: int) -> list[RawFrame]:

@@ -9,21 +9,25 @@ ended, whatever happened.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
 from dlvauto.progress import NullProgress, Progress
 from dlvauto.rpc import DlvClient, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
-from dlvauto.snapshot import BuildFacts, CapturedOutput, Snapshot
+from dlvauto.snapshot import MAIN_GOROUTINE, Ancestor, BuildFacts, CapturedOutput, FPChain, Snapshot
 from dlvauto.sources.dlvstate import (
     collect_goroutines,
+    read_ancestors,
     read_debugger_message,
     read_thread_frames,
     stop_from_state,
 )
+from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.tracetext import crash_header
 
 OUTPUT_LIMIT = 32 << 20  # bytes kept of each of stdout and stderr
@@ -52,12 +56,23 @@ def run_live(
     cwd: str | Path | None = None,
     progress: Progress | None = None,
     rpc_timeout: float = 60.0,
+    unwind: Literal["none", "crash", "all"] = "none",
+    ancestors: int = 0,
 ) -> Snapshot:
-    """Run `binary` under dlv and return what it looked like when it stopped."""
+    """Run `binary` under dlv and return what it looked like when it stopped.
+
+    `unwind` reads the frame-pointer chain of the crash goroutine (or of all) for the cross-check;
+    `ancestors` > 0 runs the target with GODEBUG=tracebackancestors=N and reads the crash
+    goroutine's creators.
+    """
     progress = progress or NullProgress()
     dlv_path = find_dlv(dlv)
     binary = Path(binary).resolve()
     facts = facts or BuildFacts(binary=str(binary))
+    if ancestors > 0:
+        env = dict(env if env is not None else os.environ)
+        godebug = env.get("GODEBUG", "")
+        env["GODEBUG"] = ",".join(x for x in (godebug, f"tracebackancestors={ancestors}") if x)
     progress.stage("starting dlv")
     server = start_headless(
         dlv_path, ["exec", str(binary), "--", *args], redirect_output=True, env=env, cwd=cwd
@@ -73,11 +88,20 @@ def run_live(
             result = client.continue_until(timeout)
             stop = stop_from_state(result.state, result.timed_out)
             goroutines = []
+            fp_chains: dict[int, FPChain] = {}
+            found: dict[int, list[Ancestor]] = {}
             if stop.reason != "exited":
                 goroutines = collect_goroutines(client, depth, version.TargetGoVersion, progress)
                 read_debugger_message(client, stop)
                 if stop.goroutine_id is None:
                     stop.thread_frames = read_thread_frames(client, depth)
+                candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
+                if unwind != "none":
+                    progress.stage("walking frame pointers")
+                    ids = [g.id for g in goroutines] if unwind == "all" else candidates
+                    fp_chains = read_fp_chains(client, ids)
+                if ancestors > 0:
+                    found = read_ancestors(client, candidates, ancestors, depth)
                 if stop.reason != "halted":
                     progress.stage("letting the runtime report the crash")
                     stop.exit_status = _finish(client)
@@ -103,6 +127,8 @@ def run_live(
         goroutines=goroutines,
         output=CapturedOutput(stdout=stdout, stderr=stderr, truncated=cut_out or cut_err),
         depth=depth,
+        fp_chains=fp_chains,
+        ancestors=found,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 
 from dlvauto.errors import RPCError
+from dlvauto.goruntime import SIGNAL_TRAMPOLINES
 from dlvauto.rpc.client import DlvClient
 from dlvauto.snapshot import FPChain, RawFrame
 
@@ -51,10 +52,21 @@ def _walk(client: DlvClient, pc: int, sp: int, fp: int) -> FPChain:
         pcs.append(ret)
         if saved == 0:
             return FPChain(pcs=pcs, end="frame pointer 0: the chain ends", complete=True)
-        if saved <= fp or saved - fp > MAX_STEP:
-            return FPChain(pcs=pcs, end=f"saved frame pointer {saved:#x} does not lead up the stack from {fp:#x}")
+        if (saved <= fp or saved - fp > MAX_STEP) and not _crosses_signal_frame(client, pcs[-2]):
+            return FPChain(
+                pcs=pcs, end=f"saved frame pointer {saved:#x} does not lead up the stack from {fp:#x}"
+            )
         fp = saved
     return FPChain(pcs=pcs, end=f"stopped after {MAX_FRAMES} frames")
+
+
+def _crosses_signal_frame(client: DlvClient, pc: int) -> bool:
+    """True when `pc` lies in a signal trampoline: its saved FP is the interrupted code's, on
+    another stack (the signal stack is elsewhere), so the chain may jump there once."""
+    loc = next(iter(client.locations_of([pc])))
+    return (
+        not isinstance(loc, RPCError) and loc.function is not None and loc.function.name in SIGNAL_TRAMPOLINES
+    )
 
 
 def read_fp_chains(client: DlvClient, goroutine_ids: list[int]) -> dict[int, FPChain]:
@@ -77,7 +89,9 @@ def read_fp_chains(client: DlvClient, goroutine_ids: list[int]) -> dict[int, FPC
         if isinstance(loc, RPCError) or loc.function is None:
             where[pc] = RawFrame(pc=pc)
         else:
-            where[pc] = RawFrame(function=loc.function.name or None, file=loc.file or None, line=loc.line, pc=pc)
+            where[pc] = RawFrame(
+                function=loc.function.name or None, file=loc.file or None, line=loc.line, pc=pc
+            )
     for ch in chains.values():
         ch.frames = [where[pc] for pc in ch.pcs]
     return chains
