@@ -123,7 +123,10 @@ class DlvClient:
         """The goroutine's registers at `frame` (name -> value), frame pointer included."""
         scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame).model_dump()
         reply = self.conn.call(
-            "ListRegisters", {"ThreadID": 0, "IncludeFp": True, "Scope": scope}, t.ListRegistersOut, self.timeout
+            "ListRegisters",
+            {"ThreadID": 0, "IncludeFp": True, "Scope": scope},
+            t.ListRegistersOut,
+            self.timeout,
         )
         out: dict[str, int] = {}
         for r in reply.Regs or []:
