@@ -50,6 +50,15 @@ def check(g: Goroutine, chain: FPChain, depth_cut: bool = False) -> UnwindCheck:
             )
             i, checked = i + 1, checked + 1
             continue
+        if fp[j].function in STACK_SWITCHES:
+            # dlv steps from the switch (morestack, systemstack) to the goroutine frame that entered it;
+            # the chain stops at the switch itself: what follows is unchecked, not contradicted.
+            switch = fp[j].function
+            why = (f"the frame-pointer chain cannot cross the stack switch in {switch}; dlv's "
+                   f"{len(physical) - i} frame(s) beyond it are unchecked")  # fmt: skip
+            return UnwindCheck(agree=True, explanation=_join(notes, why), goroutine_id=g.id,
+                               dwarf_frames=len(physical), fp_frames=len(fp), checked_frames=checked,
+                               fp_end=chain.end, fp_stack=fp)  # fmt: skip
         diff = UnwindDifference(dwarf=physical[i], fp=fp[j])
         break
     if crossed_signal:

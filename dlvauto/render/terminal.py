@@ -145,6 +145,30 @@ def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
     return out
 
 
+def _unwind_text(report: Report) -> Text:
+    """One paragraph: whether dlv's stack and the frame-pointer chain agree, and where they part."""
+    u = report.unwind_check
+    assert u is not None
+    text = Text()
+    if u.agree:
+        text.append("unwind check: agree", style="bold green")
+    else:
+        text.append("unwind check: DISAGREE", style="bold red")
+    text.append(f" ({u.checked_frames} of {u.dwarf_frames} dlv frames confirmed; {u.fp_frames} in the chain)")
+    d = u.first_difference
+    if d is not None:
+        dw = f"#{d.dwarf.index} {d.dwarf.function}" if d.dwarf else "(dlv's stack had ended)"
+        fp = f"{d.fp.function or '???'} {d.fp.pc:#x}" if d.fp else "(the chain had ended)"
+        text.append(f"\n  they part at dlv {dw} / frame pointers {fp}; believe: {u.believe}")
+    text.append(f"\n  {u.explanation}", style="dim")
+    bad = [o.goroutine_id for o in report.unwind_others if not o.agree]
+    if report.unwind_others:
+        text.append(f"\n  other goroutines: {len(report.unwind_others) - len(bad)} agree", style="dim")
+        if bad:
+            text.append(f", {len(bad)} disagree: {', '.join(map(str, bad[:10]))}", style="red")
+    return text
+
+
 def make_console() -> Console:
     """A console for stdout; when piped, wide and unwrapped so lines stay greppable."""
     import sys
@@ -176,6 +200,13 @@ def render(report: Report, console: Console | None = None) -> None:
         status = crash_g.wait_reason or crash_g.status
         console.print(Text(f"goroutine {crash_g.id} [{status}] — crash goroutine", style="bold"))
         console.print(_crash_table(report, crash_g))
+    for a in crash_g.ancestors if crash_g is not None else []:
+        console.print(Text(f"created from goroutine {a.id}, whose stack was then:", style="bold"))
+        for f in a.frames:
+            style = CATEGORY_STYLE.get(f.category, "")
+            console.print(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
+    if report.unwind_check is not None:
+        console.print(_unwind_text(report))
     others = _others(report, c.goroutine_id)
     if others:
         console.print()

@@ -32,7 +32,10 @@ def _walk(client: DlvClient, pc: int, sp: int, fp: int) -> FPChain:
         base, data = cache
         if not (base <= addr and addr + 8 <= base + len(data)):
             base = addr & ~7
-            data = client.memory(base, CHUNK)
+            try:
+                data = client.memory(base, CHUNK)
+            except RPCError:
+                data = client.memory(base, 16)  # the chunk ran past the end of the mapped stack
             cache = (base, data)
             if len(data) < 16:
                 raise RPCError("ExamineMemory", f"short read at {addr:#x}")
