@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
 
@@ -27,6 +27,7 @@ T = TypeVar("T", bound=BaseModel)
 
 _ID_AT_START = re.compile(rb'^\{"id":(\d+),')
 _CHUNK = 1 << 20
+MAX_REPLY = 512 << 20  # a reply larger than this is no reply dlv would send: stop reading
 
 
 class Reply(BaseModel, Generic[T]):
@@ -53,6 +54,7 @@ class Connection:
         self._methods: dict[int, str] = {}
         self.requests_sent = 0
         self.max_in_flight = 0  # most requests written but not yet answered, for tests and benchmarks
+        self.max_reply = MAX_REPLY
 
     @classmethod
     def open(cls, address: str, timeout: float = 10.0) -> Connection:
@@ -129,13 +131,18 @@ class Connection:
             if not chunk:
                 raise DebuggerError("dlv closed the connection (it exited or crashed)")
             self._buf += chunk
+            if len(self._buf) > self.max_reply and self._buf.find(b"\n") < 0:
+                raise DebuggerError(f"reply from dlv exceeds {self.max_reply} bytes without ending: not dlv?")
 
     @staticmethod
     def _id_of(line: bytes) -> int:
         m = _ID_AT_START.match(line)
         if m:
             return int(m.group(1))
-        return int(json.loads(line)["id"])
+        try:
+            return int(json.loads(line)["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DebuggerError(f"malformed reply from dlv (not JSON-RPC): {line[:80]!r}") from exc
 
     def receive_raw(self, rid: int, timeout: float | None) -> bytes:
         """The reply line for request `rid`, keeping replies to other requests for later."""
@@ -157,7 +164,12 @@ class Connection:
         """Decode the reply to `rid` as `result_type`, raising RPCError for dlv's error replies."""
         line = self.receive_raw(rid, timeout)
         method = self._methods.pop(rid, "?")
-        reply = _adapter(result_type).validate_json(line)
+        try:
+            reply = _adapter(result_type).validate_json(line)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise DebuggerError(f"malformed reply from dlv to {method}: {where}: {err['msg']}") from exc
         if reply.error is not None:
             raise RPCError(method, reply.error)
         if reply.result is None:
