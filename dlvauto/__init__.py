@@ -20,6 +20,7 @@ _PUBLIC = {
     "Report": "dlvauto.report",
     "Snapshot": "dlvauto.snapshot",
     "run_live": "dlvauto.sources.live",
+    "open_core": "dlvauto.sources.core",
 }
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from dlvauto.errors import DlvautoError, UserError
     from dlvauto.report import Report
     from dlvauto.snapshot import Snapshot
+    from dlvauto.sources.core import open_core
     from dlvauto.sources.live import run_live
 
 
@@ -37,4 +39,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dlvauto' has no attribute {name!r}")
 
 
-__all__ = ["DlvautoError", "Report", "Snapshot", "UserError", "analyze", "build", "run_live"]
+__all__ = ["DlvautoError", "Report", "Snapshot", "UserError", "analyze", "build", "open_core", "run_live"]

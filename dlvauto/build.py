@@ -4,6 +4,10 @@ A second run of an unchanged program must not rebuild, so the binary is cached u
 every file of the module (content, not mtime), the Go version and environment that change code
 generation, and the profile's flags. The same module facts (path, folder, GOROOT) are what the
 analysis uses to tell the user's frames from the rest.
+
+The optimized profile also asks the compiler why it inlined what it did (-m=2 on the main module's
+packages) in the same `go build`: the diagnostics are kept beside the cached binary, under the same
+key, so a cached run has them without compiling anything again.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dlvauto import proc
+from dlvauto import gcdiag, proc
 from dlvauto.errors import BuildFailed, ToolMissing, UserError
 from dlvauto.snapshot import BuildFacts
 
@@ -25,7 +29,8 @@ PROFILES: dict[str, list[str]] = {
     "debug": ["-gcflags=all=-N -l"],
     "optimized": [],
 }
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: optimized builds keep their -m=2 diagnostics beside the binary
+DIAGNOSTICS_FILE = "inlining-m2.txt"
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
 _PACKAGE_LINE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
@@ -176,7 +181,11 @@ def build(
     check_main_package(src)
     module_dir, module_path = find_module(src)
     env = go_env()
-    flags = [*PROFILES[profile], *(extra_flags or [])]
+    rel = src.relative_to(module_dir).as_posix()
+    main_package = module_path if rel == "." else f"{module_path}/{rel}"
+    diagnose = profile == "optimized"
+    # The diagnostics flag comes before extra flags: a later -gcflags for the same packages wins.
+    flags = [*PROFILES[profile], *(gcdiag.flags(module_path) if diagnose else []), *(extra_flags or [])]
     key_parts = {
         "format": CACHE_FORMAT,
         "tree": _hash_tree(module_dir),
@@ -204,7 +213,10 @@ def build(
         go_version=env.version,
         gcflags=" ".join(flags),
     )
-    if binary.is_file() and os.access(binary, os.X_OK):
+    diagnostics = out_dir / DIAGNOSTICS_FILE
+    if binary.is_file() and os.access(binary, os.X_OK) and (not diagnose or diagnostics.is_file()):
+        if diagnose:
+            facts.inlining = _read_diagnostics(diagnostics, src, main_package)
         return BuildResult(binary, facts, True, key, flags)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{src.name}.{os.getpid()}.tmp"
@@ -212,8 +224,26 @@ def build(
     if res.returncode != 0 or res.timed_out:
         tmp.unlink(missing_ok=True)
         why = "timed out after 600s" if res.timed_out else "failed"
+        detail = res.stderr.rstrip()
+        if diagnose and not res.timed_out:
+            # -m=2 buries the errors among other packages' diagnostics: ask again without it, so the
+            # user reads the errors as the compiler writes them (the packages that built are cached).
+            plain = [f for f in flags if f not in gcdiag.flags(module_path)]
+            again = proc.run([env.go, "build", *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
+            detail = again.stderr.rstrip() or detail
         raise BuildFailed(
-            f"go build {why} in {src}: fix the errors the compiler reports below", detail=res.stderr.rstrip()
+            f"go build {why} in {src}: fix the errors the compiler reports below", detail=detail
         )
+    if diagnose:
+        # The diagnostics land before the binary, so a binary in the cache always has them beside it.
+        text = gcdiag.relevant(res.stderr)
+        tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.tmp"
+        tmp_diag.write_text(text)
+        tmp_diag.replace(diagnostics)
+        facts.inlining = gcdiag.parse(text, cwd=str(src), main_package=main_package)
     tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
     return BuildResult(binary, facts, False, key, flags)
+
+
+def _read_diagnostics(path: Path, src: Path, main_package: str) -> list[gcdiag.InlineDiagnostic]:
+    return gcdiag.parse(path.read_text(errors="replace"), cwd=str(src), main_package=main_package)

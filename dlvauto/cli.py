@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))
     try:
         rv = app(args=_normalise(sys.argv[1:] if argv is None else argv), standalone_mode=False)
+        if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
+            return _fail("interrupted", 130)
         return int(rv) if isinstance(rv, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), 2, exc.detail)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except proc.Terminated as exc:
+        return _fail(f"terminated by {exc}", 128 + exc.signum)
     except DlvautoError as exc:
         if debug:
             raise

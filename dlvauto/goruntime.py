@@ -12,3 +12,7 @@ SIGNAL_TRAMPOLINES = frozenset({"runtime.sigtramp", "runtime.cgoSigtramp"})
 STACK_SWITCHES = frozenset(
     {"runtime.asmcgocall", "runtime.systemstack", "runtime.mcall", "runtime.morestack"}
 )
+
+# The handler of every signal the runtime catches; a core taken after a fatal signal shows it
+# calling runtime.crash where fatalsignal (which has returned by then) stood in a live stop.
+SIGNAL_HANDLER = "runtime.sighandler"

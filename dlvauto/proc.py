@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -134,6 +135,8 @@ class Spawned:
     popen: subprocess.Popen[bytes]
     argv: list[str]
     adopted: list[int] = field(default_factory=list)
+    pty_fd: int | None = None  # the master end of its terminal (spawn_pty), closed by stop/release
+    ctty: bool = False  # that terminal is its controlling terminal: a typed Ctrl-C is its SIGINT
 
     @property
     def pid(self) -> int:
@@ -171,12 +174,19 @@ class Spawned:
                 os.killpg(pgid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(5)
+        self._close_pty()
         _forget(self)
-        _end_orphans()
 
     def release(self) -> None:
         """Forget the process after it ended on its own (nothing left to kill)."""
+        self._close_pty()
         _forget(self)
+
+    def _close_pty(self) -> None:
+        if self.pty_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.pty_fd)
+            self.pty_fd = None
 
 
 def _forget(sp: Spawned) -> None:
@@ -194,6 +204,34 @@ def _resolve(argv: Sequence[str]) -> list[str]:
     return list(argv)
 
 
+_rlimit_lock = threading.Lock()
+
+
+def core_limit() -> tuple[int, int]:
+    """The soft and hard core-size limits (RLIMIT_CORE) a child would get; RLIM_INFINITY is -1."""
+    return resource.getrlimit(resource.RLIMIT_CORE)
+
+
+@contextlib.contextmanager
+def _core_size_for_children(size: int | None) -> Iterator[None]:
+    """Raise our soft RLIMIT_CORE (up to the hard limit) while a child is forked, so it inherits it.
+
+    Set around the fork rather than in a preexec_fn, which is unsafe with threads; our own limit is
+    put back as soon as the child exists.
+    """
+    if size is None:
+        yield
+        return
+    with _rlimit_lock:
+        soft, hard = core_limit()
+        want = hard if hard != resource.RLIM_INFINITY and (size < 0 or size > hard) else size
+        resource.setrlimit(resource.RLIMIT_CORE, (want, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_CORE, (soft, hard))
+
+
 def spawn(
     argv: Sequence[str],
     *,
@@ -202,19 +240,25 @@ def spawn(
     stdin: int | IO[bytes] | None = subprocess.DEVNULL,
     stdout: int | IO[bytes] | None = subprocess.DEVNULL,
     stderr: int | IO[bytes] | None = subprocess.DEVNULL,
+    core_size: int | None = None,
 ) -> Spawned:
-    """Start `argv` in a new session and remember it until it is stopped or released."""
+    """Start `argv` in a new session and remember it until it is stopped or released.
+
+    `core_size` sets the child's RLIMIT_CORE soft limit in bytes (-1: as large as the hard limit
+    allows), so a crash writes a core dump; None leaves the limit as it is.
+    """
     args = _resolve(argv)
     try:
-        popen = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=stdin,
-            stdout=stdout,
-            stderr=stderr,
-            start_new_session=True,
-        )
+        with _core_size_for_children(core_size):
+            popen = subprocess.Popen(
+                args,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
     except FileNotFoundError as exc:
         raise ToolMissing(f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it") from exc
     except PermissionError as exc:
@@ -222,6 +266,61 @@ def spawn(
     sp = Spawned(popen=popen, argv=args)
     with _live_lock:
         _live.append(sp)
+    return sp
+
+
+def spawn_pty(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    rows: int = 50,
+    cols: int = 10000,
+) -> Spawned:
+    """Start `argv` on a fresh pseudo-terminal (`rows` x `cols`), leading a session of its own.
+
+    util-linux `setsid --ctty` makes the session and takes the terminal as its controlling terminal
+    before it execs `argv`, so a Ctrl-C typed into the terminal reaches the child as SIGINT, as at a
+    keyboard; no Python runs in the forked child (a preexec_fn is unsafe with threads). Without
+    `setsid` the child still gets a session, but no controlling terminal (`ctty` False).
+    """
+    import fcntl
+    import shutil
+    import struct
+    import termios
+
+    args = _resolve(argv)
+    setsid = shutil.which("setsid")
+    master, slave = os.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        popen = subprocess.Popen(
+            [setsid, "--ctty", *args] if setsid else args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=setsid is None,  # setsid(1) forks when already a group leader
+        )
+    except FileNotFoundError as exc:
+        os.close(master)
+        raise ToolMissing(f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it") from exc
+    except PermissionError as exc:
+        os.close(master)
+        raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
+    except BaseException:
+        os.close(master)
+        raise
+    finally:
+        os.close(slave)
+    sp = Spawned(popen=popen, argv=args, pty_fd=master, ctty=setsid is not None)
+    with _live_lock:
+        _live.append(sp)
+    # Until setsid(1) has made its session the child is in ours: wait, so a group kill reaches it.
+    deadline = time.monotonic() + 5
+    while setsid and _pgid_of(popen.pid) not in (popen.pid, None) and time.monotonic() < deadline:
+        time.sleep(0.001)
     return sp
 
 
@@ -260,11 +359,16 @@ def run(
 
 
 def kill_all() -> None:
-    """Stop every child still alive, newest first."""
+    """Stop every child still alive, newest first, then the orphans reparented to us.
+
+    Orphans are only reaped here, when nothing of ours is starting any more: reaped while another
+    thread is between starting a child and registering it, a fresh dlv would be taken for one.
+    """
     with _live_lock:
         live = list(reversed(_live))
     for sp in live:
         sp.stop(grace=1.0)
+    _end_orphans()
 
 
 @contextlib.contextmanager
@@ -276,9 +380,25 @@ def owned(sp: Spawned, grace: float = 2.0) -> Iterator[Spawned]:
         sp.stop(grace=grace)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C so every `finally` ends its children."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+interrupted = False  # set by Ctrl-C: typer turns KeyboardInterrupt into a plain exit status 130
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    global interrupted
+    interrupted = True
+    raise KeyboardInterrupt
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
-    # Turn SIGTERM into an exception so every `finally` runs and the children are ended.
-    raise SystemExit(128 + signum)
+    raise Terminated(signum)
 
 
 def install_signal_handlers() -> None:
@@ -288,7 +408,7 @@ def install_signal_handlers() -> None:
     Python then keeps it ignored, so a later Ctrl-C (or a CI runner's SIGINT) would be lost.
     """
     with contextlib.suppress(ValueError, OSError):
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, _on_sigint)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, _on_sigterm)

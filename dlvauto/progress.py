@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from types import TracebackType
 from typing import Protocol
 
@@ -12,11 +14,27 @@ class Progress(Protocol):
     def advance(self, n: int = 1) -> None: ...
 
 
+PAUSE_ENV = "DLVAUTO_PAUSE_AT"
+
+
+def checkpoint(text: str) -> None:
+    """Fault-injection hook for tests: with DLVAUTO_PAUSE_AT=<stage prefix>, stop here a while.
+
+    It says `dlvauto: paused at <stage>` on stderr so a test can signal or kill at exactly that
+    phase (build, dlv start, continue, collection, rendering) instead of guessing with sleeps.
+    """
+    at = os.environ.get(PAUSE_ENV)
+    if at and text.startswith(at):
+        sys.stderr.write(f"dlvauto: paused at {text}\n")
+        sys.stderr.flush()
+        time.sleep(float(os.environ.get("DLVAUTO_PAUSE_SECONDS", "3")))
+
+
 class NullProgress:
     """Says nothing: the default for libraries, pipes and `--json -`."""
 
     def stage(self, text: str, total: int | None = None) -> None:
-        pass
+        checkpoint(text)
 
     def advance(self, n: int = 1) -> None:
         pass
@@ -48,6 +66,7 @@ class TerminalProgress:
         self._task = self._rich.add_task("starting", total=None)
 
     def stage(self, text: str, total: int | None = None) -> None:
+        checkpoint(text)
         self._rich.update(self._task, description=text, total=total, completed=0, refresh=True)
 
     def advance(self, n: int = 1) -> None:

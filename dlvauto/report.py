@@ -16,6 +16,43 @@ Category = Literal["runtime", "stdlib", "user", "thirdparty", "unknown"]
 SCHEMA_VERSION = 1
 
 
+class Inlining(BaseModel):
+    """One inlining diagnostic of the compiler (-m=2), at the position it names."""
+
+    file: str
+    line: int
+    column: int
+    caller: str | None = None
+    callee: str | None = None
+    text: str
+    # can_inline | cannot_inline | inlining_call | cannot_inline_call | big_function
+    kind: str | None = None
+    cost: int | None = None
+    reason: str | None = None
+
+
+class SourceContext(BaseModel):
+    """The lines around a frame's line, as read from the file on disk when the report was made."""
+
+    path: str  # the file read (after --source-root substitution)
+    first_line: int  # number of lines[0]
+    line: int  # the frame's line, within first_line .. first_line + len(lines) - 1
+    lines: list[str]
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class Value(BaseModel):
+    """An argument or local variable at the crash, in words."""
+
+    name: str
+    type: str
+    value: str
+    note: str | None = None  # optimized away, unreadable, or an interface's dynamic type
+
+
 class Frame(BaseModel):
     index: int
     function: str | None
@@ -25,6 +62,13 @@ class Frame(BaseModel):
     pc: int
     category: Category
     inlined: bool
+    # Optional explanations, present only when known (left out of the JSON otherwise):
+    # the compiler's word on this frame's inlining (optimized builds) and its source lines.
+    inlining: Inlining | None = Field(default=None, exclude_if=_absent)
+    source: SourceContext | None = Field(default=None, exclude_if=_absent)
+    # Values read through dlv for the first user frames, frame N and the like (--values).
+    args: list[Value] | None = Field(default=None, exclude_if=_absent)
+    locals: list[Value] | None = Field(default=None, exclude_if=_absent)
 
 
 class FrameN(BaseModel):
@@ -58,6 +102,8 @@ class Goroutine(BaseModel):
     created_by: Frame | None = None
     frames: list[Frame] = Field(default_factory=list)
     ancestors: list[AncestorStack] = Field(default_factory=list)
+    wait_minutes: int | None = None  # how long it had been blocked, when the source says (text)
+    locked_to_thread: bool = False
 
 
 class UnwindFrame(BaseModel):
@@ -109,15 +155,8 @@ class Output(BaseModel):
     stdout: str = ""
     stderr: str = ""
     truncated: bool = False
-
-
-class Inlining(BaseModel):
-    file: str
-    line: int
-    column: int
-    caller: str | None = None
-    callee: str | None = None
-    text: str
+    stdout_dropped: int = 0  # bytes cut from the middle of a flood (its head and tail are kept)
+    stderr_dropped: int = 0
 
 
 class Report(BaseModel):
@@ -128,6 +167,7 @@ class Report(BaseModel):
     crash: Crash
     goroutines: list[Goroutine] = Field(default_factory=list)
     inlining: list[Inlining] = Field(default_factory=list)
+    incomplete: str | None = None  # set when part of the evidence could not be read (dlv died)
     unwind_check: UnwindCheck | None = None  # the crash goroutine's
     unwind_others: list[UnwindCheck] = Field(default_factory=list)  # every other goroutine (with `all`)
     notes: list[str] = Field(default_factory=list)

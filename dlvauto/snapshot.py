@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dlvauto.gcdiag import InlineDiagnostic
+
 SourceMode = Literal["live", "core", "text", "attach"]
 StopReason = Literal["panic", "fatal", "signal", "exited", "halted", "unknown"]
 MAIN_GOROUTINE = 1  # the goroutine running main.main: the crash goroutine of a deadlock or a hang
@@ -38,6 +40,8 @@ class RawGoroutine(BaseModel):
     created_by_goroutine: int | None = None
     frames: list[RawFrame] = Field(default_factory=list)
     unreadable: str | None = None
+    wait_minutes: int | None = None  # text: "[chan receive, 2 minutes]" (the runtime's estimate)
+    locked_to_thread: bool = False  # text: "[..., locked to thread]"
 
 
 class FPChain(BaseModel):
@@ -47,6 +51,21 @@ class FPChain(BaseModel):
     frames: list[RawFrame] = Field(default_factory=list)  # where each pc lies
     end: str = ""  # why the walk stopped
     complete: bool = False  # it reached the chain's natural end (a zero frame pointer)
+
+
+class RawValue(BaseModel):
+    """An argument or local variable in words, as the source could read it."""
+
+    name: str
+    type: str = ""
+    value: str = ""
+    note: str | None = None  # e.g. optimized away, unreadable memory, an interface's dynamic type
+
+
+class FrameValues(BaseModel):
+    args: list[RawValue] = Field(default_factory=list)
+    locals: list[RawValue] = Field(default_factory=list)
+    error: str | None = None
 
 
 class Ancestor(BaseModel):
@@ -83,12 +102,16 @@ class BuildFacts(BaseModel):
     gomodcache: str | None = None
     go_version: str | None = None
     gcflags: str | None = None
+    # The compiler's -m=2 inlining decisions for the main module (optimized builds only).
+    inlining: list[InlineDiagnostic] = Field(default_factory=list)
 
 
 class CapturedOutput(BaseModel):
     stdout: str = ""
     stderr: str = ""
     truncated: bool = False
+    stdout_dropped: int = 0  # bytes cut from the middle (head and tail kept)
+    stderr_dropped: int = 0
 
 
 class Snapshot(BaseModel):
@@ -104,6 +127,8 @@ class Snapshot(BaseModel):
     # True for a text traceback printed at GOTRACEBACK=single|all, where the runtime hid its own
     # frames: the throw frame is then taken to sit just above frame 0 (index -1).
     runtime_frames_hidden: bool = False
+    incomplete: str | None = None  # why part of the evidence is missing (dlv died mid-collection)
+    values: dict[int, dict[int, FrameValues]] = Field(default_factory=dict)  # goroutine -> frame -> values
     fp_chains: dict[int, FPChain] = Field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
     ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators
     notes: list[str] = Field(default_factory=list)

@@ -14,6 +14,10 @@ status, the goroutines the output really holds (dlvauto's JSON report; the `Goro
 of the dlv CLI), and that no dlv or target process is left once the run is over.
 
 Usage: .venv/bin/python scripts/bench_live.py [--examples a,b] [--repeat N] [--json PATH]
+                                             [--backends rpc,repl]
+`--backends rpc,repl` also times `dlvauto run --backend repl` (dlv's terminal driven through a pty)
+in the same interleaved rounds and prints it beside the RPC backend and the dlv CLI; the target
+ratio stays the RPC backend's.
 Exit status: 0 when the target is met everywhere, 3 when it is missed somewhere, 1 when a run failed
 (the figures are then not printed), 2 for bad arguments. Only the standard library and dlvauto
 itself are used.
@@ -35,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +58,7 @@ _FRAME_LINE = re.compile(r"^\t\s*\d+\s+0x[0-9a-f]+ in ", re.MULTILINE)
 _CRASH_STOP = re.compile(r"^> \[(unrecovered-panic|runtime-fatal-throw)\]", re.MULTILINE)
 
 MEASUREMENTS = ("built", "from source")
+BACKENDS = ("rpc", "repl")  # dlvauto's --backend values; rpc is the one the target is set for
 
 
 class BenchError(Exception):
@@ -112,6 +118,7 @@ class Row:
     measurement: str
     dlvauto: Series
     cli: Series
+    backends: dict[str, Series] = field(default_factory=dict)  # other --backends, by name
 
     @property
     def ratio(self) -> float:
@@ -319,12 +326,14 @@ class Bench:
         result = build(src, "debug")
         return Path(result.binary)
 
-    def dlvauto_run(self, src: Path, under: Path, cache: Path) -> Run:
+    def dlvauto_run(self, src: Path, under: Path, cache: Path, backend: str = "rpc") -> Run:
         """`dlvauto run SRC --json FILE` with DLVAUTO_CACHE_DIR=`cache`; its binary must be under `under`."""
         report = self.scratch / "report.json"
         report.unlink(missing_ok=True)
         env = {**self.env, "DLVAUTO_CACHE_DIR": str(cache)}
         argv = [*self.tools.dlvauto, "run", str(src), "--json", str(report)]
+        if backend != "rpc":
+            argv += ["--backend", backend]
         out = self.scratch / "dlvauto.out"
         seconds, rc = timed(argv, out=out, env=env)
         left = check_leftovers(under)
@@ -371,11 +380,11 @@ class Bench:
             )
         return Run(seconds, rc, headers, len(_FRAME_LINE.findall(text)), left)
 
-    def dlvauto_from_source(self, src: Path) -> Run:
+    def dlvauto_from_source(self, src: Path, backend: str = "rpc") -> Run:
         """dlvauto with an empty cache of its own: it runs `go build` (Go's build cache stays warm)."""
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=self.scratch))
         try:
-            return self.dlvauto_run(src, cache, cache)
+            return self.dlvauto_run(src, cache, cache, backend)
         finally:
             shutil.rmtree(cache, ignore_errors=True)
 
@@ -409,7 +418,7 @@ def _tail(path: Path, n: int = 600) -> str:
 # ---- the benchmark -------------------------------------------------------------------------------------
 
 
-def bench_example(bench: Bench, name: str, repeat: int) -> list[Row]:
+def bench_example(bench: Bench, name: str, repeat: int, others: tuple[str, ...] = ()) -> list[Row]:
     src = EXAMPLES_DIR / name
     rows = []
     # Warm-up (not counted): builds the cached binary, warms Go's build cache, the page cache and dlv.
@@ -429,19 +438,23 @@ def bench_example(bench: Bench, name: str, repeat: int) -> list[Row]:
     def side_b_source() -> Run:
         return bench.cli_from_source(src)
 
+    def other_side(measurement: str, backend: str) -> Callable[[], Run]:
+        if measurement == "built":
+            return lambda: bench.dlvauto_run(src, binary, bench.cache, backend)
+        return lambda: bench.dlvauto_from_source(src, backend)
+
     plans = {"built": (side_a_built, side_b_built), "from source": (side_a_source, side_b_source)}
     for measurement in MEASUREMENTS:
         side_a, side_b = plans[measurement]
-        side_a()
-        side_b()  # warm-up round
-        row = Row(name, measurement, Series(), Series())
+        row = Row(name, measurement, Series(), Series(), {b: Series() for b in others})
+        sides = [(side_a, row.dlvauto), (side_b, row.cli)]
+        sides += [(other_side(measurement, b), row.backends[b]) for b in others]
+        for fn, _ in sides:
+            fn()  # warm-up round
         for i in range(repeat):
-            # Alternate which side goes first so neither always follows the other.
-            first, second = (
-                ((side_a, row.dlvauto), (side_b, row.cli)),
-                ((side_b, row.cli), (side_a, row.dlvauto)),
-            )
-            for fn, series in first if i % 2 == 0 else second:
+            # Rotate which side goes first so none always follows another.
+            k = i % len(sides)
+            for fn, series in sides[k:] + sides[:k]:
                 series.runs.append(fn())
         _check_same_job(row)
         if binary.stat().st_mtime_ns != built_stamp:
@@ -449,9 +462,10 @@ def bench_example(bench: Bench, name: str, repeat: int) -> list[Row]:
                 f"dlvauto rebuilt {binary} with a warm cache: the 'built' figures include a build"
             )
         rows.append(row)
+        extra = "".join(f"  {b} {row.backends[b].median:7.3f}s" for b in others)
         print(
             f"  {name:<16} {measurement:<12} dlvauto {row.dlvauto.median:7.3f}s  "
-            f"dlv CLI {row.cli.median:7.3f}s  ratio {row.ratio:5.2f}",
+            f"dlv CLI {row.cli.median:7.3f}s  ratio {row.ratio:5.2f}{extra}",
             file=sys.stderr,
             flush=True,
         )
@@ -466,6 +480,13 @@ def _check_same_job(row: Row) -> None:
         raise BenchError(
             f"{row.example} {row.measurement}: dlvauto saw {sorted(a)} goroutines, dlv CLI {sorted(b)}"
         )
+    for name, series in row.backends.items():
+        c = {r.goroutines for r in series.runs}
+        if c != b:
+            raise BenchError(
+                f"{row.example} {row.measurement}: --backend {name} saw {sorted(c)} goroutines, "
+                f"dlv CLI {sorted(b)}"
+            )
 
 
 def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
@@ -507,10 +528,11 @@ def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
     print()
     met = sum(r.met for r in rows)
     print(f"target met on {met} of {len(rows)} measurements" + ("" if met == len(rows) else " (NOT on all)"))
+    print_backends(rows)
     left = [
         (r.example, r.measurement, what)
         for r in rows
-        for series in (r.dlvauto, r.cli)
+        for series in (r.dlvauto, r.cli, *r.backends.values())
         for run in series.runs
         for what in run.leftovers
     ]
@@ -520,6 +542,32 @@ def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
             print(f"  {ex} {m}: {what}")
     else:
         print("no dlv or target process was left behind after any run")
+
+
+def print_backends(rows: list[Row]) -> None:
+    """The other --backends beside the RPC backend and the dlv CLI (same interleaved rounds)."""
+    others = sorted({b for r in rows for b in r.backends})
+    if not others:
+        return
+    print()
+    print("--backends: medians (min) of the same rounds; each ratio is of the medians")
+    head = f"{'example':<16} | {'measurement':<11} | {'rpc s':>15} | {'dlv CLI s':>15}"
+    for b in others:
+        head += f" | {b + ' s':>15} | {b + '/rpc':>8} | {b + '/CLI':>8}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        line = (
+            f"{r.example:<16} | {r.measurement:<11} | {r.dlvauto.median:7.3f} ({r.dlvauto.minimum:.3f}) | "
+            f"{r.cli.median:7.3f} ({r.cli.minimum:.3f})"
+        )
+        for b in others:
+            s = r.backends[b]
+            line += (
+                f" | {s.median:7.3f} ({s.minimum:.3f}) | {s.median / r.dlvauto.median:8.2f} | "
+                f"{s.median / r.cli.median:8.2f}"
+            )
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -534,7 +582,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch folder (outputs of the last runs)"
     )
+    parser.add_argument(
+        "--backends", default="rpc", help="comma-separated dlvauto backends to time: rpc (always), repl"
+    )
     args = parser.parse_args(argv)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if any(b not in BACKENDS for b in backends):
+        parser.error(f"--backends takes {', '.join(BACKENDS)}, not {args.backends!r}")
+    others = tuple(b for b in BACKENDS if b in backends and b != "rpc")
     if args.repeat < 1:
         parser.error("--repeat must be >= 1")
     names = [n.strip() for n in args.examples.split(",") if n.strip()]
@@ -556,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         for n in names:
-            rows += bench_example(bench, n, args.repeat)
+            rows += bench_example(bench, n, args.repeat, others)
     except BenchError as exc:
         print(f"bench_live: error: {exc}", file=sys.stderr)
         return 1
@@ -585,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
                     "measurement": r.measurement,
                     "dlvauto": r.dlvauto.summary(),
                     "dlv_cli": r.cli.summary(),
+                    "backends": {b: series.summary() for b, series in r.backends.items()},
                     "ratio": round(r.ratio, 4),
                     "min_ratio": round(r.min_ratio, 4),
                     "target_met": r.met,

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "go"
 OUT = ROOT / "tests" / "data" / "snapshots"
 KEEP_OTHERS = 20
-EXTRA = ["nil_receiver_method:optimized", "deep_stack:optimized"]
+EXTRA = ["nil_receiver_method:optimized", "deep_stack:optimized", "sort_less_callback:optimized"]
 
 
 def record(spec: str) -> Path:

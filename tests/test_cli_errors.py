@@ -132,5 +132,7 @@ def test_schema_is_json_schema_of_the_report() -> None:
         "frame_n",
         "signature",
     }
-    frame = schema["$defs"]["Frame"]["properties"]
-    assert set(frame) == {"index", "function", "package", "file", "line", "pc", "category", "inlined"}
+    frame = schema["$defs"]["Frame"]
+    contract = {"index", "function", "package", "file", "line", "pc", "category", "inlined"}
+    assert set(frame["required"]) == contract, "design.md's Frame fields are always present"
+    assert {"inlining", "source"} <= set(frame["properties"]) - contract, "explanations, when known"

@@ -6,6 +6,7 @@ The server is a thread on a unix socket in the test's temp folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -47,11 +48,8 @@ def server(tmp_path: Path) -> Iterator[Callable[[Behaviour], DlvClient]]:
     def start(behaviour: Behaviour) -> DlvClient:
         def serve() -> None:
             conn, _ = listener.accept()
-            with conn:
-                try:
-                    behaviour(conn, [])
-                except OSError:
-                    pass
+            with conn, contextlib.suppress(OSError):
+                behaviour(conn, [])
 
         th = threading.Thread(target=serve, daemon=True)
         th.start()

@@ -6,8 +6,20 @@ from dlvauto.analysis import unwind
 from dlvauto.analysis.classify import Classifier, category, package_of
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, throw_index
 from dlvauto.analysis.inline import inlined_marks
+from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.signature import signature
-from dlvauto.report import AncestorStack, Crash, Frame, FrameN, Goroutine, Output, Report, Source, UnwindCheck
+from dlvauto.report import (
+    AncestorStack,
+    Crash,
+    Frame,
+    FrameN,
+    Goroutine,
+    Output,
+    Report,
+    Source,
+    UnwindCheck,
+    Value,
+)
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot
 
 DEFAULT_FRAME_N = 17
@@ -27,14 +39,57 @@ def to_frame(index: int, raw: RawFrame, classify: Classifier, inlined: bool = Fa
     )
 
 
-def to_goroutine(g: RawGoroutine, classify: Classifier, ancestors: list[Ancestor] | None = None) -> Goroutine:
-    marks = inlined_marks(g.frames)
+class FrameMemo:
+    """Report frames made once for raw frames a source shares among goroutines.
+
+    The text source gives goroutines parked at the same place the same RawFrame objects; keyed
+    by those objects' identities (alive as long as the snapshot is), a whole stack seen before
+    costs one dict lookup, and 100,000 goroutines in one spot share one list of report Frames
+    instead of a million Frames. Sources that share nothing only fill the dicts.
+    """
+
+    def __init__(self) -> None:
+        self.stacks: dict[tuple[int, ...], list[Frame]] = {}
+        self.created: dict[int, Frame] = {}
+
+
+def _frames(raw: list[RawFrame], classify: Classifier, memo: FrameMemo | None) -> list[Frame]:
+    if memo is not None:
+        key = tuple(map(id, raw))
+        known = memo.stacks.get(key)
+        if known is None:
+            known = memo.stacks[key] = _frames(raw, classify, None)
+        return known
+    marks = inlined_marks(raw)
+    return [to_frame(i, f, classify, marks[i]) for i, f in enumerate(raw)]
+
+
+def _created_by(raw: RawFrame | None, classify: Classifier, memo: FrameMemo | None) -> Frame | None:
+    if raw is None:
+        return None
+    if memo is None:
+        return to_frame(0, raw, classify)
+    frame = memo.created.get(id(raw))
+    if frame is None:
+        frame = memo.created[id(raw)] = to_frame(0, raw, classify)
+    return frame
+
+
+def to_goroutine(
+    g: RawGoroutine,
+    classify: Classifier,
+    ancestors: list[Ancestor] | None = None,
+    memo: FrameMemo | None = None,
+) -> Goroutine:
+    """The report's goroutine; `memo` (alive no longer than the snapshot) shares equal frames."""
     return Goroutine(
         id=g.id,
         status=g.status,
         wait_reason=g.wait_reason,
-        created_by=to_frame(0, g.created_by, classify) if g.created_by else None,
-        frames=[to_frame(i, f, classify, marks[i]) for i, f in enumerate(g.frames)],
+        wait_minutes=g.wait_minutes,
+        locked_to_thread=g.locked_to_thread,
+        created_by=_created_by(g.created_by, classify, memo),
+        frames=_frames(g.frames, classify, memo),
         ancestors=[
             AncestorStack(
                 id=a.id,
@@ -47,13 +102,20 @@ def to_goroutine(g: RawGoroutine, classify: Classifier, ancestors: list[Ancestor
 
 
 def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
-    """Turn what a source saw into the report design.md defines."""
+    """Turn what a source saw into the report design.md defines.
+
+    The build facts carry the compiler's inlining diagnostics of an optimized build: they become the
+    report's `inlining` list, and the crash goroutine's frames carry the ones that explain them.
+    """
     facts = snap.build
     kind = crash_kind(snap)
     message = crash_message(snap, kind)
     crash_raw = crash_goroutine(snap, kind)
     classify = Classifier(facts)
-    goroutines = [to_goroutine(g, classify, snap.ancestors.get(g.id)) for g in snap.goroutines]
+    memo = FrameMemo()
+    goroutines = [to_goroutine(g, classify, snap.ancestors.get(g.id), memo) for g in snap.goroutines]
+    _attach_values(snap, goroutines)
+    del memo
     crash_g = next((g for g in goroutines if crash_raw is not None and g.id == crash_raw.id), None)
     if crash_g is not None:
         goroutines.remove(crash_g)
@@ -61,6 +123,8 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         goroutines.insert(0, crash_g)
     else:
         goroutines.sort(key=lambda g: g.id)
+    if crash_g is not None:
+        annotate(crash_g.frames, facts.inlining)  # the compiler's why, for the crash goroutine only
 
     throw = throw_index(crash_raw, kind) if crash_raw is not None else None
     if snap.runtime_frames_hidden and crash_raw is not None and crash_raw.id == snap.stop.goroutine_id:
@@ -94,6 +158,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     return Report(
         unwind_check=unwind_check,
         unwind_others=unwind_others,
+        incomplete=snap.incomplete,
         source=Source(
             mode=snap.mode,
             binary=facts.binary,
@@ -107,11 +172,28 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
             goroot=facts.goroot,
         ),
         exit_code=exit_code,
-        output=Output(stdout=snap.output.stdout, stderr=snap.output.stderr, truncated=snap.output.truncated),
+        output=Output(**snap.output.model_dump()),
         crash=crash,
         goroutines=goroutines,
+        inlining=[to_report(d) for d in facts.inlining],
         notes=list(snap.notes),
     )
+
+
+def _attach_values(snap: Snapshot, goroutines: list[Goroutine]) -> None:
+    """Put the values read at the crash on their frames (copies: frames may be shared)."""
+    for g in goroutines:
+        per_frame = snap.values.get(g.id)
+        if not per_frame:
+            continue
+        for index, vals in per_frame.items():
+            if 0 <= index < len(g.frames):
+                g.frames[index] = g.frames[index].model_copy(
+                    update={
+                        "args": [Value(**v.model_dump()) for v in vals.args],
+                        "locals": [Value(**v.model_dump()) for v in vals.locals],
+                    }
+                )
 
 
 def _unwind_checks(

@@ -5,7 +5,7 @@ These are design.md's definitions, read off a snapshot whatever its source.
 
 from __future__ import annotations
 
-from dlvauto.goruntime import PANIC_FUNCTIONS, THROW_FUNCTIONS
+from dlvauto.goruntime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
 from dlvauto.report import CrashKind
 from dlvauto.snapshot import MAIN_GOROUTINE, RawGoroutine, Snapshot
 
@@ -62,9 +62,18 @@ def crash_goroutine(snap: Snapshot, kind: CrashKind) -> RawGoroutine | None:
 
 
 def throw_index(goroutine: RawGoroutine, kind: CrashKind) -> int | None:
-    """Index of the innermost throw/panic frame, or None when the goroutine has none."""
+    """Index of the innermost throw/panic frame, or None when the goroutine has none.
+
+    A core taken after a fatal signal was handled has no runtime.fatalsignal frame: it returned,
+    and the handler went on to runtime.crash. The frame just inside runtime.sighandler then stands
+    where fatalsignal stood, so frame N names the same frame as in a live stop.
+    """
     names = throw_functions(kind)
     for i, f in enumerate(goroutine.frames):
         if f.function in names:
             return i
+    if kind == "signal":
+        for i, f in enumerate(goroutine.frames):
+            if f.function == SIGNAL_HANDLER and i > 0:
+                return i - 1
     return None

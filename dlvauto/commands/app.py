@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, TextIO
 
 import typer
 
@@ -51,20 +52,147 @@ def unwind_mode(value: str) -> Literal["none", "crash", "all"]:
     raise UserError(f"--unwind-check takes crash or all, not {value!r}")
 
 
-def emit(report: object, json_path: str | None) -> None:
-    """Write the report: JSON to a file or stdout, the human view unless JSON went to stdout."""
-    from dlvauto.render.json import to_json
+def _write_json(json_path: str, write: Callable[[TextIO], None]) -> None:
+    """JSON to stdout (`-`) or a file, streamed: a big report never sits in memory as one string."""
+    if json_path == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with Path(json_path).open("w", encoding="utf-8") as out:
+            write(out)
+    except OSError as exc:
+        raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
+
+
+FORMATS = ("terminal", "md", "html")
+
+# The output options every reporting command can take (with `emit`'s keywords of the same names).
+FormatOption = Annotated[
+    str, typer.Option("--format", help="The view: terminal (default), md (a pull-request comment) or html.")
+]
+OutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--out", help="Write the --format view to this file (- for stdout, the default for md/html)."
+    ),
+]
+SourceRootOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source-root", help="OLD=NEW: read source files recorded under OLD from NEW instead (repeatable)."
+    ),
+]
+
+
+def check_output(
+    json_path: str | None,
+    fmt: str = "terminal",
+    out: str | None = None,
+    source_roots: Sequence[str] | None = None,
+) -> None:
+    """Refuse output options that cannot all hold, before any work is done."""
+    from dlvauto.enrich.source import parse_source_root
+
+    for spec in source_roots or ():
+        parse_source_root(spec)
+    if fmt not in FORMATS:
+        raise UserError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if json_path == "-" and fmt != "terminal" and out in (None, "-"):
+        raise UserError(
+            f"--json - and --format {fmt} both want stdout: give the {fmt} view a file with --out"
+        )
+    if json_path == "-" and out == "-":
+        raise UserError("--json - and --out - both want stdout: give one of them a file")
+
+
+def stdout_is_data(json_path: str | None, fmt: str = "terminal", out: str | None = None) -> bool:
+    """Whether stdout carries a machine-read document (JSON, Markdown, HTML): then no progress line."""
+    return json_path == "-" or (fmt != "terminal" and out in (None, "-"))
+
+
+def _write_text(path: str, text: str, what: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the {what} to {path}: {exc.strerror}") from exc
+
+
+def emit(
+    report: object,
+    json_path: str | None,
+    *,
+    fmt: str = "terminal",
+    out: str | None = None,
+    source_roots: Sequence[str] | None = None,
+) -> None:
+    """Write the report: JSON to a file or stdout, and the `fmt` view to `out`.
+
+    Before rendering, frames get their source lines from disk (`--source-root` rules first): that is
+    I/O, so it happens here, after the pure analysis. stdout carries one thing: the JSON (`--json
+    -`), else the Markdown/HTML view when it has no file, else the terminal view.
+    """
+    from dlvauto.enrich.source import add_source, parse_source_root
+    from dlvauto.render.json import write_json
     from dlvauto.render.terminal import render
     from dlvauto.report import Report
 
     assert isinstance(report, Report)
-    if json_path == "-":
-        sys.stdout.write(to_json(report))
-        sys.stdout.flush()
-        return
+    check_output(json_path, fmt, out)
+    add_source(report, [parse_source_root(s) for s in source_roots or ()])
     if json_path:
-        try:
-            Path(json_path).write_text(to_json(report))
-        except OSError as exc:
-            raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
-    render(report)
+        _write_json(json_path, lambda stream: write_json(report, stream))
+    target = out if out is not None else ("-" if fmt != "terminal" else None)
+    if fmt == "md":
+        from dlvauto.render.markdown import to_markdown
+
+        _write_text(target or "-", to_markdown(report), "Markdown report")
+    elif fmt == "html":
+        from dlvauto.render.html import to_html
+
+        _write_text(target or "-", to_html(report), "HTML report")
+    elif target is not None and target != "-":
+        _write_text(target, _plain_terminal(report), "report")
+    elif json_path != "-":
+        render(report)
+        return
+    if json_path != "-" and target not in (None, "-"):
+        render(report)  # a file got the view: the person at the terminal still reads the report
+
+
+def _plain_terminal(report: object) -> str:
+    """The terminal view as plain text (no colours), for --out with the terminal format."""
+    import io
+
+    from rich.console import Console
+
+    from dlvauto.render.terminal import render
+    from dlvauto.report import Report
+
+    assert isinstance(report, Report)
+    buf = io.StringIO()
+    render(report, Console(file=buf, width=200, soft_wrap=True, no_color=True, force_terminal=False))
+    return buf.getvalue()
+
+
+def emit_all(reports: Sequence[object], json_path: str | None) -> None:
+    """Several reports (`parse --all`): one JSON array, and the human view of each in turn."""
+    from rich.rule import Rule
+
+    from dlvauto.render.json import write_json_array
+    from dlvauto.render.terminal import make_console, render
+    from dlvauto.report import Report
+
+    typed = [r for r in reports if isinstance(r, Report)]
+    assert len(typed) == len(reports)
+    if json_path:
+        _write_json(json_path, lambda out: write_json_array(typed, out))
+    if json_path != "-":
+        console = make_console()
+        for i, report in enumerate(typed, 1):
+            console.print(Rule(f"crash {i} of {len(typed)}"))
+            render(report, console)

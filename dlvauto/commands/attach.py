@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from dlvauto.commands.app import app, count, emit
+from dlvauto.commands.backend import BackendOption, TranscriptOption, check_backend
 
 
 @app.command()
@@ -18,6 +19,8 @@ def attach(
         str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
     ] = None,
     dlv: Annotated[str | None, typer.Option(help="Path of the dlv binary.")] = None,
+    backend: BackendOption = "rpc",
+    transcript: TranscriptOption = None,
 ) -> None:
     """Halt a running program, capture every goroutine, detach and leave it running."""
     from dlvauto.analysis import analyze
@@ -27,8 +30,16 @@ def attach(
     number = count(pid, "PID", 1)
     n = count(frame, "--frame", 0)
     stack_depth = count(depth, "--depth", 1)
+    check_backend(backend, transcript)
     with for_terminal(quiet=json_path == "-") as progress:
-        snap = attach_pid(number, depth=stack_depth, dlv=dlv, progress=progress)
+        if backend == "repl":
+            from dlvauto.sources.repl import attach_repl
+
+            snap = attach_repl(
+                number, depth=stack_depth, dlv=dlv, progress=progress, frame_n=n, transcript=transcript
+            )
+        else:
+            snap = attach_pid(number, depth=stack_depth, dlv=dlv, progress=progress)
     emit(analyze(snap, frame_n=n), json_path)
 
 

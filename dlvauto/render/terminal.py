@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlvauto.report import Frame, Goroutine, Report
+from dlvauto.render.common import headline, inlining_text, marks, other_groups, values, where
+from dlvauto.report import Frame, Goroutine, Report, SourceContext
 
 CATEGORY_STYLE = {
     "user": "bold green",
@@ -44,96 +44,79 @@ def _before_traceback(report: Report) -> str:
     return text[: end if end >= 0 else len(text)] + "\n(the runtime's goroutine dump is in the JSON report)"
 
 
-def _short(path: str | None, report: Report) -> str:
-    if not path:
-        return "?"
-    goroot_src = f"{report.source.goroot.rstrip('/')}/src" if report.source.goroot else None
-    for root, label in ((report.source.module_dir, ""), (goroot_src, "")):
-        if root and path.startswith(root.rstrip("/") + "/"):
-            return label + path[len(root.rstrip("/")) + 1 :]
-    return path
-
-
 def _where(f: Frame, report: Report) -> str:
-    return f"{_short(f.file, report)}:{f.line}"
+    return where(f, report)
 
 
 def _headline(report: Report) -> Text:
     c = report.crash
+    kind, what = headline(report)
     text = Text()
-    text.append(f"{c.kind.upper()}", style=KIND_STYLE.get(c.kind, "bold"))
-    if c.message:
-        text.append(f": {c.message}")
-    elif c.kind == "none":
-        text.append(f": exited with status {report.exit_code}")
-    elif c.kind == "hang" and report.source.mode == "attach":
-        text.append(": a running program, halted, captured and let go")
-    elif c.kind == "hang":
-        text.append(": did not end before the timeout; halted and captured")
+    text.append(kind, style=KIND_STYLE.get(c.kind, "bold"))
+    if what:
+        text.append(f": {what}")
     if c.goroutine_id is not None:
         text.append(f"  (goroutine {c.goroutine_id})", style="dim")
     return text
 
 
+def _source(src: SourceContext, indent: str = "    ") -> Text:
+    """The lines around a frame's line, numbered, the line itself marked with `>`."""
+    width = len(str(src.first_line + len(src.lines) - 1))
+    text = Text()
+    for i, line in enumerate(src.lines):
+        n = src.first_line + i
+        here = n == src.line
+        text.append(
+            f"{indent}{'>' if here else ' '} {n:>{width}} │ {line.expandtabs(4)}\n",
+            style="bold" if here else "dim",
+        )
+    text.rstrip()
+    return text
+
+
 def _crash_table(report: Report, g: Goroutine) -> Table:
-    c = report.crash
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("function", overflow="fold")
     table.add_column("location", overflow="fold")
     table.add_column("category")
-    n_index = c.frame_n.index
-    first_user = c.first_user_frame.index if c.first_user_frame else None
+    why = any(f.inlining is not None for f in g.frames)
+    if why:
+        table.add_column("inlining (the compiler's -m=2 word)", overflow="fold", style="dim")
     for f in g.frames:
-        marks = []
-        if f.index == c.throw_frame_index:
-            marks.append("throw")
-        if f.index == first_user:
-            marks.append("first user")
-        if f.index == n_index:
-            marks.append(f"frame {c.frame_n.n}")
+        here = marks(report, f)
         style = CATEGORY_STYLE.get(f.category, "")
         name = Text(f.function or "???", style=style)
         if f.inlined:
             name.append(" (inlined)", style="italic dim")
-        table.add_row(
+        row: list[str | Text] = [
             str(f.index),
-            Text(" ".join(marks), style="bold yellow") if marks else "",
+            Text(" ".join(here), style="bold yellow") if here else "",
             name,
             Text(_where(f, report), style=style),
             Text(f.category, style=style),
-        )
+        ]
+        if why:
+            row.append(inlining_text(f, report) or "")
+        table.add_row(*row)
     return table
 
 
-def _key(g: Goroutine) -> tuple[str, ...]:
-    return (g.status, g.wait_reason or "", *[f"{f.function}:{f.line}" for f in g.frames])
-
-
-def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
-    groups: dict[tuple[str, ...], list[Goroutine]] = defaultdict(list)
-    runtime_only: list[int] = []
-    for g in report.goroutines:
-        if g.id == crash_id:
-            continue
-        if g.frames and all(f.category == "runtime" for f in g.frames):
-            runtime_only.append(g.id)
-        else:
-            groups[_key(g)].append(g)
+def _others(report: Report) -> list[Text | Table]:
+    groups = other_groups(report)
+    runtime_only = sum(len(grp.goroutines) for grp in groups if grp.runtime_only)
     out: list[Text | Table] = []
     if runtime_only:
         out.append(
-            Text(
-                f"{len(runtime_only)} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim"
-            )
+            Text(f"{runtime_only} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim")
         )
-    ordered = sorted(groups.values(), key=lambda gs: (-len(gs), gs[0].id))
-    for gs in ordered:
-        g = gs[0]
-        ids = ", ".join(str(x.id) for x in gs[:8]) + (" ..." if len(gs) > 8 else "")
-        state = g.wait_reason or g.status
-        out.append(Text(f"{len(gs)} × [{state}] goroutine {ids}", style="bold"))
+    for grp in groups:
+        if grp.runtime_only:
+            continue
+        g = grp.first
+        out.append(Text(grp.title(), style="bold"))
         shown = [f for f in g.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or g.frames[:2]
         for f in shown:
             style = CATEGORY_STYLE.get(f.category, "")
@@ -145,27 +128,57 @@ def _others(report: Report, crash_id: int | None) -> list[Text | Table]:
     return out
 
 
+def _explained(f: Frame, report: Report) -> list[Text]:
+    """The frame's inlining note and source lines, under its line in the summary."""
+    out = []
+    why = inlining_text(f, report)
+    if why:
+        out.append(Text(f"    {'inlined: ' if f.inlined else 'not inlined: '}{why}", style="dim"))
+    if f.source is not None:
+        out.append(_source(f.source))
+    for kind, items in values(f):
+        for v in items:
+            note = f"  ({v.note})" if v.note else ""
+            out.append(
+                Text(f"    {kind[:-1] if kind == 'args' else 'local'} {v.name} {v.type} = {v.value}{note}")
+            )
+    return out
+
+
 def _unwind_text(report: Report) -> Text:
-    """One paragraph: whether dlv's stack and the frame-pointer chain agree, and where they part."""
+    """--unwind-check: whether dlv's stack and the frame-pointer chain agree, and where they part.
+
+    (Rewritten after an edit of this module dropped the first version; see the report of issue 5.)
+    """
     u = report.unwind_check
-    assert u is not None
     text = Text()
+    if u is None:
+        return text
+    others = report.unwind_others
+    disagree = sum(1 for o in others if not o.agree)
+    tail = f"; {len(others) - disagree} of {len(others)} other goroutines agree" if others else ""
     if u.agree:
-        text.append("unwind check: agree", style="bold green")
+        text.append(
+            f"unwind check: dlv's stack and the frame-pointer chain agree "
+            f"({u.checked_frames} of {u.dwarf_frames} frames confirmed){tail}",
+            style="green",
+        )
     else:
-        text.append("unwind check: DISAGREE", style="bold red")
-    text.append(f" ({u.checked_frames} of {u.dwarf_frames} dlv frames confirmed; {u.fp_frames} in the chain)")
-    d = u.first_difference
-    if d is not None:
-        dw = f"#{d.dwarf.index} {d.dwarf.function}" if d.dwarf else "(dlv's stack had ended)"
-        fp = f"{d.fp.function or '???'} {d.fp.pc:#x}" if d.fp else "(the chain had ended)"
-        text.append(f"\n  they part at dlv {dw} / frame pointers {fp}; believe: {u.believe}")
-    text.append(f"\n  {u.explanation}", style="dim")
-    bad = [o.goroutine_id for o in report.unwind_others if not o.agree]
-    if report.unwind_others:
-        text.append(f"\n  other goroutines: {len(report.unwind_others) - len(bad)} agree", style="dim")
-        if bad:
-            text.append(f", {len(bad)} disagree: {', '.join(map(str, bad[:10]))}", style="red")
+        text.append(
+            f"unwind check: dlv's stack and the frame-pointer chain disagree (believe: {u.believe}){tail}",
+            style="bold red",
+        )
+        d = u.first_difference
+        if d is not None:
+            dwarf = (
+                f"#{d.dwarf.index} {d.dwarf.function} at {_where(d.dwarf, report)}" if d.dwarf else "its end"
+            )
+            fp = (d.fp.function or hex(d.fp.pc)) if d.fp else "its end"
+            text.append(f"\n    first difference: dlv has {dwarf}, the chain has {fp}")
+    if u.explanation:
+        text.append(f"\n    {u.explanation}", style="dim")
+    if u.fp_end:
+        text.append(f"\n    the chain ended: {u.fp_end}", style="dim")
     return text
 
 
@@ -185,6 +198,7 @@ def render(report: Report, console: Console | None = None) -> None:
     if c.first_user_frame:
         f = c.first_user_frame
         parts.append(Text(f"first user frame: #{f.index} {f.function} at {_where(f, report)}", style="green"))
+        parts += _explained(f, report)
     nf = c.frame_n.frame
     parts.append(
         Text(
@@ -193,6 +207,8 @@ def render(report: Report, console: Console | None = None) -> None:
             style="yellow",
         )
     )
+    if nf is not None and (c.first_user_frame is None or nf.index != c.first_user_frame.index):
+        parts += _explained(nf, report)
     parts.append(Text(f"signature {c.signature}", style="dim"))
     console.print(Panel(Group(*parts), title="dlvauto", expand=False))
     crash_g = report.crash_goroutine()
@@ -207,7 +223,7 @@ def render(report: Report, console: Console | None = None) -> None:
             console.print(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
     if report.unwind_check is not None:
         console.print(_unwind_text(report))
-    others = _others(report, c.goroutine_id)
+    others = _others(report)
     if others:
         console.print()
         console.print(

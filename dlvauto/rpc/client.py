@@ -62,18 +62,21 @@ class DlvClient:
             self.conn.receive(hid, t.CommandOut, self.timeout)
         return ContinueResult(state, timed_out=True)
 
-    def list_goroutines(self, page: int = 1000) -> list[t.Goroutine]:
-        """Every goroutine, page by page (`Nextg` is -1 after the last page)."""
-        out: list[t.Goroutine] = []
+    def goroutine_pages(self, page: int = 1000) -> Iterator[list[t.Goroutine]]:
+        """Every goroutine, a page at a time (`Nextg` is -1 after the last page)."""
         start = 0
         while True:
             reply = self.conn.call(
                 "ListGoroutines", {"Start": start, "Count": page}, t.ListGoroutinesOut, self.timeout
             )
-            out.extend(reply.Goroutines or [])
+            yield reply.Goroutines or []
             if reply.Nextg < 0 or reply.Nextg == start:
-                return out
+                return
             start = reply.Nextg
+
+    def list_goroutines(self, page: int = 1000) -> list[t.Goroutine]:
+        """Every goroutine in one list."""
+        return [g for chunk in self.goroutine_pages(page) for g in chunk]
 
     def stacktrace(self, goroutine_id: int, depth: int) -> list[t.Stackframe]:
         reply = self.conn.call(
@@ -160,6 +163,25 @@ class DlvClient:
             self.timeout,
         )
         return reply.Ancestors or []
+
+    def switch_thread(self, thread_id: int) -> t.DebuggerState:
+        """Make `thread_id` the current thread: scope GoroutineID -1 then means its stack."""
+        reply = self.conn.call(
+            "Command", {"name": "switchThread", "threadID": thread_id}, t.CommandOut, self.timeout
+        )
+        return reply.State
+
+    def dump_start(self, destination: str) -> t.DumpState:
+        """Have dlv write a core of the stopped target to `destination` (it works in the background)."""
+        return self.conn.call("DumpStart", {"Destination": destination}, t.DumpStartOut, self.timeout).State
+
+    def dump_wait(self, wait_ms: int) -> t.DumpState:
+        """The dump's progress, after waiting up to `wait_ms` milliseconds for it to finish."""
+        timeout = self.timeout + wait_ms / 1000
+        return self.conn.call("DumpWait", {"Wait": wait_ms}, t.DumpWaitOut, timeout).State
+
+    def dump_cancel(self) -> None:
+        self.conn.call("DumpCancel", {}, t.DetachOut, self.timeout)
 
     def detach(self, kill: bool) -> None:
         self.conn.call("Detach", {"Kill": kill}, t.DetachOut, self.timeout)

@@ -62,9 +62,13 @@ class HeadlessServer:
         except OSError:
             return ""
 
-    def stop(self) -> None:
-        """End dlv, its target and anything they started; remove the private folder."""
-        self.spawned.stop(grace=1.0)
+    def stop(self, grace: float = 1.0) -> None:
+        """End dlv, its target and anything they started; remove the private folder.
+
+        `grace` is how long SIGTERM is given before SIGKILL: a dlv with no live target (a core)
+        has nothing to clean up and can be given less.
+        """
+        self.spawned.stop(grace=grace)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

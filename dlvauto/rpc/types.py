@@ -209,3 +209,31 @@ class Ancestor(Wire):
 
 class AncestorsOut(Wire):
     Ancestors: list[Ancestor] | None = None
+
+
+class DumpState(Wire):
+    """Progress of a core dump dlv is writing (`api.DumpState`); `Err` is "" while all is well."""
+
+    Dumping: bool = False
+    AllDone: bool = False
+    ThreadsDone: int = 0
+    ThreadsTotal: int = 0
+    MemDone: int = 0
+    MemTotal: int = 0
+    Err: str = ""
+
+
+class DumpStartOut(Wire):
+    State: DumpState = Field(default_factory=DumpState)
+
+
+class DumpWaitOut(Wire):
+    State: DumpState = Field(default_factory=DumpState)
+
+
+class ListFunctionArgsOut(Wire):
+    Args: list[Variable] | None = None
+
+
+class ListLocalVarsOut(Wire):
+    Variables: list[Variable] | None = None

@@ -6,7 +6,7 @@ collecting its goroutines is the same pipelined batch.
 
 from __future__ import annotations
 
-from dlvauto.errors import RPCError
+from dlvauto.errors import DebuggerError, RPCError
 from dlvauto.progress import NullProgress, Progress
 from dlvauto.rpc import types as t
 from dlvauto.rpc.client import DlvClient
@@ -14,7 +14,45 @@ from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, StopEvent
 from dlvauto.sources.waitreasons import status_name, wait_reason
 from dlvauto.tracetext import SIGNAL_NAMES
 
+
+class PartialCollection(DebuggerError):
+    """dlv failed while the stacks were being read: the goroutines read so far come with it."""
+
+    def __init__(self, message: str, goroutines: list[RawGoroutine]) -> None:
+        super().__init__(message)
+        self.goroutines = goroutines
+
+
 THROW_BREAKPOINTS = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal"}
+
+
+class FrameInterner:
+    """One RawFrame object per distinct frame: goroutines parked at the same place share theirs.
+
+    100,000 goroutines 30 frames deep are 3 million frames but only a few hundred distinct ones;
+    sharing them keeps memory flat and lets the analysis reuse one report Frame per distinct frame.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[object, ...], RawFrame] = {}
+
+    def __call__(self, loc: t.Stackframe | t.Location) -> RawFrame:
+        fn = loc.function
+        if not isinstance(loc, t.Stackframe):
+            loc = t.Stackframe(pc=loc.pc, file=loc.file, line=loc.line, function=loc.function)
+        key = (
+            fn.name if fn else None,
+            fn.value if fn else None,
+            loc.file,
+            loc.line,
+            loc.pc,
+            loc.FrameOffset,
+            loc.Err,
+        )
+        frame = self._seen.get(key)
+        if frame is None:
+            frame = self._seen[key] = raw_frame(loc)
+        return frame
 
 
 def raw_frame(loc: t.Stackframe | t.Location) -> RawFrame:
@@ -31,12 +69,12 @@ def raw_frame(loc: t.Stackframe | t.Location) -> RawFrame:
     )
 
 
-def _created_by(g: t.Goroutine) -> RawFrame | None:
+def _created_by(g: t.Goroutine, intern: FrameInterner) -> RawFrame | None:
     loc = g.goStatementLoc
     if not loc.pc or not loc.function or loc.function.name == "runtime.newproc":
         # goroutine 1 and runtime-started ones report the bootstrap newproc call: no go statement.
         return None
-    return raw_frame(loc)
+    return intern(loc)
 
 
 def collect_goroutines(
@@ -45,23 +83,27 @@ def collect_goroutines(
     """Every goroutine with its stack, the stacks fetched in one pipelined batch."""
     progress = progress or NullProgress()
     progress.stage("listing goroutines")
-    gs = client.list_goroutines()
-    progress.stage(f"reading {len(gs)} stacks", total=len(gs))
+    intern = FrameInterner()
     out: dict[int, RawGoroutine] = {}
-    for g in gs:
-        out[g.id] = RawGoroutine(
-            id=g.id,
-            status=status_name(g.status),
-            wait_reason=wait_reason(go_version, g.waitReason) if g.status == 4 else None,
-            thread_id=g.threadID or None,
-            created_by=_created_by(g),
-            unreadable=g.unreadable or None,
-        )
-    for gid, stack in client.stacktraces([g.id for g in gs], depth, on_each=progress.advance):
-        if isinstance(stack, RPCError):
-            out[gid].unreadable = stack.remote_message
-        else:
-            out[gid].frames = [raw_frame(f) for f in stack]
+    for page in client.goroutine_pages():  # each page's wire objects are dropped once converted
+        for g in page:
+            out[g.id] = RawGoroutine(
+                id=g.id,
+                status=status_name(g.status),
+                wait_reason=wait_reason(go_version, g.waitReason) if g.status == 4 else None,
+                thread_id=g.threadID or None,
+                created_by=_created_by(g, intern),
+                unreadable=g.unreadable or None,
+            )
+    progress.stage(f"reading {len(out)} stacks", total=len(out))
+    try:
+        for gid, stack in client.stacktraces(list(out), depth, on_each=progress.advance):
+            if isinstance(stack, RPCError):
+                out[gid].unreadable = stack.remote_message
+            else:
+                out[gid].frames = [intern(f) for f in stack]
+    except DebuggerError as exc:
+        raise PartialCollection(str(exc), list(out.values())) from exc
     return list(out.values())
 
 
@@ -82,14 +124,14 @@ def stop_from_state(state: t.DebuggerState, timed_out: bool) -> StopEvent:
     return StopEvent(reason="unknown", breakpoint=bp.name if bp else None, goroutine_id=gid)
 
 
-def _string_of(v: t.Variable | None) -> str | None:
+def string_of(v: t.Variable | None) -> str | None:
     """A readable text for a panic value: strings as they are, error values by their `s` field."""
     if v is None or v.unreadable:
         return None
     if v.kind == 24:  # reflect.String
         return v.value
     for child in v.children or []:
-        s = _string_of(child)
+        s = string_of(child)
         if s is not None:
             return s
     if v.value:
@@ -101,9 +143,9 @@ def read_debugger_message(client: DlvClient, stop: StopEvent) -> None:
     """Fill `stop.debugger_message` from the throw's argument or the panic value."""
     try:
         if stop.reason == "panic":
-            stop.debugger_message = _string_of(client.eval("runtime.curg._panic.arg"))
+            stop.debugger_message = string_of(client.eval("runtime.curg._panic.arg"))
         elif stop.reason == "fatal":
-            stop.debugger_message = _string_of(client.eval("s", goroutine_id=-1, frame=0))
+            stop.debugger_message = string_of(client.eval("s", goroutine_id=-1, frame=0))
         elif stop.reason == "signal":
             v = client.eval("sig", goroutine_id=-1, frame=0)
             if v is not None and v.value.isdigit():

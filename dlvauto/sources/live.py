@@ -12,15 +12,28 @@ import contextlib
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dlvauto import savedcore
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
 from dlvauto.progress import NullProgress, Progress
 from dlvauto.rpc import DlvClient, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
-from dlvauto.snapshot import MAIN_GOROUTINE, Ancestor, BuildFacts, CapturedOutput, FPChain, Snapshot
+from dlvauto.snapshot import (
+    MAIN_GOROUTINE,
+    Ancestor,
+    BuildFacts,
+    CapturedOutput,
+    FPChain,
+    FrameValues,
+    RawGoroutine,
+    Snapshot,
+    StopEvent,
+)
 from dlvauto.sources.dlvstate import (
+    PartialCollection,
     collect_goroutines,
     read_ancestors,
     read_debugger_message,
@@ -28,20 +41,33 @@ from dlvauto.sources.dlvstate import (
     stop_from_state,
 )
 from dlvauto.sources.unwind import read_fp_chains
+from dlvauto.sources.values import read_crash_values
 from dlvauto.tracetext import crash_header
 
-OUTPUT_LIMIT = 32 << 20  # bytes kept of each of stdout and stderr
+OUTPUT_HEAD = OUTPUT_TAIL = 8 << 20  # bytes kept from the start and the end of stdout and stderr
 DEFAULT_DEPTH = 100
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
+DUMP_SECONDS = 300.0  # how long dlv may take to write a core (--save-core)
 
 
-def _read_capped(path: Path | None) -> tuple[str, bool]:
+def read_capped(path: Path | None) -> tuple[str, int]:
+    """The whole output when small; else its head and tail, and how many bytes were dropped between.
+
+    Reads at most OUTPUT_HEAD + OUTPUT_TAIL bytes whatever the file's size: a program that floods
+    its output cannot flood our memory.
+    """
     if path is None or not path.exists():
-        return "", False
+        return "", 0
     size = path.stat().st_size
     with path.open("rb") as f:
-        data = f.read(OUTPUT_LIMIT)
-    return data.decode("utf-8", "replace"), size > OUTPUT_LIMIT
+        if size <= OUTPUT_HEAD + OUTPUT_TAIL:
+            return f.read().decode("utf-8", "replace"), 0
+        head = f.read(OUTPUT_HEAD)
+        f.seek(size - OUTPUT_TAIL)
+        tail = f.read(OUTPUT_TAIL)
+    dropped = size - len(head) - len(tail)
+    marker = f"\n[dlvauto: {dropped} bytes of output dropped here; head and tail kept]\n"
+    return head.decode("utf-8", "replace") + marker + tail.decode("utf-8", "replace"), dropped
 
 
 def run_live(
@@ -58,16 +84,21 @@ def run_live(
     rpc_timeout: float = 60.0,
     unwind: Literal["none", "crash", "all"] = "none",
     ancestors: int = 0,
+    save_core: Path | None = None,
+    values: int = 8,
+    frame_n: int = 17,
 ) -> Snapshot:
     """Run `binary` under dlv and return what it looked like when it stopped.
 
     `unwind` reads the frame-pointer chain of the crash goroutine (or of all) for the cross-check;
     `ancestors` > 0 runs the target with GODEBUG=tracebackancestors=N and reads the crash
-    goroutine's creators.
+    goroutine's creators. `save_core` names a folder where dlv writes a core of the program as it
+    stopped, beside a copy of the binary (savedcore.py), for `dlvauto core` to reopen later.
     """
     progress = progress or NullProgress()
     dlv_path = find_dlv(dlv)
     binary = Path(binary).resolve()
+    saved_dir = savedcore.prepare(save_core) if save_core is not None else None
     facts = facts or BuildFacts(binary=str(binary))
     if ancestors > 0:
         env = dict(env if env is not None else os.environ)
@@ -87,31 +118,27 @@ def run_live(
             progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
             result = client.continue_until(timeout)
             stop = stop_from_state(result.state, result.timed_out)
-            goroutines = []
-            fp_chains: dict[int, FPChain] = {}
-            found: dict[int, list[Ancestor]] = {}
+            got = _Collected()
             if stop.reason != "exited":
-                goroutines = collect_goroutines(client, depth, version.TargetGoVersion, progress)
-                read_debugger_message(client, stop)
-                if stop.goroutine_id is None:
-                    stop.thread_frames = read_thread_frames(client, depth)
-                candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
-                if unwind != "none":
-                    progress.stage("walking frame pointers")
-                    ids = [g.id for g in goroutines] if unwind == "all" else candidates
-                    fp_chains = read_fp_chains(client, ids)
-                if ancestors > 0:
-                    found = read_ancestors(client, candidates, ancestors, depth)
-                if stop.reason != "halted":
-                    progress.stage("letting the runtime report the crash")
-                    stop.exit_status = _finish(client)
-            with contextlib.suppress(DebuggerError):
-                client.detach(kill=True)
+                try:
+                    _collect(
+                        client, stop, got, depth, version.TargetGoVersion, unwind, ancestors, progress,
+                        (saved_dir, binary), (facts, values, frame_n),
+                    )  # fmt: skip
+                except PartialCollection as exc:
+                    got.goroutines, got.incomplete = exc.goroutines, str(exc)
+                except DebuggerError as exc:
+                    got.incomplete = str(exc)
+            elif saved_dir is not None:
+                got.notes.append("--save-core: nothing to save, the program exited by itself")
+            if got.incomplete is None:
+                with contextlib.suppress(DebuggerError):
+                    client.detach(kill=True)
         finally:
             client.close()
         server.spawned.wait(5)
-        stdout, cut_out = _read_capped(server.target_stdout)
-        stderr, cut_err = _read_capped(server.target_stderr)
+        stdout, dropped_out = read_capped(server.target_stdout)
+        stderr, dropped_err = read_capped(server.target_stderr)
     finally:
         server.stop()
     header = crash_header(stderr)
@@ -124,12 +151,97 @@ def run_live(
         build=facts,
         dlv_version=version.DelveVersion.splitlines()[0].removeprefix("Version: ").strip(),
         stop=stop,
-        goroutines=goroutines,
-        output=CapturedOutput(stdout=stdout, stderr=stderr, truncated=cut_out or cut_err),
+        goroutines=got.goroutines,
+        incomplete=got.incomplete,
+        output=CapturedOutput(
+            stdout=stdout,
+            stderr=stderr,
+            truncated=bool(dropped_out or dropped_err),
+            stdout_dropped=dropped_out,
+            stderr_dropped=dropped_err,
+        ),
         depth=depth,
-        fp_chains=fp_chains,
-        ancestors=found,
+        fp_chains=got.fp_chains,
+        ancestors=got.ancestors,
+        values=got.values,
+        core=got.core,
+        notes=got.notes,
     )
+
+
+@dataclass
+class _Collected:
+    """What was read after the stop; `incomplete` says why the rest is missing, if it is."""
+
+    goroutines: list[RawGoroutine] = field(default_factory=list)
+    fp_chains: dict[int, FPChain] = field(default_factory=dict)
+    ancestors: dict[int, list[Ancestor]] = field(default_factory=dict)
+    values: dict[int, dict[int, FrameValues]] = field(default_factory=dict)
+    incomplete: str | None = None
+    core: str | None = None  # the core saved at the stop (--save-core)
+    notes: list[str] = field(default_factory=list)
+
+
+def _collect(
+    client: DlvClient,
+    stop: StopEvent,
+    got: _Collected,
+    depth: int,
+    go_version: str,
+    unwind: Literal["none", "crash", "all"],
+    ancestors: int,
+    progress: Progress,
+    save: tuple[Path | None, Path],
+    values: tuple[BuildFacts, int, int] | None = None,
+) -> None:
+    """Read everything the report needs from the stopped program, filling `got` as it goes."""
+    got.goroutines = collect_goroutines(client, depth, go_version, progress)
+    read_debugger_message(client, stop)
+    if stop.goroutine_id is None:
+        stop.thread_frames = read_thread_frames(client, depth)
+    candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
+    if unwind != "none":
+        progress.stage("walking frame pointers")
+        ids = [g.id for g in got.goroutines] if unwind == "all" else candidates
+        got.fp_chains = read_fp_chains(client, ids)
+    if ancestors > 0:
+        got.ancestors = read_ancestors(client, candidates, ancestors, depth)
+    if values is not None and values[1] > 0:
+        progress.stage("reading values at the crash")
+        got.values = read_crash_values(client, stop, got.goroutines, *values)
+    saved_dir, binary = save
+    if saved_dir is not None:
+        progress.stage("writing a core of the stopped program")
+        try:
+            got.core = str(_save_core(client, saved_dir, binary, stop))
+        except DebuggerError as exc:
+            got.notes.append(f"no core was saved: {exc}")
+    if stop.reason != "halted":
+        progress.stage("letting the runtime report the crash")
+        stop.exit_status = _finish(client)
+
+
+def _save_core(client: DlvClient, folder: Path, binary: Path, stop: StopEvent) -> Path:
+    """Have dlv write a core of the stopped program into `folder`, beside a copy of the binary.
+
+    DumpStart returns at once; DumpWait (waiting up to a second a call) says when all is written.
+    """
+    target = folder / savedcore.CORE_NAME
+    state = client.dump_start(str(target))
+    deadline = time.monotonic() + DUMP_SECONDS
+    while state.Dumping and not state.Err:
+        if time.monotonic() > deadline:
+            with contextlib.suppress(DebuggerError):
+                client.dump_cancel()
+            raise DebuggerError(f"dlv did not finish writing the core within {DUMP_SECONDS:g}s")
+        state = client.dump_wait(1000)
+    if state.Err or not state.AllDone:
+        raise DebuggerError(f"dlv could not write the core: {state.Err or 'it stopped before the end'}")
+    saved = savedcore.SavedStop(
+        binary=binary.name, written_by="delve", reason=stop.reason, goroutine_id=stop.goroutine_id
+    )
+    savedcore.finish(folder, binary, saved)
+    return target
 
 
 def _finish(client: DlvClient) -> int | None:

@@ -1,0 +1,59 @@
+"""`dlvauto parse TRACE_FILE|-`: explain a crash from the Go runtime's own text traceback."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dlvauto.commands.app import (
+    FormatOption,
+    OutOption,
+    SourceRootOption,
+    app,
+    check_output,
+    count,
+    emit,
+    emit_all,
+)
+from dlvauto.errors import UserError
+
+
+@app.command()
+def parse(
+    trace: Annotated[str, typer.Argument(help="File with a Go traceback (a log, stderr), or - for stdin.")],
+    frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
+    json_path: Annotated[
+        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
+    ] = False,
+    module_path: Annotated[
+        str | None, typer.Option(help="Import path of the main module (default: read off the frames).")
+    ] = None,
+    module_dir: Annotated[
+        str | None, typer.Option(help="Folder of the main module as the trace names it (default: inferred).")
+    ] = None,
+    goroot: Annotated[
+        str | None, typer.Option(help="GOROOT as the trace names it (default: inferred).")
+    ] = None,
+    fmt: FormatOption = "terminal",
+    out: OutOption = None,
+    source_root: SourceRootOption = None,
+) -> None:
+    """Read the runtime's crash text (any GOTRACEBACK level, noise around it) and report the crash."""
+    from dlvauto.analysis import analyze
+    from dlvauto.snapshot import BuildFacts
+    from dlvauto.sources.text import read_trace
+
+    n = count(frame, "--frame", 0)
+    check_output(json_path, fmt, out, source_root)
+    if every and (fmt != "terminal" or out is not None):
+        raise UserError("--all reports several crashes: use it with the terminal view and --json only")
+    given = BuildFacts(module_path=module_path, module_dir=module_dir, goroot=goroot)
+    snaps = read_trace(trace, given=given, every=every)
+    if not every:
+        emit(analyze(snaps[-1], frame_n=n), json_path, fmt=fmt, out=out, source_roots=source_root)
+        return
+    emit_all([analyze(s, frame_n=n) for s in snaps], json_path)

@@ -1,0 +1,94 @@
+"""The folder `dlvauto run --save-core DIR` writes: the core, the binary, and what the run saw.
+
+A core is only readable with the exact binary that wrote it, so the binary is copied beside it; the
+folder can be moved to another machine and reopened with `dlvauto core DIR` (or
+`dlvauto core DIR/BINARY DIR/core`). `stop.json` records the stop the run saw: which goroutine
+crashed (a core written by dlv lists its threads in no particular order, so the core alone cannot
+always tell which of two goroutines that hit the same throw was stopped first) and whether the
+program was stopped by us (a hang) rather than by a crash.
+
+    DIR/core        the core (written by dlv at the crash stop, or by the kernel with --via core)
+    DIR/<binary>    a copy of the program's binary, under its own name
+    DIR/stop.json   {"binary": ..., "core": "core", "reason": ..., "goroutine_id": ..., ...}
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from dlvauto.errors import UserError
+
+CORE_NAME = "core"
+STOP_FILE = "stop.json"
+
+
+class SavedStop(BaseModel):
+    """What the run saw when the core was taken."""
+
+    binary: str  # file name of the binary in the folder
+    core: str = CORE_NAME
+    written_by: Literal["delve", "kernel"]
+    reason: str  # the StopEvent reason: panic, fatal, signal, halted
+    goroutine_id: int | None = None
+    dlvauto_version: str = ""
+
+
+def check_free(folder: str | Path) -> Path:
+    """Refuse a folder that already holds files (nothing is overwritten), or a file in the way."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"--save-core {path}: a file is in the way; give a new folder's path")
+    if path.is_dir() and any(path.iterdir()):
+        raise UserError(f"--save-core {path}: the folder is not empty; give a new or empty folder")
+    return path
+
+
+def prepare(folder: str | Path) -> Path:
+    """Make the folder for a saved core (see `check_free`); its absolute path."""
+    path = check_free(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--save-core {path}: cannot make the folder: {exc.strerror}") from exc
+    return path.resolve()
+
+
+def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
+    """Copy the binary into the folder and write stop.json; returns the copied binary's path."""
+    from dlvauto import __version__
+
+    target = folder / binary.name
+    shutil.copy2(binary, target)
+    stop.binary = binary.name
+    stop.dlvauto_version = __version__
+    (folder / STOP_FILE).write_text(stop.model_dump_json(indent=2) + "\n")
+    return target
+
+
+def read_stop(core: str | Path) -> SavedStop | None:
+    """The stop.json beside `core` when it describes that core; None for any other core."""
+    path = Path(core)
+    file = path.parent / STOP_FILE
+    if not file.is_file():
+        return None
+    try:
+        stop = SavedStop.model_validate_json(file.read_text())
+    except (OSError, ValidationError, ValueError):
+        return None
+    return stop if stop.core == path.name else None
+
+
+def locate(folder: str | Path) -> tuple[Path, Path]:
+    """The binary and core of a saved folder (`dlvauto core DIR`)."""
+    path = Path(folder)
+    stop = read_stop(path / CORE_NAME)
+    if stop is None:
+        raise UserError(
+            f"{path} is a folder without a saved core (no {STOP_FILE} naming {CORE_NAME}): "
+            "give BINARY CORE, or a folder written by --save-core"
+        )
+    return path / stop.binary, path / stop.core

@@ -1,0 +1,82 @@
+"""Starting `dlv core` at once, with the binary/core checks running beside it.
+
+dlv takes a few hundred milliseconds to load a binary's debug info; reading the binary and core
+ourselves (are they ELF, is there DWARF, is the core whole and of this binary) and importing the
+rest of dlvauto take about as long. Done one after the other they add up; here dlv is started
+first, the checks run on a thread, and the caller imports what it needs meanwhile. Only light
+modules are imported here, so a command can call this before its heavy imports.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dlvauto.errors import DlvautoError
+from dlvauto.rpc.server import HeadlessServer, find_dlv, start_headless
+
+if TYPE_CHECKING:
+    from dlvauto.binfacts import BinaryFacts
+
+
+class _Checks:
+    """The binary and core checks, on a thread of their own."""
+
+    def __init__(self, binary: Path, core: Path) -> None:
+        self._binary, self._core = binary, core
+        self._facts: BinaryFacts | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="dlvauto-core-checks", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from dlvauto.binfacts import read_binary, require_debug_info
+            from dlvauto.corefile import check_belongs, read_core
+
+            facts = read_binary(self._binary)
+            require_debug_info(facts)
+            check_belongs(read_core(self._core), facts)
+            self._facts = facts
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> BinaryFacts:
+        """The binary's facts once the pair passed every check; the check's error otherwise."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._facts is not None
+        return self._facts
+
+
+@dataclass
+class StartedCore:
+    """A dlv serving a core, and the checks of the pair it was given."""
+
+    binary: Path
+    core: Path
+    server: HeadlessServer
+    checks: _Checks
+
+    def stop(self) -> None:
+        self.server.stop(grace=0.1)  # no process lives behind a core: nothing for dlv to tidy
+
+
+def start_core(binary: str | Path, core: str | Path, dlv: str | None = None) -> StartedCore:
+    """Start `dlv core BINARY CORE --headless` and check the pair meanwhile.
+
+    A bad pair is reported in our words even when dlv refused it first: its dying words are
+    less clear than the check's one line.
+    """
+    bin_path, core_path = Path(binary).resolve(), Path(core).resolve()
+    dlv_path = find_dlv(dlv)
+    checks = _Checks(bin_path, core_path)
+    try:
+        server = start_headless(dlv_path, ["core", str(bin_path), str(core_path)], redirect_output=False)
+    except DlvautoError:
+        checks.result()
+        raise
+    return StartedCore(bin_path, core_path, server, checks)

@@ -1,0 +1,3 @@
+module example.com/cgo_spin_sigquit
+
+go 1.21

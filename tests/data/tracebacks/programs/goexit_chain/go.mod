@@ -1,0 +1,3 @@
+module example.com/goexit_chain
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/multiline_panic
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/repanic_same
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/waiting_locked
+
+go 1.21
