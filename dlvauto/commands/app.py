@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,17 +56,46 @@ def unwind_mode(value: str) -> Literal["none", "crash", "all"]:
     raise UserError(f"--unwind-check takes crash or all, not {value!r}")
 
 
-def _write_json(json_path: str, write: Callable[[TextIO], None]) -> None:
-    """JSON to stdout (`-`) or a file, streamed: a big report never sits in memory as one string."""
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def open_report(path: str) -> TextIO:
+    """A report file opened for writing with the user's umask, never writable by others."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o664)
+    mode = os.fstat(fd).st_mode
+    if mode & 0o002:  # an existing file, or a umask of 0: take away world-write
+        os.fchmod(fd, stat.S_IMODE(mode) & ~0o002)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def _write_json(json_path: str, write: Callable[[TextIO], None]) -> bool:
+    """JSON to stdout (`-`) or a file, streamed: a big report never sits in memory as one string.
+
+    When the disk is full the evidence is not lost: the JSON goes to stdout instead, with a warning
+    on stderr. Returns True when it went to stdout (so nothing else should be written there).
+    """
     if json_path == "-":
         write(sys.stdout)
         sys.stdout.flush()
-        return
+        return True
     try:
-        with Path(json_path).open("w", encoding="utf-8") as out:
+        with open_report(json_path) as out:
             write(out)
     except OSError as exc:
-        raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
+        if exc.errno not in _NO_ROOM:
+            raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
+        with contextlib.suppress(OSError):
+            if Path(json_path).is_file():  # a half-written report, never a device like /dev/full
+                Path(json_path).unlink()
+        sys.stderr.write(
+            f"dlvauto: warning: cannot write the JSON report to {json_path}: {exc.strerror}; "
+            "it follows on stdout instead\n"
+        )
+        sys.stderr.flush()
+        write(sys.stdout)
+        sys.stdout.flush()
+        return True
+    return False
 
 
 FORMATS = ("terminal", "md", "html")
@@ -117,7 +150,8 @@ def _write_text(path: str, text: str, what: str) -> None:
         sys.stdout.flush()
         return
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        with open_report(path) as f:
+            f.write(text)
     except OSError as exc:
         raise UserError(f"cannot write the {what} to {path}: {exc.strerror}") from exc
 
@@ -144,8 +178,8 @@ def emit(
     assert isinstance(report, Report)
     check_output(json_path, fmt, out)
     add_source(report, [parse_source_root(s) for s in source_roots or ()])
-    if json_path:
-        _write_json(json_path, lambda stream: write_json(report, stream))
+    if json_path and _write_json(json_path, lambda stream: write_json(report, stream)):
+        json_path = "-"  # stdout holds the JSON now (asked for, or the disk was full)
     target = out if out is not None else ("-" if fmt != "terminal" else None)
     if fmt == "md":
         from dlvauto.render.markdown import to_markdown
