@@ -154,6 +154,23 @@ def _hash_tree(root: Path) -> str:
     return h.hexdigest()
 
 
+_MISSING_PACKAGE = re.compile(
+    r"(?:no required module provides package|cannot find module providing package) ([^\s:;]+)"
+)
+
+
+def _build_failure(why: str, src: Path, stderr: str) -> str:
+    """The one line for a failed build: a missing dependency is named, with the command that fixes it."""
+    m = _MISSING_PACKAGE.search(stderr)
+    if m:
+        pkg = m.group(1)
+        return (
+            f"go build {why} in {src}: package {pkg} is missing from the module's dependencies: "
+            f"run `go get {pkg}` (or `go mod tidy`) there, and `go mod vendor` to build offline"
+        )
+    return f"go build {why} in {src}: fix the errors the compiler reports below"
+
+
 def cache_root() -> Path:
     base = os.environ.get("DLVAUTO_CACHE_DIR")
     if base:
@@ -231,9 +248,7 @@ def build(
             plain = [f for f in flags if f not in gcdiag.flags(module_path)]
             again = proc.run([env.go, "build", *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
             detail = again.stderr.rstrip() or detail
-        raise BuildFailed(
-            f"go build {why} in {src}: fix the errors the compiler reports below", detail=detail
-        )
+        raise BuildFailed(_build_failure(why, src, detail), detail=detail)
     if diagnose:
         # The diagnostics land before the binary, so a binary in the cache always has them beside it.
         text = gcdiag.relevant(res.stderr)

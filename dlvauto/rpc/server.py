@@ -56,6 +56,16 @@ class HeadlessServer:
     target_stderr: Path | None = None
     argv: list[str] = field(default_factory=list)
 
+    def explain(self, exc: Exception) -> Exception:
+        """dlv's own reason when it hung up on us (it printed the address, then gave up), if it gave one."""
+        time.sleep(0.05)  # its last words may still be on their way to the log
+        text = self.log_text()
+        status = self.spawned.popen.poll()
+        if status is None or not text.strip():
+            return exc
+        err = _startup_error(text, status, False)
+        return err if isinstance(err, UserError) else exc
+
     def log_text(self) -> str:
         try:
             return self.log.read_text(errors="replace")

@@ -144,7 +144,18 @@ def connect(
         ) from exc
     client = DlvClient(conn, timeout=rpc_timeout)
     try:
-        if not client.is_multiclient():
+        try:
+            client.timeout = min(rpc_timeout, 5.0)  # a dlv server answers at once; anything else may not
+            multiclient = client.is_multiclient()
+            client.timeout = rpc_timeout
+        except RPCError:
+            raise
+        except DebuggerError as exc:
+            raise UserError(
+                f"something at {address} answered, but not as a dlv server ({exc}): "
+                "check the address dlv printed after 'API server listening at:'"
+            ) from exc
+        if not multiclient:
             raise UserError(
                 f"the dlv server at {address} was started without --accept-multiclient: "
                 "disconnecting would end it; restart it with --accept-multiclient"

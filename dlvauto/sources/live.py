@@ -112,7 +112,10 @@ def run_live(
         conn = Connection.open(server.address)
         client = DlvClient(conn, timeout=rpc_timeout)
         try:
-            version = client.version()
+            try:
+                version = client.version()
+            except DebuggerError as exc:
+                raise server.explain(exc) from exc
             with contextlib.suppress(RPCError):
                 server.spawned.adopt_group(client.process_pid())
             progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
