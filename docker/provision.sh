@@ -223,8 +223,9 @@ if want dlvauto; then
     find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
     pip_cache=(--no-cache-dir)
     [ -z "$cache" ] || pip_cache=(--cache-dir "$cache/pip")
+    # pip always reinstalls a project given as a folder; dependencies only when not satisfied.
     "$prefix/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-      "${pip_cache[@]}" --force-reinstall "$work/src" >&2
+      "${pip_cache[@]}" "$work/src" >&2
     echo "$digest" > "$stamp"
   fi
   # The entry point puts this prefix's go and dlv first, whatever PATH the caller has.

@@ -58,7 +58,15 @@ _FRAME_LINE = re.compile(r"^\t\s*\d+\s+0x[0-9a-f]+ in ", re.MULTILINE)
 _CRASH_STOP = re.compile(r"^> \[(unrecovered-panic|runtime-fatal-throw)\]", re.MULTILINE)
 
 MEASUREMENTS = ("built", "from source")
-BACKENDS = ("rpc", "repl")  # dlvauto's --backend values; rpc is the one the target is set for
+# The variants of `dlvauto run` that can be timed beside the default (rpc, values on): the REPL
+# backend, the run without values at the crash, and the frame-pointer check of every goroutine.
+VARIANTS: dict[str, list[str]] = {
+    "rpc": [],
+    "repl": ["--backend", "repl"],
+    "novalues": ["--values", "0"],
+    "unwind-all": ["--unwind-check", "all"],
+}
+BACKENDS = tuple(VARIANTS)  # rpc is the one the target is set for
 
 
 class BenchError(Exception):
@@ -332,8 +340,7 @@ class Bench:
         report.unlink(missing_ok=True)
         env = {**self.env, "DLVAUTO_CACHE_DIR": str(cache)}
         argv = [*self.tools.dlvauto, "run", str(src), "--json", str(report)]
-        if backend != "rpc":
-            argv += ["--backend", backend]
+        argv += VARIANTS[backend]
         out = self.scratch / "dlvauto.out"
         seconds, rc = timed(argv, out=out, env=env)
         left = check_leftovers(under)
@@ -583,7 +590,10 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the scratch folder (outputs of the last runs)"
     )
     parser.add_argument(
-        "--backends", default="rpc", help="comma-separated dlvauto backends to time: rpc (always), repl"
+        "--backends",
+        default="rpc",
+        help="comma-separated variants to time: rpc (always), repl, novalues (--values 0), "
+        "unwind-all (--unwind-check all)",
     )
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

@@ -83,3 +83,11 @@ def processes_mentioning(text: str) -> list[int]:
         if text in cmd and state != "Z" and int(d.name) != os.getpid():
             found.append(int(d.name))
     return found
+
+
+def comm(pid: int) -> str:
+    """A process's command name, or "" once it is gone (processes come and go while we look)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, needs_dlv, processes_mentioning
+from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 
 pytestmark = needs_dlv
 
@@ -64,13 +64,6 @@ def _nothing_left(tmp: Path, timeout: float = 10) -> bool:
     return False
 
 
-def _comm(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
 def _one_line(err: str) -> str:
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("dlvauto: paused at")]
     assert len(lines) == 1, err
@@ -81,11 +74,7 @@ def _one_line(err: str) -> str:
 def test_dlv_killed_mid_collection_leaves_a_partial_report(tmp_path: Path) -> None:
     p = _start(tmp_path, EXAMPLES / "many_goroutines", DLVAUTO_PAUSE_AT="reading")
     _wait_line(p, "paused at reading")
-    dlv = [
-        x
-        for x in processes_mentioning(str(tmp_path / "cache"))
-        if Path(f"/proc/{x}/comm").read_text().strip() == "dlv"
-    ]
+    dlv = [x for x in processes_mentioning(str(tmp_path / "cache")) if comm(x) == "dlv"]
     os.kill(dlv[0], signal.SIGKILL)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 1
@@ -101,11 +90,7 @@ def test_target_killed_from_outside(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     target = []
     while not target and time.monotonic() < deadline:
-        target = [
-            x
-            for x in processes_mentioning(str(tmp_path / "cache"))
-            if Path(f"/proc/{x}/comm").read_text().strip() == "hang"
-        ]
+        target = [x for x in processes_mentioning(str(tmp_path / "cache")) if comm(x) == "hang"]
         time.sleep(0.05)
     time.sleep(0.3)
     os.kill(target[0], signal.SIGKILL)

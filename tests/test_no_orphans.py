@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, needs_dlv, processes_mentioning
+from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 
 pytestmark = needs_dlv
 
@@ -83,11 +83,7 @@ def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -
     p = _start("hang", tmp_path, "--timeout", "120")
     try:
         assert _wait_for(lambda: _target_and_dlv_running(tmp_path), 60)
-        dlv = [
-            pid
-            for pid in processes_mentioning(str(tmp_path / "builds"))
-            if Path(f"/proc/{pid}/comm").read_text().strip() == "dlv"
-        ]
+        dlv = [pid for pid in processes_mentioning(str(tmp_path / "builds")) if comm(pid) == "dlv"]
         assert dlv
         os.kill(dlv[0], signal.SIGKILL)  # the debugger crashes under us
         _, err = p.communicate(timeout=60)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, needs_dlv, processes_mentioning
+from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 from .test_no_orphans import _env, _target_and_dlv_running, _wait_for
 
 pytestmark = needs_dlv
@@ -68,7 +68,7 @@ def test_success_and_a_crash_leave_nothing(tmp_path: Path) -> None:
 def _target_runs(cache: Path) -> bool:
     """The program is running under dlv (`continue` typed), not stopped at its first instruction."""
     for pid in processes_mentioning(str(cache / "builds")):
-        if Path(f"/proc/{pid}/comm").read_text().strip() == "dlv":
+        if comm(pid) == "dlv":
             continue
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         if state in ("S", "R"):
@@ -80,11 +80,7 @@ def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -
     p = _start("hang", tmp_path, "--timeout", "120")
     try:
         assert _wait_for(lambda: _target_and_dlv_running(tmp_path) and _target_runs(tmp_path), 60)
-        dlv = [
-            pid
-            for pid in processes_mentioning(str(tmp_path / "builds"))
-            if Path(f"/proc/{pid}/comm").read_text().strip() == "dlv"
-        ]
+        dlv = [pid for pid in processes_mentioning(str(tmp_path / "builds")) if comm(pid) == "dlv"]
         assert dlv
         os.kill(dlv[0], signal.SIGKILL)  # the debugger crashes under us
         _, err = p.communicate(timeout=60)

@@ -26,7 +26,8 @@ import pytest
 import yaml
 
 from dlvauto import proc
-from dlvauto.sandbox import LABEL, SANDBOX_UID, TMPFS, TMPFS_OPTIONS, context_digest
+from dlvauto.errors import UserError
+from dlvauto.sandbox import LABEL, SANDBOX_UID, TMPFS, TMPFS_OPTIONS, context_digest, prepare_out_dir
 
 from .conftest import EXAMPLES, ROOT, run_cli
 
@@ -246,6 +247,23 @@ def test_unreachable_docker_daemon_is_one_line(tmp_path: Path) -> None:
     (line,) = r.stderr.splitlines()
     assert line.startswith("dlvauto: error: no container engine reachable (docker info: ")
     assert line.endswith("; start Docker (systemctl start docker) or install podman (apt-get install podman)")
+
+
+def test_report_folder_is_made_writable_for_the_sandbox_user(tmp_path: Path) -> None:
+    fresh = tmp_path / "new" / "reports"
+    prepare_out_dir(fresh, EXPECTED_USER)
+    st = fresh.stat()
+    assert (st.st_uid, st.st_gid) == EXPECTED_USER  # a host root's folder is handed to user 10001
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o555)
+    if os.getuid() == 0:
+        os.chown(theirs, 0, 0)
+    with pytest.raises(UserError) as err:
+        prepare_out_dir(theirs, EXPECTED_USER)
+    assert str(err.value) == (
+        f"the report folder {theirs} is not writable by the sandbox's user {EXPECTED_USER[0]}:"
+        f" chown {EXPECTED_USER[0]} {theirs}, or give another --out-dir"
+    )
 
 
 # --- the Dockerfile and the compose file --------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from dlvauto.build import build
 from dlvauto.rpc import find_dlv, start_headless
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, needs_dlv, processes_mentioning
+from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 
 pytestmark = needs_dlv
 
@@ -58,11 +58,7 @@ def test_run_listens_on_a_private_unix_socket_only(tmp_path: Path) -> None:
     assert p.stderr is not None
     line = p.stderr.readline()
     assert line.startswith("dlvauto: paused at running"), line
-    dlv = [
-        x
-        for x in processes_mentioning(str(tmp_path / "cache"))
-        if Path(f"/proc/{x}/comm").read_text().strip() == "dlv"
-    ]
+    dlv = [x for x in processes_mentioning(str(tmp_path / "cache")) if comm(x) == "dlv"]
     assert len(dlv) == 1
     # dlv stops listening once its one client is connected: its only socket is ours, in the folder.
     unix, tcp = _sockets(dlv[0], listening_only=False)

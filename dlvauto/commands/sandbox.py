@@ -59,10 +59,10 @@ def sandbox(
         sys.stdout.write(shlex.join(argv) + "\n")
         return
     sb.check_engine(command)
+    sb.prepare_out_dir(box.out_dir, box.user)  # before a long build: a bad folder fails at once
     if not sb.image_present(command, box.image):
         sys.stderr.write(f"dlvauto: building the sandbox image {box.image} (once)\n")
         sb.build_image(command, box.image, base_image=base_image)
-    sb.prepare_out_dir(box.out_dir, box.user)
     status = sb.execute(argv, engine=command, name=box.name, interactive=shell)
     if status >= 125:  # the engine's own failures (125) or an entry point it could not run
         raise DlvautoError(f"the container engine could not run the sandbox (exit {status}): see above")
