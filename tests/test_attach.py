@@ -94,6 +94,10 @@ def test_connect_captures_and_leaves_the_server_running(tmp_path: Path) -> None:
         import os
         import signal
 
+        from dlvauto.proc import children_of
+
+        for child in children_of(server.pid):  # dlv's target leads a process group of its own
+            os.killpg(child, signal.SIGKILL)
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
 

@@ -107,6 +107,7 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixtures]:
         yield Fixtures(tmp, stripped, core_dir, Path(other), truncated, traced, closed_port,
                        listener.getsockname()[1], old_go)  # fmt: skip
     finally:
+        os.killpg(traced, 9)  # dlv's target leads a process group of its own
         os.killpg(dlv.pid, 9)
         dlv.wait()
         listener.close()

@@ -79,7 +79,18 @@ def test_repl_report_equals_rpc_report(
         assert ga is None and gb is None
         return
     assert ga is not None and gb is not None
-    assert [_facts(f) for f in gb.frames] == [_facts(f) for f in ga.frames]
+    if exp.crash_goroutine == "other":
+        # Racing goroutines may also meet the runtime's check at another line of the same function
+        # (mapassign checks for a concurrent writer on entry and on exit): same functions, same
+        # user frames to the line.
+        assert [(f.index, f.function, f.inlined) for f in gb.frames] == [
+            (f.index, f.function, f.inlined) for f in ga.frames
+        ]
+        assert [_facts(f) for f in gb.frames if f.category != "runtime"] == [
+            _facts(f) for f in ga.frames if f.category != "runtime"
+        ]
+    else:
+        assert [_facts(f) for f in gb.frames] == [_facts(f) for f in ga.frames]
     assert gb.status == ga.status and gb.wait_reason == ga.wait_reason
     if exp.inlined:
         assert {f.function for f in gb.frames if f.inlined} == set(exp.inlined)
