@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -91,49 +91,25 @@ def run(
     with for_terminal(quiet=stdout_is_data(json_path, fmt, out)) as progress:
         progress.stage(f"building {src_dir} ({profile})")
         built = build(src_dir, profile)
+        # What every way of running the program takes; each adds what only it can do.
+        common: dict[str, Any] = dict(
+            facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress
+        )
         if via == "core":
             from dlvauto.sources.viacore import run_via_core
 
-            snap = run_via_core(
-                built.binary,
-                args or [],
-                facts=built.facts,
-                timeout=seconds,
-                depth=stack_depth,
-                dlv=dlv,
-                progress=progress,
-                save_core=saved,
-            )
+            snap = run_via_core(built.binary, args or [], **common, save_core=saved)
         elif backend == "repl":
             from dlvauto.sources.repl import run_repl
 
             snap = run_repl(
-                built.binary,
-                args or [],
-                facts=built.facts,
-                timeout=seconds,
-                depth=stack_depth,
-                dlv=dlv,
-                progress=progress,
-                ancestors=n_ancestors,
-                frame_n=n,
-                transcript=transcript,
+                built.binary, args or [], **common, ancestors=n_ancestors, frame_n=n, transcript=transcript
             )
         else:
             snap = run_live(
-                built.binary,
-                args or [],
-                facts=built.facts,
-                timeout=seconds,
-                depth=stack_depth,
-                dlv=dlv,
-                progress=progress,
-                unwind=unwind,
-                ancestors=n_ancestors,
-                save_core=saved,
-                values=n_values,
-                frame_n=n,
-            )
+                built.binary, args or [], **common, unwind=unwind, ancestors=n_ancestors, save_core=saved,
+                values=n_values, frame_n=n,
+            )  # fmt: skip
     report = analyze(snap, frame_n=n)
     checkpoint("rendering")
     emit(report, json_path, fmt=fmt, out=out, source_roots=source_root)
