@@ -53,20 +53,24 @@ def _pgid_of(pid: int) -> int | None:
     return int(fields[2]) if len(fields) > 2 else None
 
 
-def children_of(pid: int) -> list[int]:
-    """Live processes whose parent is `pid` (read from /proc)."""
-    out = []
+def _live_processes() -> Iterator[tuple[int, int, int]]:
+    """(pid, parent pid, process group) of every process that is not a zombie, from /proc."""
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             stat = (d / "stat").read_text()
         except OSError:
-            continue
+            continue  # it ended while we looked
+        # The command name is in parentheses and may contain spaces: split after the last ')'.
         fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 1 and fields[1] == str(pid) and fields[0] != "Z":
-            out.append(int(d.name))
-    return out
+        if len(fields) > 2 and fields[0] != "Z":
+            yield int(d.name), int(fields[1]), int(fields[2])
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid`."""
+    return [child for child, parent, _ in _live_processes() if parent == pid]
 
 
 _subreaper = False
@@ -115,17 +119,7 @@ def group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
-            return True
-    return False
+    return any(group == pgid for _, _, group in _live_processes())
 
 
 @dataclass
