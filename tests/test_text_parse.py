@@ -12,6 +12,8 @@ import gzip
 import io
 import json
 import re
+import subprocess
+import sys
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -469,9 +471,6 @@ def test_parse_reads_stdin_and_gzip(tmp_path: Path) -> None:
     doc = json.loads(from_gz.stdout)
     assert doc["crash"]["message"] == "assignment to entry in nil map"
     assert len(doc["goroutines"]) == 2001
-    import subprocess
-    import sys
-
     piped = subprocess.run(
         [sys.executable, "-m", "dlvauto", "parse", "-", "--json", "-"],
         input=text_of(recording("go1.22", "index_out_of_range.all")),
@@ -535,6 +534,15 @@ def test_missing_file_and_folder_are_exit_2(tmp_path: Path) -> None:
         r = run_cli("parse", arg)
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert r.stderr.startswith("dlvauto: error: ") and why in r.stderr
+
+
+def test_damaged_gzip_is_exit_2(tmp_path: Path) -> None:
+    data = recording("go1.26", "many_goroutines.all").read_bytes()
+    trace = tmp_path / "cut.txt.gz"
+    trace.write_bytes(data[: len(data) // 2])
+    r = run_cli("parse", str(trace))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"dlvauto: error: cannot read {trace}: ")
 
 
 def test_library_error_is_user_error() -> None:

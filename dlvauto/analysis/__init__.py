@@ -8,6 +8,7 @@ from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, t
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.signature import signature
+from dlvauto.lean import lean
 from dlvauto.report import (
     AncestorStack,
     Crash,
@@ -82,22 +83,24 @@ def to_goroutine(
     memo: FrameMemo | None = None,
 ) -> Goroutine:
     """The report's goroutine; `memo` (alive no longer than the snapshot) shares equal frames."""
-    return Goroutine(
-        id=g.id,
-        status=g.status,
-        wait_reason=g.wait_reason,
-        wait_minutes=g.wait_minutes,
-        locked_to_thread=g.locked_to_thread,
-        created_by=_created_by(g.created_by, classify, memo),
-        frames=_frames(g.frames, classify, memo),
-        ancestors=[
-            AncestorStack(
-                id=a.id,
-                frames=[to_frame(i, f, classify) for i, f in enumerate(a.frames)],
-                unreadable=a.unreadable,
-            )
-            for a in ancestors or []
-        ],
+    return lean(
+        Goroutine(
+            id=g.id,
+            status=g.status,
+            wait_reason=g.wait_reason,
+            wait_minutes=g.wait_minutes,
+            locked_to_thread=g.locked_to_thread,
+            created_by=_created_by(g.created_by, classify, memo),
+            frames=_frames(g.frames, classify, memo),
+            ancestors=[
+                AncestorStack(
+                    id=a.id,
+                    frames=[to_frame(i, f, classify) for i, f in enumerate(a.frames)],
+                    unreadable=a.unreadable,
+                )
+                for a in ancestors or []
+            ],
+        )
     )
 
 

@@ -21,7 +21,9 @@ from dlvauto.errors import UserError
 
 @app.command()
 def parse(
-    trace: Annotated[str, typer.Argument(help="File with a Go traceback (a log, stderr), or - for stdin.")],
+    trace: Annotated[
+        str, typer.Argument(metavar="TRACE_FILE|-", help="A Go traceback (a log, stderr), - for stdin.")
+    ],
     frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
     json_path: Annotated[
         str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")

@@ -17,6 +17,7 @@ What a dump looks like (Go 1.21 to 1.27, every GOTRACEBACK level):
     panic({0x4cadc0?, 0xc000012345?})                     runtime.gopanic, named "panic"
     ...120 frames elided...                               deep stacks keep 50 inner, 50 outer
     created by main.main in goroutine 1                   (Go < 1.21: `created by main.main`)
+    [originating from goroutine 1]:                       GODEBUG=tracebackancestors: the creator
     goroutine 5 [chan receive, 2 minutes, locked to thread]:
     \tgoroutine running on other thread; stack unavailable
     -----  then  SIGQUIT: quit / PC=... / goroutine 0 ... [idle]:   crash level: other threads
@@ -40,12 +41,14 @@ import gzip
 import io
 import re
 import sys
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
 from dlvauto.errors import UserError
+from dlvauto.lean import lean
 from dlvauto.snapshot import Ancestor, BuildFacts, CapturedOutput, RawFrame, RawGoroutine, Snapshot, StopEvent
 from dlvauto.sources.textfacts import infer_build_facts, merge_facts
 from dlvauto.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
@@ -81,6 +84,9 @@ MAX_LINE = 1 << 20  # a longer "line" is binary noise: only its start is looked 
 CHUNK = 1 << 22  # characters read at a time
 
 
+FrameMemo = dict[tuple[str, bool | None, str, str], RawFrame]
+
+
 class _Dump:
     """One dump being read: its header, goroutines and what was seen around them."""
 
@@ -91,6 +97,7 @@ class _Dump:
         "elided",
         "first_goroutine",
         "first_status",
+        "frames",
         "goroutines",
         "header",
         "header_builder",
@@ -106,6 +113,9 @@ class _Dump:
         self.header: CrashHeader | None = None
         self.header_builder: HeaderBuilder | None = None
         self.goroutines: dict[int, RawGoroutine] = {}
+        # Every distinct frame of the dump, by its printed site: goroutines parked at the same
+        # place share one RawFrame, and the build facts are read off these alone.
+        self.frames: FrameMemo = {}
         self.ancestors: dict[int, list[Ancestor]] = {}
         self.first_goroutine: int | None = None
         self.first_status: str | None = None
@@ -144,7 +154,7 @@ def _status(text: str) -> tuple[str, str | None, int | None, bool]:
 
 def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
     """Every dump in `lines` (no line ends), in order; each is yielded when the next one starts."""
-    memo: dict[tuple[str, bool | None, str, str], RawFrame] = {}
+    memo: FrameMemo = {}  # the dump's own (a new dump starts a new one)
     statuses: dict[str, tuple[str, str | None, int | None, bool]] = {}  # one string per wait reason
     noise: deque[str] = deque(maxlen=PREAMBLE_LINES)
     noise_seen = 0
@@ -261,6 +271,7 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
                     dump = None
                 if dump is None:
                     dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
+                    memo = dump.frames
                     noise.clear()
                     noise_seen = 0
                 elif noise:
@@ -277,8 +288,14 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
                 if parsed is None:
                     parsed = statuses[status_text] = _status(status_text)
                 status, reason, minutes, locked = parsed
-                g = RawGoroutine(
-                    id=gid, status=status, wait_reason=reason, wait_minutes=minutes, locked_to_thread=locked
+                g = lean(
+                    RawGoroutine(
+                        id=gid,
+                        status=status,
+                        wait_reason=reason,
+                        wait_minutes=minutes,
+                        locked_to_thread=locked,
+                    )
                 )
                 dump.goroutines[gid] = g
                 frames = g.frames
@@ -362,6 +379,7 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
             if dump is not None:
                 yield dump
             dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
+            memo = dump.frames
             noise.clear()
             noise_seen = 0
             dump.header_builder = builder = started
@@ -427,15 +445,7 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
     if h is not None and dump.first_status in _CRASHING_STATUS:
         crash_id = dump.first_goroutine
     goroutines = list(dump.goroutines.values())
-
-    def every_frame() -> Iterator[RawFrame]:
-        for g in goroutines:
-            yield from g.frames
-            if g.created_by is not None:
-                yield g.created_by
-        yield from dump.thread_frames
-
-    facts = infer_build_facts(every_frame())
+    facts = infer_build_facts(dump.frames.values())
     if given is not None:
         facts = merge_facts(facts, given)
     stop = StopEvent(
@@ -540,7 +550,7 @@ def read_trace(trace: str, given: BuildFacts | None = None, every: bool = False)
     stream = _open(trace)
     try:
         snaps = parse_lines(iter_lines(stream), trace, given, every)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise UserError(f"cannot read {trace}: {exc}") from None
     finally:
         if trace != "-":
