@@ -10,11 +10,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from dlvauto.version import __version__
 
 _PUBLIC = {
     "analyze": "dlvauto.analysis",
-    "build": "dlvauto.build",
+    "build": "dlvauto.gobuild.program",
     "DlvautoError": "dlvauto.errors",
     "UserError": "dlvauto.errors",
     "Report": "dlvauto.report",
@@ -25,8 +25,8 @@ _PUBLIC = {
 
 if TYPE_CHECKING:
     from dlvauto.analysis import analyze
-    from dlvauto.build import build
     from dlvauto.errors import DlvautoError, UserError
+    from dlvauto.gobuild.program import build
     from dlvauto.report import Report
     from dlvauto.snapshot import Snapshot
     from dlvauto.sources.core import open_core
@@ -39,4 +39,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dlvauto' has no attribute {name!r}")
 
 
-__all__ = ["DlvautoError", "Report", "Snapshot", "UserError", "analyze", "build", "open_core", "run_live"]
+__all__ = [
+    "DlvautoError",
+    "Report",
+    "Snapshot",
+    "UserError",
+    "__version__",
+    "analyze",
+    "build",
+    "open_core",
+    "run_live",
+]

@@ -42,7 +42,7 @@ def _normalise(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
-    from dlvauto import proc
+    from dlvauto.system import proc
 
     proc.install_signal_handlers()
     proc.become_subreaper()

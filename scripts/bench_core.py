@@ -82,9 +82,9 @@ class Fixed:
 
 def make_core(name: str, folder: Path) -> tuple[Path, Path]:
     """Build `name` (debug profile) and crash it once into a core; both copied into `folder`."""
-    from dlvauto import proc
-    from dlvauto.build import build
+    from dlvauto.gobuild.program import build
     from dlvauto.sources.viacore import check_cores_possible, find_core
+    from dlvauto.system import proc
 
     pattern = check_cores_possible()
     built = build(EXAMPLES_DIR / name, "debug")

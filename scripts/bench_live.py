@@ -148,9 +148,9 @@ class Row:
 def find_tools() -> Tools:
     """dlvauto, the dlv dlvauto itself would pick, and go; a clear message when one is missing."""
     try:
-        from dlvauto.build import find_go
         from dlvauto.errors import DlvautoError
         from dlvauto.rpc import find_dlv
+        from dlvauto.system.go import find_go
     except ImportError as exc:
         raise SystemExit(
             f"bench_live: cannot import dlvauto ({exc}): run with the project's Python, "
@@ -328,7 +328,7 @@ class Bench:
 
     def built_binary(self, src: Path) -> Path:
         """The binary `dlvauto run` uses from its (warm) cache: the same file for both sides."""
-        from dlvauto.build import build
+        from dlvauto.gobuild.program import build
 
         os.environ["DLVAUTO_CACHE_DIR"] = str(self.cache)
         result = build(src, "debug")
@@ -397,7 +397,7 @@ class Bench:
 
     def cli_from_source(self, src: Path) -> Run:
         """`go build` with the debug flags, then the dlv CLI on what it built, timed together."""
-        from dlvauto.build import PROFILES
+        from dlvauto.gobuild.program import PROFILES
 
         folder = Path(tempfile.mkdtemp(prefix="bin-", dir=self.scratch))
         try:

@@ -39,7 +39,7 @@ DEPTH = 30
 def worker(n: int) -> None:
     """Run inside a fresh interpreter: dlvauto's job on N goroutines, timed by phase."""
     from dlvauto.analysis import analyze
-    from dlvauto.build import build
+    from dlvauto.gobuild.program import build
     from dlvauto.render.json import write_json
     from dlvauto.sources import dlvstate, live
 
@@ -109,7 +109,7 @@ def main() -> int:
     if args.worker:
         worker(args.worker)
         return 0
-    from dlvauto.build import build
+    from dlvauto.gobuild.program import build
 
     binary = Path(build(SRC).binary)
     scratch = Path(tempfile.mkdtemp(prefix="bench_scale-"))

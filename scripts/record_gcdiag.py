@@ -15,8 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dlvauto import gcdiag, proc
-from dlvauto.build import find_module, go_env
+from dlvauto.gobuild.program import find_module
+from dlvauto.gofacts import gcdiag
+from dlvauto.system import proc
+from dlvauto.system.go import go_env
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "data" / "gcdiag"

@@ -75,10 +75,10 @@ SESSIONS: dict[str, tuple[dict[str, str], list[str | Step]]] = {
 
 
 def record(name: str, env_extra: dict[str, str], steps: list[str | Step]) -> dict[str, object]:
-    from dlvauto.build import build
-    from dlvauto.expect import Expectation
+    from dlvauto.gobuild.program import build
     from dlvauto.rpc import find_dlv
     from dlvauto.sources.repl import dlv_version, session
+    from dlvauto.suite.expect import Expectation
 
     exp = Expectation.load(ROOT / "examples" / "go" / name / "expect.toml")
     binary = build(ROOT / "examples" / "go" / name, exp.profile).binary

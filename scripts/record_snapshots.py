@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
-from dlvauto.expect import Expectation
+from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
+from dlvauto.suite.expect import Expectation
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "go"

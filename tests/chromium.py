@@ -22,7 +22,7 @@ from typing import Any
 
 import websocket
 
-from dlvauto import proc
+from dlvauto.system import proc
 
 FLAGS = [
     "--headless",

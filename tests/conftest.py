@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
-from dlvauto.expect import Expectation
+from dlvauto.gobuild.program import build
 from dlvauto.report import Report
 from dlvauto.rpc.server import find_dlv
 from dlvauto.sources.live import run_live
+from dlvauto.suite.expect import Expectation
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "go"

@@ -13,8 +13,8 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.analysis.classify import category, package_of
 from dlvauto.analysis.inline import inlined_marks
-from dlvauto.expect import Expectation, differences
 from dlvauto.snapshot import BuildFacts, RawFrame, Snapshot
+from dlvauto.suite.expect import Expectation, differences
 
 from .conftest import DATA, EXAMPLES
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.rpc import DlvClient, find_dlv
 from dlvauto.rpc.wire import Connection
 
@@ -94,7 +94,7 @@ def test_connect_captures_and_leaves_the_server_running(tmp_path: Path) -> None:
         import os
         import signal
 
-        from dlvauto.proc import children_of
+        from dlvauto.system.proc import children_of
 
         for child in children_of(server.pid):  # dlv's target leads a process group of its own
             os.killpg(child, signal.SIGKILL)

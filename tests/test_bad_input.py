@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from dlvauto.build import build, find_go
+from dlvauto.gobuild.program import build
+from dlvauto.system.go import find_go
 
 from .conftest import EXAMPLES, needs_dlv, run_cli
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dlvauto import build as build_module
-from dlvauto.build import DIAGNOSTICS_FILE, build
 from dlvauto.errors import BuildFailed, UserError
+from dlvauto.gobuild import program as build_module
+from dlvauto.gobuild.program import DIAGNOSTICS_FILE, build
 
 from .conftest import EXAMPLES, needs_dlv
 

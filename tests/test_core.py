@@ -18,17 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from dlvauto import proc
 from dlvauto.analysis import analyze
-from dlvauto.binfacts import Region, read_binary
-from dlvauto.build import build
 from dlvauto.errors import UserError
-from dlvauto.expect import Expectation, differences
+from dlvauto.gobuild.program import build
+from dlvauto.gofacts.binary import Region, read_binary
 from dlvauto.report import Frame, Report
 from dlvauto.snapshot import RawFrame, RawGoroutine
 from dlvauto.sources.core import death_of, open_core, pick_crash_goroutine
 from dlvauto.sources.live import run_live
 from dlvauto.sources.viacore import check_cores_possible, core_glob, find_core
+from dlvauto.suite.expect import Expectation, differences
+from dlvauto.system import proc
 
 from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv, processes_mentioning, run_cli
 
@@ -288,7 +288,7 @@ def _one_line_error(r: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture(scope="module")
 def stripped_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dlvauto.build import find_go
+    from dlvauto.system.go import find_go
 
     out = tmp_path_factory.mktemp("stripped") / "nil_map_write"
     res = proc.run(
@@ -370,8 +370,8 @@ def test_missing_files_and_folders(tmp_path: Path) -> None:
 
 @needs_dlv
 def test_a_mismatch_of_build_info_names_both_programs() -> None:
-    from dlvauto.build import go_env
-    from dlvauto.corefile import _describe
+    from dlvauto.gofacts.corefile import _describe
+    from dlvauto.system.go import go_env
 
     go = go_env().version
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dlvauto.expect import Expectation, differences
 from dlvauto.report import Report
+from dlvauto.suite.expect import Expectation, differences
 
 from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv
 

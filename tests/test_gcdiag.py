@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from dlvauto import gcdiag
-from dlvauto.gcdiag import InlineDiagnostic
+from dlvauto.gofacts import gcdiag
+from dlvauto.snapshot import InlineDiagnostic
 
 from .conftest import DATA, ROOT
 

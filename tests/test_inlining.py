@@ -11,7 +11,7 @@ import json
 import re
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report
 from dlvauto.snapshot import Snapshot
 from dlvauto.sources.live import run_live

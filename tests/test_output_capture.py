@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
 
 from .conftest import EXAMPLES, needs_dlv, run_cli

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
-from dlvauto.expect import Expectation
+from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report
 from dlvauto.rpc.server import find_dlv
 from dlvauto.sources.repl import run_repl
+from dlvauto.suite.expect import Expectation
 
 from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv, run_cli
 from .test_attach import _assert_hang_report, _tracer, running_hang

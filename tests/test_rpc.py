@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dlvauto.build import build
 from dlvauto.errors import RPCError
+from dlvauto.gobuild.program import build
 from dlvauto.rpc import DlvClient, HeadlessServer, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
 

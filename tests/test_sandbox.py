@@ -25,9 +25,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlvauto import proc
 from dlvauto.errors import UserError
-from dlvauto.sandbox import LABEL, SANDBOX_UID, TMPFS, TMPFS_OPTIONS, context_digest, prepare_out_dir
+from dlvauto.sandbox.container import (
+    LABEL,
+    SANDBOX_UID,
+    TMPFS,
+    TMPFS_OPTIONS,
+    context_digest,
+    prepare_out_dir,
+)
+from dlvauto.system import proc
 
 from .conftest import EXAMPLES, ROOT, run_cli
 

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.rpc import find_dlv, start_headless
 
 from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning

@@ -22,12 +22,12 @@ import pytest
 
 from dlvauto.analysis import analyze
 from dlvauto.errors import UserError
-from dlvauto.expect import Expectation, FrameExpect, differences
+from dlvauto.gofacts.tracetext import crash_header
 from dlvauto.render.json import STREAM_OVER, to_json, write_json, write_json_array
 from dlvauto.report import Report
 from dlvauto.snapshot import BuildFacts, Snapshot
 from dlvauto.sources.text import _status, parse_text, read_trace
-from dlvauto.tracetext import crash_header
+from dlvauto.suite.expect import Expectation, FrameExpect, differences
 
 from .conftest import DATA, EXAMPLES, run_cli
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
 
 from .conftest import needs_dlv

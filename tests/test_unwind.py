@@ -6,11 +6,11 @@ import pytest
 
 from dlvauto.analysis import analyze
 from dlvauto.analysis.unwind import check
-from dlvauto.build import build
-from dlvauto.expect import Expectation
+from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Goroutine, Report
 from dlvauto.snapshot import FPChain, RawFrame
 from dlvauto.sources.live import run_live
+from dlvauto.suite.expect import Expectation
 
 from .conftest import EXAMPLE_NAMES, EXAMPLES, needs_dlv
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlvauto.analysis import analyze
-from dlvauto.build import build
+from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report, Value
 from dlvauto.sources.live import run_live
 

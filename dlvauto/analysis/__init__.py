@@ -8,7 +8,6 @@ from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, t
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.signature import signature
-from dlvauto.lean import lean
 from dlvauto.report import (
     AncestorStack,
     Crash,
@@ -21,7 +20,7 @@ from dlvauto.report import (
     UnwindCheck,
     Value,
 )
-from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot
+from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
 
 DEFAULT_FRAME_N = 17
 SIGNATURE_USER_FRAMES = 3

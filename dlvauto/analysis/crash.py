@@ -5,7 +5,7 @@ These are design.md's definitions, read off a snapshot whatever its source.
 
 from __future__ import annotations
 
-from dlvauto.goruntime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
+from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
 from dlvauto.report import CrashKind
 from dlvauto.snapshot import MAIN_GOROUTINE, RawGoroutine, Snapshot
 

@@ -18,8 +18,8 @@ import re
 from collections import defaultdict
 
 from dlvauto.analysis.classify import package_of
-from dlvauto.gcdiag import InlineDiagnostic
 from dlvauto.report import Frame, Inlining
+from dlvauto.snapshot import InlineDiagnostic
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CLOSURE = re.compile(r"\.func\d+")

@@ -10,7 +10,7 @@ goroutine's, so dlv's frames beyond are left unchecked, not contradicted).
 
 from __future__ import annotations
 
-from dlvauto.goruntime import SIGNAL_TRAMPOLINES, STACK_SWITCHES
+from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES, STACK_SWITCHES
 from dlvauto.report import Frame, Goroutine, UnwindCheck, UnwindDifference, UnwindFrame
 from dlvauto.snapshot import FPChain
 

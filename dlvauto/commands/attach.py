@@ -24,8 +24,8 @@ def attach(
 ) -> None:
     """Halt a running program, capture every goroutine, detach and leave it running."""
     from dlvauto.analysis import analyze
-    from dlvauto.progress import for_terminal
     from dlvauto.sources.attach import attach as attach_pid
+    from dlvauto.system.progress import for_terminal
 
     number = count(pid, "PID", 1)
     n = count(frame, "--frame", 0)
@@ -55,8 +55,8 @@ def connect(
 ) -> None:
     """Capture the target of a dlv server someone else started, and leave the server as it was."""
     from dlvauto.analysis import analyze
-    from dlvauto.progress import for_terminal
     from dlvauto.sources.attach import connect as connect_server
+    from dlvauto.system.progress import for_terminal
 
     n = count(frame, "--frame", 0)
     stack_depth = count(depth, "--depth", 1)

@@ -56,15 +56,15 @@ def core(
     if core_file is None:
         if not Path(binary).is_dir():
             raise UserError("missing CORE: give BINARY CORE, or the folder `dlvauto run --save-core` wrote")
-        from dlvauto.savedcore import locate
+        from dlvauto.sources.savedcore import locate
 
         bin_path, core_path = locate(binary)
     else:
         bin_path, core_path = Path(binary), Path(core_file)
     if backend == "repl":  # dlv's terminal (sources/replcore.py); the same report
         from dlvauto.analysis import analyze
-        from dlvauto.progress import for_terminal
         from dlvauto.sources.replcore import open_core_repl
+        from dlvauto.system.progress import for_terminal
 
         with for_terminal(quiet=stdout_is_data(json_path, fmt, out)) as progress:
             snap = open_core_repl(
@@ -85,8 +85,8 @@ def core(
     try:
         # Imported while dlv loads the binary's debug info: these cost about as much.
         from dlvauto.analysis import analyze
-        from dlvauto.progress import for_terminal
         from dlvauto.sources.core import capture
+        from dlvauto.system.progress import for_terminal
     except BaseException:
         started.stop()
         raise

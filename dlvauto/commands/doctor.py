@@ -20,7 +20,7 @@ def doctor(
     from rich.console import Console
     from rich.table import Table
 
-    from dlvauto.doctor import run_checks
+    from dlvauto.system.doctor import run_checks
 
     checks = run_checks()
     if json_out:

@@ -20,7 +20,7 @@ from dlvauto.commands.app import (
 )
 from dlvauto.commands.backend import BackendOption, TranscriptOption, check_backend
 from dlvauto.errors import DebuggerError, UserError
-from dlvauto.progress import checkpoint
+from dlvauto.system.progress import checkpoint
 
 VIAS = ("live", "core")
 
@@ -63,9 +63,9 @@ def run(
     from pathlib import Path
 
     from dlvauto.analysis import analyze
-    from dlvauto.build import PROFILES, build
-    from dlvauto.progress import for_terminal
+    from dlvauto.gobuild.program import PROFILES, build
     from dlvauto.sources.live import run_live
+    from dlvauto.system.progress import for_terminal
 
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
@@ -85,7 +85,7 @@ def run(
     )
     saved = Path(save_core) if save_core is not None else None
     if saved is not None:
-        from dlvauto.savedcore import check_free
+        from dlvauto.sources.savedcore import check_free
 
         check_free(saved)  # refuse a folder in the way before building anything
     with for_terminal(quiet=stdout_is_data(json_path, fmt, out)) as progress:

@@ -34,7 +34,7 @@ def sandbox(
     engine: Annotated[str | None, typer.Option(help="Container engine command (docker, podman).")] = None,
 ) -> None:
     """Run `dlvauto run` on SRC in a container: read-only source, no network, non-root, ptrace only."""
-    from dlvauto import sandbox as sb
+    from dlvauto.sandbox import container as sb
 
     if shell and run_args:
         raise UserError("--shell takes no RUN-ARGS: open the shell, then run `dlvauto run .` in it")

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlvauto import proc
 from dlvauto.errors import UserError
 from dlvauto.rpc.server import private_folder
+from dlvauto.system import proc
 
 ROWS, COLS = 50, 10000
 CONFIG_YML = """\

@@ -25,13 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dlvauto.errors import DebuggerError
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.tracetext import SIGNAL_NAMES
+from dlvauto.gofacts.waitreasons import status_name
 from dlvauto.repl import parse as p
 from dlvauto.repl.terminal import Terminal
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, StopEvent
 from dlvauto.sources.dlvstate import THROW_BREAKPOINTS
-from dlvauto.sources.waitreasons import status_name
-from dlvauto.tracetext import SIGNAL_NAMES
+from dlvauto.system.progress import NullProgress, Progress
 
 STATUS_EXPR = "runtime.curg.atomicstatus.value"
 WAITING = 4

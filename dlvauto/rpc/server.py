@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlvauto import proc
 from dlvauto.errors import DebuggerError, ToolMissing, UserError
+from dlvauto.system import proc
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
 _UNIX_PATH_MAX = 100

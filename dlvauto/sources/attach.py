@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Literal
 
 from dlvauto.errors import DebuggerError, RPCError, UserError
-from dlvauto.progress import NullProgress, Progress
 from dlvauto.rpc import DlvClient, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
 from dlvauto.snapshot import Snapshot, StopEvent
 from dlvauto.sources.dlvfacts import facts_from_dlv
 from dlvauto.sources.dlvstate import collect_goroutines, read_thread_frames
+from dlvauto.system.progress import NullProgress, Progress
 
 
 def _go_version(target_go_version: str) -> str | None:

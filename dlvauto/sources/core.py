@@ -28,18 +28,18 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlvauto.binfacts import build_facts
 from dlvauto.errors import DebuggerError, RPCError
-from dlvauto.goruntime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.binary import build_facts
+from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
+from dlvauto.gofacts.tracetext import FATAL_PREFIX, SIGNAL_NAMES
 from dlvauto.rpc import DlvClient
 from dlvauto.rpc import types as t
 from dlvauto.rpc.wire import Connection
-from dlvauto.savedcore import SavedStop, read_stop
 from dlvauto.snapshot import BuildFacts, RawFrame, RawGoroutine, Snapshot, StopEvent, StopReason
 from dlvauto.sources.corestart import StartedCore, start_core
 from dlvauto.sources.dlvstate import PartialCollection, collect_goroutines, raw_frame, string_of
-from dlvauto.tracetext import FATAL_PREFIX, SIGNAL_NAMES
+from dlvauto.sources.savedcore import SavedStop, read_stop
+from dlvauto.system.progress import NullProgress, Progress
 
 DEFAULT_DEPTH = 100
 

@@ -18,7 +18,7 @@ from dlvauto.errors import DlvautoError
 from dlvauto.rpc.server import HeadlessServer, find_dlv, start_headless
 
 if TYPE_CHECKING:
-    from dlvauto.binfacts import BinaryFacts
+    from dlvauto.gofacts.binary import BinaryFacts
 
 
 class _Checks:
@@ -33,8 +33,8 @@ class _Checks:
 
     def _run(self) -> None:
         try:
-            from dlvauto.binfacts import read_binary, require_debug_info
-            from dlvauto.corefile import check_belongs, read_core
+            from dlvauto.gofacts.binary import read_binary, require_debug_info
+            from dlvauto.gofacts.corefile import check_belongs, read_core
 
             facts = read_binary(self._binary)
             require_debug_info(facts)

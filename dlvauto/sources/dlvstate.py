@@ -7,12 +7,12 @@ collecting its goroutines is the same pipelined batch.
 from __future__ import annotations
 
 from dlvauto.errors import DebuggerError, RPCError
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.tracetext import SIGNAL_NAMES
+from dlvauto.gofacts.waitreasons import status_name, wait_reason
 from dlvauto.rpc import types as t
 from dlvauto.rpc.client import DlvClient
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, StopEvent
-from dlvauto.sources.waitreasons import status_name, wait_reason
-from dlvauto.tracetext import SIGNAL_NAMES
+from dlvauto.system.progress import NullProgress, Progress
 
 
 class PartialCollection(DebuggerError):

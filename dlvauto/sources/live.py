@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dlvauto import savedcore
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.tracetext import crash_header
 from dlvauto.rpc import DlvClient, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
 from dlvauto.snapshot import (
@@ -32,6 +31,7 @@ from dlvauto.snapshot import (
     Snapshot,
     StopEvent,
 )
+from dlvauto.sources import savedcore
 from dlvauto.sources.dlvstate import (
     PartialCollection,
     collect_goroutines,
@@ -42,7 +42,7 @@ from dlvauto.sources.dlvstate import (
 )
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
-from dlvauto.tracetext import crash_header
+from dlvauto.system.progress import NullProgress, Progress
 
 OUTPUT_HEAD = OUTPUT_TAIL = 8 << 20  # bytes kept from the start and the end of stdout and stderr
 DEFAULT_DEPTH = 100

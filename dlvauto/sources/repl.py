@@ -28,16 +28,16 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from dlvauto import proc
 from dlvauto.errors import DebuggerError, UserError
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.tracetext import crash_header
 from dlvauto.repl import parse as p
 from dlvauto.repl.process import DlvTerminal, start_terminal
 from dlvauto.repl.state import Listing, Reader, stop_from_reply
 from dlvauto.repl.terminal import DlvGone, Terminal, Transcript
 from dlvauto.rpc import find_dlv
 from dlvauto.snapshot import MAIN_GOROUTINE, BuildFacts, CapturedOutput, RawGoroutine, Snapshot, StopEvent
-from dlvauto.tracetext import crash_header
+from dlvauto.system import proc
+from dlvauto.system.progress import NullProgress, Progress
 
 DEFAULT_DEPTH = 100
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture (as live.py)
@@ -259,7 +259,7 @@ def attach_repl(
     transcript: str | Path | None = None,
 ) -> Snapshot:
     """Attach dlv's terminal to process `pid`, capture every goroutine, detach and leave it running."""
-    from dlvauto.binfacts import build_facts, read_binary
+    from dlvauto.gofacts.binary import build_facts, read_binary
     from dlvauto.sources.attach import _check_pid as check_pid
 
     progress = progress or NullProgress()

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlvauto.binfacts import build_facts, read_binary, require_debug_info
-from dlvauto.corefile import check_belongs, read_core
 from dlvauto.errors import DebuggerError
-from dlvauto.goruntime import SIGNAL_HANDLER, THROW_FUNCTIONS
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
+from dlvauto.gofacts.corefile import check_belongs, read_core
+from dlvauto.gofacts.runtime import SIGNAL_HANDLER, THROW_FUNCTIONS
+from dlvauto.gofacts.tracetext import FATAL_PREFIX, SIGNAL_NAMES
 from dlvauto.repl import parse as p
 from dlvauto.repl.state import Reader
 from dlvauto.rpc import find_dlv
-from dlvauto.savedcore import SavedStop, read_stop
 from dlvauto.snapshot import BuildFacts, RawFrame, RawGoroutine, Snapshot, StopEvent, StopReason
 from dlvauto.sources.core import _BACKLOG_SIZE, _BREAKPOINT_FUNCTIONS, death_of, pick_crash_goroutine
 from dlvauto.sources.repl import DEFAULT_DEPTH, KILL, dlv_version, session, show_frames
-from dlvauto.tracetext import FATAL_PREFIX, SIGNAL_NAMES
+from dlvauto.sources.savedcore import SavedStop, read_stop
+from dlvauto.system.progress import NullProgress, Progress
 
 
 def _scope(gid: int | None, index: int) -> str:

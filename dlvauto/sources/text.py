@@ -48,10 +48,18 @@ from pathlib import Path
 from typing import IO, cast
 
 from dlvauto.errors import UserError
-from dlvauto.lean import lean
-from dlvauto.snapshot import Ancestor, BuildFacts, CapturedOutput, RawFrame, RawGoroutine, Snapshot, StopEvent
+from dlvauto.gofacts.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
+from dlvauto.snapshot import (
+    Ancestor,
+    BuildFacts,
+    CapturedOutput,
+    RawFrame,
+    RawGoroutine,
+    Snapshot,
+    StopEvent,
+    lean,
+)
 from dlvauto.sources.textfacts import infer_build_facts, merge_facts
-from dlvauto.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
 
 _GOROUTINE = re.compile(
     r"goroutine ([0-9]{1,19})(?: gp=0x[0-9a-f]+ m=(?:[0-9]+|nil)(?: mp=0x[0-9a-f]+)?)?"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 
 from dlvauto.errors import RPCError
-from dlvauto.goruntime import SIGNAL_TRAMPOLINES
+from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES
 from dlvauto.rpc.client import DlvClient
 from dlvauto.snapshot import FPChain, RawFrame
 

@@ -9,7 +9,7 @@ the index and the slice's length, a nil map shows `nil`, and an interface its dy
 from __future__ import annotations
 
 from dlvauto.errors import RPCError
-from dlvauto.goruntime import PANIC_FUNCTIONS, THROW_FUNCTIONS
+from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, THROW_FUNCTIONS
 from dlvauto.rpc import types as t
 from dlvauto.rpc.client import DlvClient
 from dlvauto.snapshot import (

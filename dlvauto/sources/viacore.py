@@ -20,14 +20,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from dlvauto import proc, savedcore
 from dlvauto.errors import UserError
-from dlvauto.progress import NullProgress, Progress
+from dlvauto.gofacts.tracetext import crash_header
 from dlvauto.rpc.server import private_folder
 from dlvauto.snapshot import BuildFacts, CapturedOutput, Snapshot
+from dlvauto.sources import savedcore
 from dlvauto.sources.core import DEFAULT_DEPTH, open_core
 from dlvauto.sources.live import read_capped
-from dlvauto.tracetext import crash_header
+from dlvauto.system import proc
+from dlvauto.system.progress import NullProgress, Progress
 
 CORE_PATTERN = Path("/proc/sys/kernel/core_pattern")
 CORE_USES_PID = Path("/proc/sys/kernel/core_uses_pid")

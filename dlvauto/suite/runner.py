@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from dlvauto.errors import DlvautoError
-from dlvauto.expect import Expectation, differences
 from dlvauto.report import Report
+from dlvauto.suite.expect import Expectation, differences
 from dlvauto.suite.scenarios import Scenario
 
 
@@ -38,7 +38,7 @@ class Outcome:
 def run_one(scenario: Scenario, frame_n: int = 17) -> Outcome:
     """Build and run one scenario; never raises for the scenario's own faults."""
     from dlvauto.analysis import analyze
-    from dlvauto.build import build
+    from dlvauto.gobuild.program import build
     from dlvauto.sources.live import run_live
 
     start = time.monotonic()

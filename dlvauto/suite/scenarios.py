@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlvauto.errors import UserError
-from dlvauto.expect import Expectation
+from dlvauto.suite.expect import Expectation
 
 EXPECT_FILE = "expect.toml"
 _SKIP = {".git", "vendor", "node_modules", ".venv", "testdata"}

@@ -13,8 +13,8 @@ from typing import Any
 
 import tomli_w
 
-from dlvauto.expect import Expectation
 from dlvauto.report import Report
+from dlvauto.suite.expect import Expectation
 
 _ORDER = [
     "description", "kind", "message", "message_regex", "crash_goroutine", "exit_code", "timeout", "args",

@@ -59,7 +59,7 @@ def prepare(folder: str | Path) -> Path:
 
 def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
     """Copy the binary into the folder and write stop.json; returns the copied binary's path."""
-    from dlvauto import __version__
+    from dlvauto.version import __version__
 
     target = folder / binary.name
     shutil.copy2(binary, target)

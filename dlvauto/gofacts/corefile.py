@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from dlvauto.binfacts import ELF_MAGIC, BinaryFacts, Region, main_path_of, parse_buildinfo
 from dlvauto.errors import UserError
+from dlvauto.gofacts.binary import ELF_MAGIC, BinaryFacts, Region, main_path_of, parse_buildinfo
 
 DELVE_HEADER_NOTE = 0x444C5645  # "DLVE" (pkg/elfwriter/delve_core_notes.go)
 DELVE_THREAD_NOTE = 0x444C5654  # "DLVT": a thread in Delve's platform-independent format

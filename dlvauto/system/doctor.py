@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from dlvauto import proc
-from dlvauto.build import find_go, go_env
 from dlvauto.errors import ToolMissing
 from dlvauto.rpc.server import find_dlv
+from dlvauto.system import proc
+from dlvauto.system.go import find_go, go_env
 
 # Go versions each Delve minor release supports (pkg/goversion/compat.go of that release).
 DLV_GO_SUPPORT = {(1, 27): (25, 27), (1, 26): (24, 26), (1, 25): (23, 25)}

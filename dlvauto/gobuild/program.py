@@ -16,14 +16,14 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from dlvauto import gcdiag, proc
-from dlvauto.errors import BuildFailed, ToolMissing, UserError
-from dlvauto.snapshot import BuildFacts
+from dlvauto.errors import BuildFailed, UserError
+from dlvauto.gofacts import gcdiag
+from dlvauto.snapshot import BuildFacts, InlineDiagnostic
+from dlvauto.system import proc
+from dlvauto.system.go import go_env
 
 PROFILES: dict[str, list[str]] = {
     "debug": ["-gcflags=all=-N -l"],
@@ -34,72 +34,6 @@ DIAGNOSTICS_FILE = "inlining-m2.txt"
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
 _PACKAGE_LINE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class GoEnv:
-    """The toolchain facts one `go env` call gives."""
-
-    go: str
-    version: str
-    goroot: str
-    gomodcache: str
-    goos: str
-    goarch: str
-    cgo_enabled: str
-    goflags: str
-    cc: str
-
-
-def find_go() -> str:
-    """The go command: $DLVAUTO_GO, else `go` on PATH."""
-    go = os.environ.get("DLVAUTO_GO") or shutil.which("go")
-    if go is None or not Path(go).is_file():
-        raise ToolMissing(
-            "go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry"
-        )
-    return go
-
-
-_ENV_KEYS = (
-    "GOPATH",
-    "GOCACHE",
-    "GOMODCACHE",
-    "GOROOT",
-    "GOFLAGS",
-    "GOTOOLCHAIN",
-    "GOOS",
-    "GOARCH",
-    "CGO_ENABLED",
-    "CC",
-)
-
-
-def go_env(go: str | None = None) -> GoEnv:
-    """The toolchain's facts, asked once per go binary and environment."""
-    return _go_env(go or find_go(), tuple(os.environ.get(k, "") for k in _ENV_KEYS))
-
-
-@lru_cache(maxsize=8)
-def _go_env(go: str, _environment: tuple[str, ...]) -> GoEnv:
-    keys = ["GOVERSION", "GOROOT", "GOMODCACHE", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "CC"]
-    res = proc.run([go, "env", "-json", *keys], timeout=60)
-    if res.returncode != 0:
-        raise ToolMissing(
-            f"`go env` failed: {res.stderr.strip().splitlines()[-1:] or res.returncode}; fix the Go install"
-        )
-    env = json.loads(res.stdout)
-    return GoEnv(
-        go=go,
-        version=env.get("GOVERSION", ""),
-        goroot=env.get("GOROOT", ""),
-        gomodcache=env.get("GOMODCACHE", ""),
-        goos=env.get("GOOS", ""),
-        goarch=env.get("GOARCH", ""),
-        cgo_enabled=env.get("CGO_ENABLED", ""),
-        goflags=env.get("GOFLAGS", ""),
-        cc=env.get("CC", ""),
-    )
 
 
 def find_module(src: Path) -> tuple[Path, str]:
@@ -260,5 +194,5 @@ def build(
     return BuildResult(binary, facts, False, key, flags)
 
 
-def _read_diagnostics(path: Path, src: Path, main_package: str) -> list[gcdiag.InlineDiagnostic]:
+def _read_diagnostics(path: Path, src: Path, main_package: str) -> list[InlineDiagnostic]:
     return gcdiag.parse(path.read_text(errors="replace"), cwd=str(src), main_package=main_package)

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
-from dlvauto import __version__, proc
-from dlvauto.build import check_main_package, find_module
 from dlvauto.errors import DlvautoError, UserError
+from dlvauto.gobuild.program import check_main_package, find_module
+from dlvauto.system import proc
+from dlvauto.version import __version__
 
 IMAGE_REPOSITORY = "dlvauto-sandbox"
 LABEL = "dlvauto.sandbox"
@@ -181,7 +182,7 @@ def check_engine(engine: str) -> None:
 
 def build_context() -> Path | None:
     """The dlvauto checkout the image is built from, when this dlvauto runs from one."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     return (
         root if (root / "docker" / "Dockerfile").is_file() and (root / "pyproject.toml").is_file() else None
     )

@@ -1,0 +1,1 @@
+"""The debugging sandbox: a container with Go and dlv ready (`dlvauto sandbox`)."""
