@@ -33,6 +33,11 @@ class BuildFailed(UserError):
 class DebuggerError(DlvautoError):
     """dlv misbehaved: it died, did not start, or answered an RPC with an error."""
 
+    @property
+    def said(self) -> str:
+        """What dlv itself said, without our words around it."""
+        return str(self)
+
 
 class RPCError(DebuggerError):
     """dlv answered a request with an error string."""
@@ -41,6 +46,10 @@ class RPCError(DebuggerError):
         super().__init__(f"{method}: {message}")
         self.method = method
         self.remote_message = message
+
+    @property
+    def said(self) -> str:
+        return self.remote_message
 
 
 class RPCTimeout(DebuggerError):

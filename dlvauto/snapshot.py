@@ -75,6 +75,11 @@ class Ancestor(BaseModel):
     unreadable: str | None = None
 
 
+# dlv's crash breakpoints, by the name a stop reports (unrecovered-panic is on runtime.startpanic or
+# fatalpanic, runtime-fatal-throw on runtime.throw, runtime.fatal and runtime.fatalsignal).
+CRASH_BREAKPOINTS: dict[str, StopReason] = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal"}
+
+
 class StopEvent(BaseModel):
     """Why the program is where it is, as the debugger or runtime said it."""
 
@@ -87,6 +92,20 @@ class StopEvent(BaseModel):
     signal: str | None = None
     exit_status: int | None = None
     thread_frames: list[RawFrame] = Field(default_factory=list)  # current thread when no goroutine
+
+    @classmethod
+    def after_continue(
+        cls, breakpoint: str | None, function: str | None, goroutine_id: int | None, timed_out: bool
+    ) -> StopEvent:
+        """Why a continue ended, from the breakpoint it stopped at (if any) and where."""
+        if breakpoint is not None and breakpoint in CRASH_BREAKPOINTS:
+            reason = CRASH_BREAKPOINTS[breakpoint]
+            if reason == "fatal" and function == "runtime.fatalsignal":
+                reason = "signal"
+            return cls(reason=reason, breakpoint=breakpoint, goroutine_id=goroutine_id)
+        if timed_out:
+            return cls(reason="halted", goroutine_id=goroutine_id)
+        return cls(reason="unknown", breakpoint=breakpoint, goroutine_id=goroutine_id)
 
 
 class InlineDiagnostic(BaseModel):

@@ -149,7 +149,7 @@ def find_tools() -> Tools:
     """dlvauto, the dlv dlvauto itself would pick, and go; a clear message when one is missing."""
     try:
         from dlvauto.errors import DlvautoError
-        from dlvauto.rpc import find_dlv
+        from dlvauto.system.dlv import find_dlv
         from dlvauto.system.go import find_go
     except ImportError as exc:
         raise SystemExit(

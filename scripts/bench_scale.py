@@ -41,18 +41,19 @@ def worker(n: int) -> None:
     from dlvauto.analysis import analyze
     from dlvauto.gobuild.program import build
     from dlvauto.render.json import write_json
-    from dlvauto.sources import dlvstate, live
+    from dlvauto.rpc.debugger import RpcSession
+    from dlvauto.sources import live
 
     timings: dict[str, float] = {}
-    real = dlvstate.collect_goroutines
+    real = RpcSession.goroutines
 
-    def timed_collect(*a: object, **k: object) -> object:
+    def timed_collect(self: RpcSession, *a: object, **k: object) -> object:
         t0 = time.perf_counter()
-        out = real(*a, **k)  # type: ignore[arg-type]
+        out = real(self, *a, **k)  # type: ignore[arg-type]
         timings["collect"] = time.perf_counter() - t0
         return out
 
-    live.collect_goroutines = timed_collect  # type: ignore[assignment]
+    RpcSession.goroutines = timed_collect  # type: ignore[assignment,method-assign]
     t0 = time.perf_counter()
     built = build(SRC)
     snap = live.run_live(built.binary, [str(n)], facts=built.facts, timeout=600, depth=DEPTH)
@@ -79,7 +80,7 @@ def _peak_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
 
 def dlv_cli(binary: Path, n: int, with_stacks: bool, scratch: Path) -> tuple[float, int, int]:
     """(seconds, goroutine headers printed, dlv's peak RSS KiB)."""
-    from dlvauto.rpc.server import find_dlv
+    from dlvauto.system.dlv import find_dlv
 
     init = scratch / "init.txt"
     init.write_text("continue\n" + (f"goroutines -t {DEPTH}\n" if with_stacks else "") + "exit\n")

@@ -38,7 +38,7 @@ def fuzz_text(data: bytes) -> None:
 
 
 def fuzz_repl(data: bytes) -> None:
-    from dlvauto.sources.repl import parse as repl_parse  # the REPL backend's pure parser
+    from dlvauto.repl import parse as repl_parse  # the REPL backend's pure parser
 
     text = data.decode("utf-8", "replace")
     for name in ("parse_stack", "parse_goroutines"):

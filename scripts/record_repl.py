@@ -75,17 +75,19 @@ SESSIONS: dict[str, tuple[dict[str, str], list[str | Step]]] = {
 
 
 def record(name: str, env_extra: dict[str, str], steps: list[str | Step]) -> dict[str, object]:
+    from dlvauto.debugger import Options
     from dlvauto.gobuild.program import build
-    from dlvauto.rpc import find_dlv
-    from dlvauto.sources.repl import dlv_version, session
+    from dlvauto.repl.debugger import open_session
     from dlvauto.suite.expect import Expectation
+    from dlvauto.system.dlv import find_dlv, version_of
 
     exp = Expectation.load(ROOT / "examples" / "go" / name / "expect.toml")
     binary = build(ROOT / "examples" / "go" / name, exp.profile).binary
     dlv = find_dlv()
     env = {**os.environ, **env_extra}
     said: list[dict[str, str]] = []
-    with session(dlv, ["exec", str(binary), "--"], redirect_output=True, env=env) as (_, term):
+    with open_session(Options(dlv), ["exec", str(binary), "--"], redirect_output=True, env=env) as s:
+        term = s.term
         for step in steps:
             command = step(said) if callable(step) else step
             if command is None:
@@ -97,7 +99,7 @@ def record(name: str, env_extra: dict[str, str], steps: list[str | Step]) -> dic
                 said.append({"command": command, "reply": term.command(command)})
     go = subprocess.run(["go", "version"], capture_output=True, text=True, check=False).stdout.strip()
     return {
-        "recorded_with": {"dlv": dlv_version(dlv), "go": go, "by": "scripts/record_repl.py"},
+        "recorded_with": {"dlv": version_of(dlv), "go": go, "by": "scripts/record_repl.py"},
         "example": name,
         "profile": exp.profile,
         "env": env_extra,

@@ -14,9 +14,9 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
 from dlvauto.report import Report
-from dlvauto.rpc.server import find_dlv
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
+from dlvauto.system.dlv import find_dlv
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "go"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.analysis.classify import category, package_of
 from dlvauto.analysis.inline import inlined_marks
+from dlvauto.landmarks import category, package_of
 from dlvauto.snapshot import BuildFacts, RawFrame, Snapshot
 from dlvauto.suite.expect import Expectation, differences
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from dlvauto.gobuild.program import build
-from dlvauto.rpc import DlvClient, find_dlv
+from dlvauto.rpc.client import DlvClient
 from dlvauto.rpc.wire import Connection
+from dlvauto.system.dlv import find_dlv
 
 from .conftest import EXAMPLES, needs_dlv, run_cli
 

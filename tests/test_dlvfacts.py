@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dlvauto.rpc.convert import facts_from_packages
 from dlvauto.rpc.types import PackageBuildInfo as P
-from dlvauto.sources.dlvfacts import facts_from_packages
 
 STD = [
     P(ImportPath="runtime", DirectoryPath="/usr/local/go/src/runtime"),

@@ -18,9 +18,9 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report
-from dlvauto.rpc.server import find_dlv
-from dlvauto.sources.repl import run_repl
+from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
+from dlvauto.system.dlv import find_dlv
 
 from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv, run_cli
 from .test_attach import _assert_hang_report, _tracer, running_hang
@@ -39,7 +39,7 @@ def repl_report(name: str, cache: dict[str, Report]) -> Report:
     if name not in cache:
         exp = Expectation.load(EXAMPLES / name / "expect.toml")
         built = build(EXAMPLES / name, exp.profile)
-        snap = run_repl(built.binary, exp.args, facts=built.facts, timeout=exp.timeout)
+        snap = run_live(built.binary, exp.args, backend="repl", facts=built.facts, timeout=exp.timeout)
         cache[name] = analyze(snap)
     return cache[name]
 

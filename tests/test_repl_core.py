@@ -13,7 +13,6 @@ import pytest
 
 from dlvauto.analysis import analyze
 from dlvauto.sources.core import open_core
-from dlvauto.sources.replcore import open_core_repl
 
 from .conftest import needs_dlv, run_cli
 from .test_core import CRASHING, CoreMaker, cores, needs_cores
@@ -26,7 +25,7 @@ __all__ = ["cores"]  # the fixture, shared with test_core
 def test_repl_core_report_equals_rpc_core_report(name: str, cores: CoreMaker) -> None:
     binary, core = cores(name)
     rpc = analyze(open_core(binary, core)).model_dump(mode="json")
-    repl = analyze(open_core_repl(binary, core)).model_dump(mode="json")
+    repl = analyze(open_core(binary, core, backend="repl")).model_dump(mode="json")
     assert repl["crash"] == rpc["crash"]
     assert repl["goroutines"] == rpc["goroutines"]
     assert repl["source"] == rpc["source"]

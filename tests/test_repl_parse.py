@@ -301,6 +301,7 @@ class ScriptedTerminal:
 
 def test_a_listing_ended_by_a_failed_stack_is_finished_one_goroutine_at_a_time() -> None:
     from dlvauto.repl.state import Reader
+    from dlvauto.system.progress import NullProgress
 
     full = reply("nil_map_write", "goroutines -g -exec stack 100 -offsets")
     cut = full.index("  Goroutine 17 ")
@@ -318,7 +319,7 @@ def test_a_listing_ended_by_a_failed_stack_is_finished_one_goroutine_at_a_time()
             ),
         },
     )
-    got = Reader(term, 100).listing()  # type: ignore[arg-type]
+    got = Reader(term).listing(100, NullProgress())  # type: ignore[arg-type]
     assert term.typed == [
         "goroutines -g -exec stack 100 -offsets",
         "goroutines -g",

@@ -10,8 +10,10 @@ import pytest
 
 from dlvauto.errors import RPCError
 from dlvauto.gobuild.program import build
-from dlvauto.rpc import DlvClient, HeadlessServer, find_dlv, start_headless
+from dlvauto.rpc.client import DlvClient
+from dlvauto.rpc.server import HeadlessServer, start_headless
 from dlvauto.rpc.wire import Connection
+from dlvauto.system.dlv import find_dlv
 
 from .conftest import EXAMPLES, needs_dlv
 

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from dlvauto.gobuild.program import build
-from dlvauto.rpc import find_dlv, start_headless
+from dlvauto.rpc.server import start_headless
+from dlvauto.system.dlv import find_dlv
 
 from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 

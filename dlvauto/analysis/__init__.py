@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dlvauto.analysis import unwind
-from dlvauto.analysis.classify import Classifier, category, package_of
-from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message, throw_index
+from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.signature import signature
+from dlvauto.landmarks import (
+    DEFAULT_FRAME_N,
+    Classifier,
+    category,
+    frame_n_index,
+    package_of,
+    throw_index,
+    user_frames_above,
+)
 from dlvauto.report import (
     AncestorStack,
     Crash,
@@ -22,7 +30,6 @@ from dlvauto.report import (
 )
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
 
-DEFAULT_FRAME_N = 17
 SIGNATURE_USER_FRAMES = 3
 
 
@@ -128,15 +135,15 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     if crash_g is not None:
         annotate(crash_g.frames, facts.inlining)  # the compiler's why, for the crash goroutine only
 
-    throw = throw_index(crash_raw, kind) if crash_raw is not None else None
+    throw = throw_index(crash_raw.frames, kind) if crash_raw is not None else None
     if snap.runtime_frames_hidden and crash_raw is not None and crash_raw.id == snap.stop.goroutine_id:
         throw = -1  # the goroutine that threw, its runtime frames hidden by the traceback level
     first_user = None
-    n_index = (throw if throw is not None else -1) + frame_n
+    n_index = frame_n_index(throw, frame_n)
     n_frame = None
-    if crash_g is not None:
-        start = (throw if throw is not None else -1) + 1
-        first_user = next((f for f in crash_g.frames[start:] if f.category == "user"), None)
+    if crash_g is not None and crash_raw is not None:
+        users = user_frames_above(crash_raw.frames, throw, lambda f: classify(f) == "user")
+        first_user = crash_g.frames[users[0]] if users else None
         if 0 <= n_index < len(crash_g.frames):
             n_frame = crash_g.frames[n_index]
 

@@ -1,11 +1,11 @@
-"""What crashed: the kind, the message, the crash goroutine and its throw frame.
+"""What crashed: the kind, the message and the crash goroutine (its landmarks: dlvauto/landmarks.py).
 
 These are design.md's definitions, read off a snapshot whatever its source.
 """
 
 from __future__ import annotations
 
-from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
+from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, THROW_FUNCTIONS
 from dlvauto.report import CrashKind
 from dlvauto.snapshot import MAIN_GOROUTINE, RawGoroutine, Snapshot
 
@@ -38,14 +38,6 @@ def crash_message(snap: Snapshot, kind: CrashKind) -> str | None:
     return stop.debugger_message or stop.runtime_message
 
 
-def throw_functions(kind: CrashKind) -> frozenset[str]:
-    if kind == "panic":
-        return PANIC_FUNCTIONS
-    if kind in ("fatal", "signal"):
-        return THROW_FUNCTIONS
-    return frozenset()
-
-
 def crash_goroutine(snap: Snapshot, kind: CrashKind) -> RawGoroutine | None:
     """The goroutine that panicked or threw; for a deadlock or a hang, the main goroutine."""
     if kind == "none":
@@ -59,21 +51,3 @@ def crash_goroutine(snap: Snapshot, kind: CrashKind) -> RawGoroutine | None:
         if any(f.function in _DYING for f in g.frames):
             return g
     return by_id.get(MAIN_GOROUTINE)
-
-
-def throw_index(goroutine: RawGoroutine, kind: CrashKind) -> int | None:
-    """Index of the innermost throw/panic frame, or None when the goroutine has none.
-
-    A core taken after a fatal signal was handled has no runtime.fatalsignal frame: it returned,
-    and the handler went on to runtime.crash. The frame just inside runtime.sighandler then stands
-    where fatalsignal stood, so frame N names the same frame as in a live stop.
-    """
-    names = throw_functions(kind)
-    for i, f in enumerate(goroutine.frames):
-        if f.function in names:
-            return i
-    if kind == "signal":
-        for i, f in enumerate(goroutine.frames):
-            if f.function == SIGNAL_HANDLER and i > 0:
-                return i - 1
-    return None

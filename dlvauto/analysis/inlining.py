@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from dlvauto.analysis.classify import package_of
+from dlvauto.landmarks import package_of
 from dlvauto.report import Frame, Inlining
 from dlvauto.snapshot import InlineDiagnostic
 

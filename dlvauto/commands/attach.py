@@ -32,14 +32,9 @@ def attach(
     stack_depth = count(depth, "--depth", 1)
     check_backend(backend, transcript)
     with for_terminal(quiet=json_path == "-") as progress:
-        if backend == "repl":
-            from dlvauto.sources.repl import attach_repl
-
-            snap = attach_repl(
-                number, depth=stack_depth, dlv=dlv, progress=progress, frame_n=n, transcript=transcript
-            )
-        else:
-            snap = attach_pid(number, depth=stack_depth, dlv=dlv, progress=progress)
+        snap = attach_pid(
+            number, backend=backend, depth=stack_depth, dlv=dlv, progress=progress, transcript=transcript
+        )
     emit(analyze(snap, frame_n=n), json_path)
 
 

@@ -61,27 +61,7 @@ def core(
         bin_path, core_path = locate(binary)
     else:
         bin_path, core_path = Path(binary), Path(core_file)
-    if backend == "repl":  # dlv's terminal (sources/replcore.py); the same report
-        from dlvauto.analysis import analyze
-        from dlvauto.sources.replcore import open_core_repl
-        from dlvauto.system.progress import for_terminal
-
-        with for_terminal(quiet=stdout_is_data(json_path, fmt, out)) as progress:
-            snap = open_core_repl(
-                bin_path,
-                core_path,
-                depth=stack_depth,
-                dlv=dlv,
-                progress=progress,
-                frame_n=n,
-                transcript=transcript,
-            )
-        report = analyze(snap, frame_n=n)
-        emit(report, json_path, fmt=fmt, out=out, source_roots=source_root)
-        if report.incomplete:
-            raise DebuggerError(f"the report above is partial: {report.incomplete}")
-        return
-    started = start_core(bin_path, core_path, dlv)
+    started = start_core(bin_path, core_path, dlv, backend=backend, transcript=transcript)
     try:
         # Imported while dlv loads the binary's debug info: these cost about as much.
         from dlvauto.analysis import analyze

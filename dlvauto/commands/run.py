@@ -99,16 +99,10 @@ def run(
             from dlvauto.sources.viacore import run_via_core
 
             snap = run_via_core(built.binary, args or [], **common, save_core=saved)
-        elif backend == "repl":
-            from dlvauto.sources.repl import run_repl
-
-            snap = run_repl(
-                built.binary, args or [], **common, ancestors=n_ancestors, frame_n=n, transcript=transcript
-            )
         else:
             snap = run_live(
-                built.binary, args or [], **common, unwind=unwind, ancestors=n_ancestors, save_core=saved,
-                values=n_values, frame_n=n,
+                built.binary, args or [], **common, backend=backend, unwind=unwind, ancestors=n_ancestors,
+                save_core=saved, values=n_values, frame_n=n, transcript=transcript,
             )  # fmt: skip
     report = analyze(snap, frame_n=n)
     checkpoint("rendering")

@@ -449,3 +449,16 @@ def parse_memory(text: str) -> bytes:
         if m := _MEMORY_ROW.match(line):
             out += bytes(int(cell, 16) for cell in m.group(1).split() if cell.startswith("0x"))
     return bytes(out)
+
+
+_VARIABLE = re.compile(r"^(\(?[\w.~]+\)?) = (.*)$")
+
+
+def parse_variables(text: str) -> list[tuple[str, str]]:
+    """`args` / `locals` (printFilteredVariables): one `NAME = VALUE` line a variable, a shadowed
+    one as `(NAME)`; `(no args)` / `(no locals)` when there are none."""
+    out = []
+    for line in lines_of(text):
+        if m := _VARIABLE.match(line):
+            out.append((m.group(1), m.group(2)))
+    return out

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlvauto.errors import UserError
-from dlvauto.rpc.server import private_folder
 from dlvauto.system import proc
+from dlvauto.system.dlv import private_folder
 
 ROWS, COLS = 50, 10000
 CONFIG_YML = """\

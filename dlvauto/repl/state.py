@@ -25,13 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dlvauto.errors import DebuggerError
-from dlvauto.gofacts.tracetext import SIGNAL_NAMES
 from dlvauto.gofacts.waitreasons import status_name
 from dlvauto.repl import parse as p
 from dlvauto.repl.terminal import Terminal
-from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, StopEvent
-from dlvauto.sources.dlvstate import THROW_BREAKPOINTS
-from dlvauto.system.progress import NullProgress, Progress
+from dlvauto.snapshot import Ancestor, FrameValues, RawFrame, RawGoroutine, RawValue, StopEvent
+from dlvauto.system.progress import Progress
 
 STATUS_EXPR = "runtime.curg.atomicstatus.value"
 WAITING = 4
@@ -50,15 +48,7 @@ def stop_from_reply(reply: str, timed_out: bool) -> StopEvent:
         )
         raise DebuggerError(f"dlv did not say where the program stopped: {said}")
     gid = parsed.goroutine_id if parsed.goroutine_id else None
-    bp = parsed.breakpoint
-    if bp in THROW_BREAKPOINTS:
-        reason = THROW_BREAKPOINTS[bp]
-        if reason == "fatal" and parsed.function == "runtime.fatalsignal":
-            reason = "signal"
-        return StopEvent(reason=reason, breakpoint=bp, goroutine_id=gid)
-    if timed_out:
-        return StopEvent(reason="halted", goroutine_id=gid)
-    return StopEvent(reason="unknown", breakpoint=bp, goroutine_id=gid)
+    return StopEvent.after_continue(parsed.breakpoint, parsed.function, gid, timed_out)
 
 
 class Frames:
@@ -112,25 +102,24 @@ class Listing:
 class Reader:
     """Types the commands that read a stopped program and keeps what they said."""
 
-    def __init__(self, term: Terminal, depth: int, progress: Progress | None = None) -> None:
+    def __init__(self, term: Terminal) -> None:
         self.term = term
-        self.depth = depth
-        self.progress = progress or NullProgress()
         self.frames = Frames()
 
-    def stack_command(self, gid: int | None = None, ancestors: int = 0) -> str:
-        cmd = f"stack {self.depth} -offsets"
+    @staticmethod
+    def stack_command(depth: int, gid: int | None = None, ancestors: int = 0) -> str:
+        cmd = f"stack {depth} -offsets"
         if ancestors > 0:
-            cmd += f" -a {ancestors} -adepth {self.depth}"
+            cmd += f" -a {ancestors} -adepth {depth}"
         return cmd if gid is None else f"goroutine {gid} {cmd}"
 
-    def listing(self) -> Listing:
+    def listing(self, depth: int, progress: Progress) -> Listing:
         """Every goroutine's header, stack and status."""
         got = Listing()
-        self.progress.stage("listing goroutines and their stacks")
+        progress.stage("listing goroutines and their stacks")
         parser = p.ListingParser(stacks=True)
         said = self.term.command_to_file(
-            f"goroutines -g -exec {self.stack_command()}", "goroutines.txt", parser.feed
+            f"goroutines -g -exec {self.stack_command(depth)}", "goroutines.txt", parser.feed
         )
         headers, total = parser.finish()
         self._keep(got, headers)
@@ -145,16 +134,16 @@ class Reader:
             everyone, _ = p.parse_goroutines(self.term.command("goroutines -g"))
             self._keep(got, everyone)
             missing = [g for g in got.headers if g not in got.stacks and g not in got.unreadable]
-            self.progress.stage(f"reading {len(missing)} stacks one by one", total=len(missing))
+            progress.stage(f"reading {len(missing)} stacks one by one", total=len(missing))
             for gid in missing:
-                one = self.term.command(self.stack_command(gid))
+                one = self.term.command(self.stack_command(depth, gid))
                 error = p.command_error(one)
                 if error is not None:
                     got.unreadable[gid] = error
                 else:
                     got.stacks[gid] = p.parse_stack(one)
-                self.progress.advance()
-        self.progress.stage("reading goroutine statuses")
+                progress.advance()
+        progress.stage("reading goroutine statuses")
         statuses = p.ListingParser(stacks=False)
         self.term.command_to_file(f"goroutines -exec print {STATUS_EXPR}", "statuses.txt", statuses.feed)
         for h in statuses.finish()[0]:
@@ -209,32 +198,16 @@ class Reader:
             return None
         return RawFrame(function=loc.function, file=loc.file, line=loc.line, pc=loc.pc)
 
-    def message(self, stop: StopEvent) -> None:
-        """Fill `stop.debugger_message` from the panic value, the throw's text or the signal."""
-        expr = {"panic": "runtime.curg._panic.arg", "fatal": "s", "signal": "sig"}.get(stop.reason)
-        if expr is None:
-            return
-        value = p.value_text(self.term.command(f"frame 0 print {expr}"))
-        if value is None:
-            return
-        if stop.reason == "signal":
-            if value.isdigit():
-                num = int(value)
-                stop.debugger_message = SIGNAL_NAMES.get(num, f"signal {num}")
-                stop.signal = stop.debugger_message.split(":")[0]
-            return
-        stop.debugger_message = value
-
-    def thread_stack(self) -> list[p.StackFrame]:
+    def thread_stack(self, depth: int) -> list[p.StackFrame]:
         """The current thread's stack, for a stop on a system stack with no goroutine (deadlock)."""
-        reply = self.term.command(self.stack_command())
+        reply = self.term.command(self.stack_command(depth))
         return [] if p.command_error(reply) else p.parse_stack(reply).frames
 
-    def ancestors(self, goroutine_ids: list[int], count: int) -> dict[int, list[Ancestor]]:
+    def ancestors(self, goroutine_ids: list[int], count: int, depth: int) -> dict[int, list[Ancestor]]:
         """The creators of each goroutine as the runtime recorded them (GODEBUG=tracebackancestors)."""
         out: dict[int, list[Ancestor]] = {}
         for gid in goroutine_ids:
-            reply = self.term.command(self.stack_command(gid, ancestors=count))
+            reply = self.term.command(self.stack_command(depth, gid, ancestors=count))
             if p.command_error(reply):
                 continue
             found = p.parse_stack(reply).ancestors
@@ -245,7 +218,15 @@ class Reader:
                 ]
         return out
 
-    def show_frame(self, gid: int, index: int) -> None:
-        """What a person looks at next: the frame, its arguments and its locals (transcript only)."""
-        for suffix in ("", " args", " locals"):
-            self.term.command(f"goroutine {gid} frame {index}{suffix}")
+    def frame_values(self, gid: int, index: int) -> FrameValues:
+        """What a person looks at next: the frame, then its arguments and its locals."""
+        self.term.command(f"goroutine {gid} frame {index}")
+        got = FrameValues()
+        for kind in ("args", "locals"):
+            reply = self.term.command(f"goroutine {gid} frame {index} {kind}")
+            error = p.command_error(reply)
+            if error is not None:
+                got.error = error
+                continue
+            setattr(got, kind, [RawValue(name=n, value=v) for n, v in p.parse_variables(reply)])
+        return got

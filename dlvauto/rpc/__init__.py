@@ -1,32 +1,5 @@
-"""Delve's JSON-RPC API v2: wire codec (`wire`), typed methods (`client`), the headless server (`server`).
-
-The names are loaded on first use: starting a dlv (`server`) needs none of the pydantic wire types,
-so a command can start dlv first and import the rest while dlv loads the program.
+"""Delve's JSON-RPC API v2: the wire codec (`wire`), the pydantic mirror of its types (`types`), typed
+methods (`client`), the headless server (`server`), the one conversion into snapshot types
+(`convert`), and the Debugger built on them (`debugger`). Nothing outside this package sees a wire
+type or a method name.
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-_PUBLIC = {
-    "Connection": "dlvauto.rpc.wire",
-    "DlvClient": "dlvauto.rpc.client",
-    "HeadlessServer": "dlvauto.rpc.server",
-    "find_dlv": "dlvauto.rpc.server",
-    "start_headless": "dlvauto.rpc.server",
-}
-
-if TYPE_CHECKING:
-    from dlvauto.rpc.client import DlvClient
-    from dlvauto.rpc.server import HeadlessServer, find_dlv, start_headless
-    from dlvauto.rpc.wire import Connection
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'dlvauto.rpc' has no attribute {name!r}")
-
-
-__all__ = ["Connection", "DlvClient", "HeadlessServer", "find_dlv", "start_headless"]

@@ -10,10 +10,23 @@ from dlvauto.errors import RPCError, RPCTimeout
 from dlvauto.rpc import types as t
 from dlvauto.rpc.wire import Connection
 
-# Load bounds used when reading values at the crash; strings long enough for a panic message.
+# Load bounds for reading one expression: strings long enough for a panic message.
 MESSAGE_LOAD = t.LoadConfig(
     FollowPointers=True, MaxVariableRecurse=2, MaxStringLen=4096, MaxArrayValues=16, MaxStructFields=-1
 )
+# Load bounds for the values at the crash: a huge slice or a deep structure costs a bounded amount.
+VALUES_LOAD = t.LoadConfig(
+    FollowPointers=True, MaxVariableRecurse=2, MaxStringLen=256, MaxArrayValues=16, MaxStructFields=16
+)
+
+
+@dataclass
+class FrameVariables:
+    """A frame's arguments and locals as dlv sent them, and why a list is missing."""
+
+    args: list[t.Variable]
+    locals: list[t.Variable]
+    error: str | None = None
 
 
 @dataclass
@@ -112,6 +125,30 @@ class DlvClient:
         )
         return reply.variable
 
+    def frame_variables(self, goroutine_id: int, frames: list[int]) -> dict[int, FrameVariables]:
+        """Arguments and locals of each of `frames` of a goroutine: every request written before
+        the first reply is read."""
+        cfg = VALUES_LOAD.model_dump()
+        pending = []
+        for index in frames:
+            scope = t.EvalScope(GoroutineID=goroutine_id, Frame=index).model_dump()
+            args_id = self.conn.send("ListFunctionArgs", {"Scope": scope, "Cfg": cfg})
+            locals_id = self.conn.send("ListLocalVars", {"Scope": scope, "Cfg": cfg})
+            pending.append((index, args_id, locals_id))
+        out: dict[int, FrameVariables] = {}
+        for index, args_id, locals_id in pending:
+            got = FrameVariables([], [])
+            try:
+                got.args = self.conn.receive(args_id, t.ListFunctionArgsOut, self.timeout).Args or []
+            except RPCError as exc:
+                got.error = exc.remote_message
+            try:
+                got.locals = self.conn.receive(locals_id, t.ListLocalVarsOut, self.timeout).Variables or []
+            except RPCError as exc:
+                got.error = exc.remote_message
+            out[index] = got
+        return out
+
     def packages(self) -> list[t.PackageBuildInfo]:
         """Every package of the target with its source folder (from the binary's debug info)."""
         reply = self.conn.call(
@@ -185,3 +222,7 @@ class DlvClient:
 
     def detach(self, kill: bool) -> None:
         self.conn.call("Detach", {"Kill": kill}, t.DetachOut, self.timeout)
+
+    def resume(self) -> None:
+        """Continue without waiting: the reply comes when the target next stops, to whoever asks."""
+        self.conn.send("Command", {"name": "continue"})

@@ -8,40 +8,18 @@ no pipe can fill up and stall dlv, however much it logs.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlvauto.errors import DebuggerError, ToolMissing, UserError
+from dlvauto.errors import DebuggerError, UserError
 from dlvauto.system import proc
+from dlvauto.system.dlv import SocketRefused, private_folder, startup_error
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
 _UNIX_PATH_MAX = 100
-
-
-def find_dlv(explicit: str | None = None) -> str:
-    """Path of the dlv to use: --dlv, else $DLVAUTO_DLV, else the one beside our Python, else PATH."""
-    if explicit:
-        if Path(explicit).is_file() and os.access(explicit, os.X_OK):
-            return explicit
-        raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
-    candidates = [
-        os.environ.get("DLVAUTO_DLV"),
-        str(Path(sys.executable).parent / "dlv"),
-        shutil.which("dlv"),
-    ]
-    for c in candidates:
-        if c and Path(c).is_file() and os.access(c, os.X_OK):
-            return c
-    raise ToolMissing(
-        "dlv is not installed: run `GOBIN=.venv/bin go install github.com/go-delve/delve/cmd/dlv@v1.27.1`"
-        " (scripts/setup.sh does it)"
-    )
 
 
 @dataclass
@@ -63,7 +41,7 @@ class HeadlessServer:
         status = self.spawned.popen.poll()
         if status is None or not text.strip():
             return exc
-        err = _startup_error(text, status, False)
+        err = startup_error(text, status, False)
         return err if isinstance(err, UserError) else exc
 
     def log_text(self) -> str:
@@ -80,13 +58,6 @@ class HeadlessServer:
         """
         self.spawned.stop(grace=grace)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def private_folder() -> Path:
-    """A fresh folder only we can enter (mkdtemp makes it 0700)."""
-    folder = Path(tempfile.mkdtemp(prefix="dlvauto-"))
-    folder.chmod(0o700)
-    return folder
 
 
 def _listen_address(folder: Path, prefer_unix: bool) -> str:
@@ -115,7 +86,7 @@ def start_headless(
     try:
         try:
             return _start(dlv, command, folder, redirect_output, env, cwd, startup_timeout, prefer_unix)
-        except _SocketRefused:
+        except SocketRefused:
             # No unix socket to be had here: loopback TCP is the fallback, never another interface.
             return _start(dlv, command, folder, redirect_output, env, cwd, startup_timeout, False)
     except BaseException:
@@ -162,7 +133,7 @@ def _start(
         status = spawned.popen.poll()
         if status is not None:
             spawned.stop(grace=0.2)
-            raise _startup_error(text, status, prefer_unix and listen.startswith("unix:"))
+            raise startup_error(text, status, prefer_unix and listen.startswith("unix:"))
         if time.monotonic() > deadline:
             spawned.stop(grace=0.5)
             raise DebuggerError(
@@ -170,28 +141,3 @@ def _start(
             )
         time.sleep(delay)
         delay = min(delay * 2, 0.02)
-
-
-class _SocketRefused(DebuggerError):
-    """dlv could not listen on the unix socket."""
-
-
-def _startup_error(text: str, status: int, was_unix: bool) -> Exception:
-    """Turn dlv's dying words into a one-line error that says what to do."""
-    last = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), f"exit status {status}")
-    low = text.lower()
-    if was_unix and ("listen unix" in low or "bind" in low):
-        return _SocketRefused(last)
-    if "too old" in low or "too new" in low or "version of go" in low:
-        return UserError(
-            f"dlv refuses this Go version: {last}; use the Go version dlv supports (dlvauto doctor)"
-        )
-    if "could not find dwarf" in low or "no debug info" in low or "debug_info" in low or "dwarf" in low:
-        return UserError(f"{last}: the binary has no DWARF; rebuild without -ldflags='-s -w'")
-    if "not an executable" in low or "exec format" in low:
-        return UserError(
-            f"{last}: not an executable for this machine; give a Go binary built for linux/amd64"
-        )
-    if "operation not permitted" in low or "ptrace" in low:
-        return UserError(f"{last}: ptrace is not allowed here; run `dlvauto doctor` to see why")
-    return DebuggerError(f"dlv exited at start (status {status}): {last}")

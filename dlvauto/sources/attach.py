@@ -1,55 +1,36 @@
 """Attach and connect sources: look into a running program without ending it.
 
-`attach PID` starts a headless dlv attached to the process, captures every goroutine and detaches,
-leaving the program running. `connect ADDR` talks to a dlv server someone else started: it halts
-the target if it was running, captures, and leaves the server as it found it (running again, or
-stopped). Both reports are of kind `hang`: the program was stopped by us, not by a crash.
+`attach PID` starts dlv (either backend) attached to the process, captures every goroutine and
+detaches, leaving the program running. `connect ADDR` talks to a dlv server someone else started:
+it halts the target if it was running, captures, and leaves the server as it found it (running
+again, or stopped). Both reports are of kind `hang`: the program was stopped by us, not by a crash.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import os
 import socket
 from pathlib import Path
-from typing import Literal
 
-from dlvauto.errors import DebuggerError, RPCError, UserError
-from dlvauto.rpc import DlvClient, find_dlv, start_headless
-from dlvauto.rpc.wire import Connection
+from dlvauto.debugger import COMMAND_TIMEOUT, DEFAULT_DEPTH, Debugger, Options
+from dlvauto.errors import UserError
 from dlvauto.snapshot import Snapshot, StopEvent
-from dlvauto.sources.dlvfacts import facts_from_dlv
-from dlvauto.sources.dlvstate import collect_goroutines, read_thread_frames
+from dlvauto.sources import backends
+from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 
 
-def _go_version(target_go_version: str) -> str | None:
-    """`go1.26.8` from dlv's "Go cmd/compile go1.26.8"."""
-    words = [w for w in target_go_version.split() if w.startswith("go1")]
-    return words[-1] if words else None
-
-
-def _capture(
-    client: DlvClient, mode: Literal["attach"], binary: str | None, depth: int, progress: Progress
-) -> Snapshot:
-    version = client.version()
-    facts = facts_from_dlv(client, binary)
-    facts.go_version = _go_version(version.TargetGoVersion)
-    state = client.state(non_blocking=True)
-    gid = (
-        state.currentThread.goroutineID
-        if state.currentThread and state.currentThread.goroutineID > 0
-        else None
-    )
-    stop = StopEvent(reason="halted", goroutine_id=gid)
-    goroutines = collect_goroutines(client, depth, version.TargetGoVersion, progress)
-    if gid is None:
-        stop.thread_frames = read_thread_frames(client, depth)
+def _capture(dbg: Debugger, binary: str | None, depth: int, progress: Progress) -> Snapshot:
+    facts = dbg.program_facts(binary)
+    goroutines = dbg.goroutines(depth, progress)
+    stop = StopEvent(reason="halted", goroutine_id=dbg.current_goroutine())
+    if stop.goroutine_id is None:
+        stop.thread_frames = dbg.thread_stack(depth)
     return Snapshot(
-        mode=mode,
+        mode="attach",
         build=facts,
-        dlv_version=version.DelveVersion.splitlines()[0].removeprefix("Version: ").strip(),
+        dlv_version=dbg.dlv_version,
         stop=stop,
         goroutines=goroutines,
         depth=depth,
@@ -82,27 +63,22 @@ def _check_pid(pid: int) -> str:
 def attach(
     pid: int,
     *,
-    depth: int = 100,
+    backend: str = backends.DEFAULT_BACKEND,
+    depth: int = DEFAULT_DEPTH,
     dlv: str | None = None,
     progress: Progress | None = None,
-    rpc_timeout: float = 60,
+    command_timeout: float = COMMAND_TIMEOUT,
+    transcript: str | Path | None = None,
 ) -> Snapshot:
     """Halt process `pid` under dlv, capture every goroutine, detach and leave it running."""
     progress = progress or NullProgress()
     binary = _check_pid(pid)
-    progress.stage(f"attaching to {pid}")
-    server = start_headless(find_dlv(dlv), ["attach", str(pid)], redirect_output=False)
-    try:
-        client = DlvClient(Connection.open(server.address), timeout=rpc_timeout)
-        try:
-            snap = _capture(client, "attach", binary, depth, progress)
-            progress.stage("detaching")
-            client.detach(kill=False)
-        finally:
-            client.close()
-        server.spawned.wait(10)
-    finally:
-        server.stop()  # dlv only: an attached target is not in a group dlv started
+    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    with backends.get(backend).attach(pid, options, progress) as dbg:
+        snap = _capture(dbg, binary, depth, progress)
+        progress.stage("detaching")
+        dbg.detach(kill=False)
+        dbg.close()
     return snap
 
 
@@ -129,51 +105,20 @@ def connect(
     address: str,
     *,
     allow_remote: bool = False,
-    depth: int = 100,
+    depth: int = DEFAULT_DEPTH,
     progress: Progress | None = None,
-    rpc_timeout: float = 60,
+    command_timeout: float = COMMAND_TIMEOUT,
 ) -> Snapshot:
     """Capture the target of a running dlv server and leave the server as it was."""
     progress = progress or NullProgress()
     address = _check_address(address, allow_remote)
-    try:
-        conn = Connection.open(address, timeout=5)
-    except DebuggerError as exc:
-        raise UserError(
-            f"no dlv server answers at {address}: start one with `dlv ... --headless --listen`"
-        ) from exc
-    client = DlvClient(conn, timeout=rpc_timeout)
-    try:
-        try:
-            client.timeout = min(rpc_timeout, 5.0)  # a dlv server answers at once; anything else may not
-            multiclient = client.is_multiclient()
-            client.timeout = rpc_timeout
-        except RPCError:
-            raise
-        except DebuggerError as exc:
-            raise UserError(
-                f"something at {address} answered, but not as a dlv server ({exc}): "
-                "check the address dlv printed after 'API server listening at:'"
-            ) from exc
-        if not multiclient:
-            raise UserError(
-                f"the dlv server at {address} was started without --accept-multiclient: "
-                "disconnecting would end it; restart it with --accept-multiclient"
-            )
-        was_running = client.state(non_blocking=True).Running
+    with backends.rpc().connect(address, Options("", command_timeout)) as dbg:
+        was_running = dbg.is_running()
         if was_running:
             progress.stage("halting the target")
-            client.command("halt")
-        try:
-            pid = client.process_pid()
-            binary = str(Path(f"/proc/{pid}/exe").readlink())
-        except (RPCError, OSError):
-            binary = None
-        snap = _capture(client, "attach", binary, depth, progress)
+            dbg.halt()
+        snap = _capture(dbg, dbg.target_binary(), depth, progress)
         if was_running:
             progress.stage("resuming the target")
-            client.conn.send("Command", {"name": "continue"})  # its reply comes when it next stops
+            dbg.resume()
         return snap
-    finally:
-        with contextlib.suppress(OSError):
-            client.close()

@@ -1,4 +1,4 @@
-"""Core source: read a core dump through a headless `dlv core` into a Snapshot.
+"""Core source: read a core dump through `dlv core` (either backend) into a Snapshot.
 
 A core has no breakpoint to say why the program stopped: dlv's current thread is simply the first
 thread the core lists, which for a kernel core is the thread that took the fatal signal. At
@@ -25,23 +25,18 @@ saved beside the core names it outright.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 
-from dlvauto.errors import DebuggerError, RPCError
+from dlvauto.debugger import COMMAND_TIMEOUT, DEFAULT_DEPTH, Debugger, PartialCollection
+from dlvauto.errors import DebuggerError
 from dlvauto.gofacts.binary import build_facts
 from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
 from dlvauto.gofacts.tracetext import FATAL_PREFIX, SIGNAL_NAMES
-from dlvauto.rpc import DlvClient
-from dlvauto.rpc import types as t
-from dlvauto.rpc.wire import Connection
 from dlvauto.snapshot import BuildFacts, RawFrame, RawGoroutine, Snapshot, StopEvent, StopReason
+from dlvauto.sources import backends
 from dlvauto.sources.corestart import StartedCore, start_core
-from dlvauto.sources.dlvstate import PartialCollection, collect_goroutines, raw_frame, string_of
 from dlvauto.sources.savedcore import SavedStop, read_stop
 from dlvauto.system.progress import NullProgress, Progress
-
-DEFAULT_DEPTH = 100
 
 # The frames that tell how a goroutine is dying, innermost first wins.
 _DEATH: dict[str, StopReason] = {
@@ -93,70 +88,53 @@ def pick_crash_goroutine(
     return min(dying.values(), key=lambda gd: (gd[1][1], gd[0].id))[0]
 
 
-@dataclass
-class _ThreadDeath:
-    thread_id: int
-    frames: list[RawFrame]
-    reason: StopReason
-    index: int
-
-
-def _dying_thread(client: DlvClient, state: t.DebuggerState, depth: int) -> _ThreadDeath | None:
+def _dying_thread(dbg: Debugger, depth: int) -> tuple[list[RawFrame], StopReason] | None:
     """A thread dying on a system stack (a deadlock's checkdead): the current one first, then the
     others stopped in a dying function (a core dlv wrote lists its threads in no order)."""
-    current = state.currentThread.id if state.currentThread else None
-    others = [
-        th.id
-        for th in state.Threads or []
-        if th.id != current and th.function is not None and th.function.name in _BREAKPOINT_FUNCTIONS
-    ]
-    for tid in [current, *others]:
-        if tid is None:
+    frames = dbg.thread_stack(depth)
+    death = death_of(frames)
+    if death is not None:
+        return frames, death[0]
+    for th in dbg.threads():
+        if th.current or th.function not in _BREAKPOINT_FUNCTIONS:
             continue
         try:
-            if tid != current:
-                client.switch_thread(tid)
-            frames = [raw_frame(f) for f in client.stacktrace(-1, depth)]
-        except RPCError:
+            dbg.switch_thread(th.id)
+        except DebuggerError:
             continue
+        frames = dbg.thread_stack(depth)
         death = death_of(frames)
         if death is not None:
-            return _ThreadDeath(tid, frames, death[0], death[1])
+            return frames, death[0]
     return None
 
 
-def _eval_string(client: DlvClient, expr: str, gid: int, frame: int) -> str | None:
-    try:
-        v = client.eval(expr, goroutine_id=gid, frame=frame)
-    except RPCError:
-        return None
-    return string_of(v)
-
-
-def _printed_fatal_error(client: DlvClient) -> str | None:
+def _printed_fatal_error(dbg: Debugger) -> str | None:
     """The last `fatal error: ...` line in the runtime's record of what it printed before crashing.
 
     throw and fatal print their message before they mark the process as panicking, so it lands in
     runtime.printBacklog (a 512-byte ring, for exactly this: reading core dumps).
     """
-    try:
-        ring = client.eval("runtime.printBacklog")
-        index = client.eval("runtime.printBacklogIndex")
-        if ring is None or index is None or not ring.addr:
-            return None
-        data = client.memory(ring.addr, _BACKLOG_SIZE)
-        at = int(index.value)
-    except (RPCError, ValueError):
+    address = dbg.address_of("runtime.printBacklog")
+    index = dbg.eval_text("runtime.printBacklogIndex")
+    if address is None or index is None or not index.isdigit():
         return None
+    try:
+        data = dbg.memory(address, _BACKLOG_SIZE)
+    except DebuggerError:
+        return None
+    if len(data) != _BACKLOG_SIZE:
+        return None
+    at = int(index)
     text = (data[at:] + data[:at]).replace(b"\0", b"").decode(errors="replace")
     lines = [ln for ln in text.splitlines() if ln.startswith(FATAL_PREFIX)]
     return lines[-1][len(FATAL_PREFIX) :] if lines else None
 
 
-def _message(client: DlvClient, reason: StopReason, gid: int, frames: list[RawFrame]) -> str | None:
+def _message(dbg: Debugger, reason: StopReason, gid: int | None, frames: list[RawFrame]) -> str | None:
     """The panic value, the throw's words or the signal's name, read in the dying stack's scope."""
     if reason == "panic":
-        return _eval_string(client, "runtime.curg._panic.arg", gid, 0)
+        return dbg.eval_text("runtime.curg._panic.arg", gid, 0)
     names = (
         THROW_FUNCTIONS - {"runtime.fatalsignal"}
         if reason == "fatal"
@@ -164,45 +142,38 @@ def _message(client: DlvClient, reason: StopReason, gid: int, frames: list[RawFr
     )
     index = next((i for i, f in enumerate(frames) if f.function in names), None)
     if reason == "fatal":
-        said = _eval_string(client, "s", gid, index) if index is not None else None
-        return said or _printed_fatal_error(client)
+        said = dbg.eval_text("s", gid, index) if index is not None else None
+        return said or _printed_fatal_error(dbg)
     if index is None:
         return None
-    try:
-        v = client.eval("sig", goroutine_id=gid, frame=index)
-    except RPCError:
+    value = dbg.eval_text("sig", gid, index)
+    if value is None or not value.isdigit():
         return None
-    if v is None or not v.value.isdigit():
-        return None
-    number = int(v.value)
+    number = int(value)
     return SIGNAL_NAMES.get(number, f"signal {number}")
 
 
 def read_stop_from_core(
-    client: DlvClient,
-    state: t.DebuggerState,
-    goroutines: list[RawGoroutine],
-    depth: int,
-    saved: SavedStop | None,
+    dbg: Debugger, goroutines: list[RawGoroutine], depth: int, saved: SavedStop | None
 ) -> StopEvent:
     """Why the program died, from the dying frames of its goroutines (or of a system thread)."""
-    current = state.currentThread.goroutineID if state.currentThread else 0
+    current = dbg.current_goroutine()
     hint = saved.goroutine_id if saved is not None else None
     if saved is not None and saved.reason == "halted":
         return StopEvent(reason="halted", goroutine_id=hint)
-    g = pick_crash_goroutine(goroutines, current or None, hint)
+    g = pick_crash_goroutine(goroutines, current, hint)
     if g is not None:
         death = death_of(g.frames)
         assert death is not None
         stop = StopEvent(reason=death[0], goroutine_id=g.id)
-        stop.debugger_message = _message(client, death[0], g.id, g.frames)
+        stop.debugger_message = _message(dbg, death[0], g.id, g.frames)
     else:
-        thread = _dying_thread(client, state, depth)
+        thread = _dying_thread(dbg, depth)
         if thread is None:
             # Nothing is dying: a core taken from a live process (gcore): report it as stopped.
-            return StopEvent(reason="halted", goroutine_id=current or None)
-        stop = StopEvent(reason=thread.reason, thread_frames=thread.frames)
-        stop.debugger_message = _message(client, thread.reason, -1, thread.frames)
+            return StopEvent(reason="halted", goroutine_id=current)
+        stop = StopEvent(reason=thread[1], thread_frames=thread[0])
+        stop.debugger_message = _message(dbg, thread[1], None, thread[0])
     if stop.reason == "signal" and stop.debugger_message:
         stop.signal = stop.debugger_message.split(":")[0]
     return stop
@@ -212,12 +183,14 @@ def open_core(
     binary: str | Path,
     core: str | Path,
     *,
+    backend: str = backends.DEFAULT_BACKEND,
     depth: int = DEFAULT_DEPTH,
     dlv: str | None = None,
     facts: BuildFacts | None = None,
     saved: SavedStop | None = None,
     progress: Progress | None = None,
-    rpc_timeout: float = 60.0,
+    command_timeout: float = COMMAND_TIMEOUT,
+    transcript: str | Path | None = None,
 ) -> Snapshot:
     """Open `core` with `binary` under `dlv core` and return what the program looked like when it died.
 
@@ -227,9 +200,16 @@ def open_core(
     goroutine the run saw.
     """
     progress = progress or NullProgress()
-    progress.stage("opening the core with dlv")
-    started = start_core(binary, core, dlv)
-    return capture(started, depth=depth, facts=facts, saved=saved, progress=progress, rpc_timeout=rpc_timeout)
+    started = start_core(
+        binary,
+        core,
+        dlv,
+        backend=backend,
+        command_timeout=command_timeout,
+        transcript=transcript,
+        progress=progress,
+    )
+    return capture(started, depth=depth, facts=facts, saved=saved, progress=progress)
 
 
 def capture(
@@ -239,44 +219,36 @@ def capture(
     facts: BuildFacts | None = None,
     saved: SavedStop | None = None,
     progress: Progress | None = None,
-    rpc_timeout: float = 60.0,
 ) -> Snapshot:
     """Read every goroutine and the stop from a dlv started on a core; dlv is ended, whatever happens."""
     progress = progress or NullProgress()
     incomplete = None
     goroutines: list[RawGoroutine] = []
-    try:
+    stop = StopEvent(reason="unknown")
+    with started.session as dbg:
         bin_facts = started.checks.result()
         if facts is None:
             facts = build_facts(bin_facts)
         saved = saved or read_stop(started.core)
-        client = DlvClient(Connection.open(started.server.address), timeout=rpc_timeout)
         try:
-            version = client.version()
-            state = client.state()
+            goroutines = dbg.goroutines(depth, progress)
+        except PartialCollection as exc:
+            goroutines, incomplete = exc.goroutines, str(exc)
+        except DebuggerError as exc:
+            incomplete = str(exc)
+        if incomplete is None:
             try:
-                goroutines = collect_goroutines(client, depth, version.TargetGoVersion, progress)
-            except PartialCollection as exc:
-                goroutines, incomplete = exc.goroutines, str(exc)
-            stop = StopEvent(reason="unknown")
-            if incomplete is None:
-                try:
-                    stop = read_stop_from_core(client, state, goroutines, depth, saved)
-                except DebuggerError as exc:
-                    incomplete = str(exc)
-            if incomplete is None:
-                with contextlib.suppress(DebuggerError):
-                    client.detach(kill=True)  # dlv ends at once; a signal would wait out its grace
-        finally:
-            with contextlib.suppress(OSError):
-                client.close()
-        started.server.spawned.wait(5)
-    finally:
-        started.stop()
+                stop = read_stop_from_core(dbg, goroutines, depth, saved)
+            except DebuggerError as exc:
+                incomplete = str(exc)
+        if incomplete is None:
+            with contextlib.suppress(DebuggerError):
+                dbg.detach(kill=True)  # dlv ends at once; a signal would wait out its grace
+        dbg.close()
     return Snapshot(
         mode="core",
         build=facts,
-        dlv_version=version.DelveVersion.splitlines()[0].removeprefix("Version: ").strip(),
+        dlv_version=dbg.dlv_version,
         core=str(started.core),
         stop=stop,
         goroutines=goroutines,

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dlvauto.debugger import COMMAND_TIMEOUT, Options, Session
 from dlvauto.errors import DlvautoError
-from dlvauto.rpc.server import HeadlessServer, find_dlv, start_headless
+from dlvauto.sources import backends
+from dlvauto.system.dlv import find_dlv
+from dlvauto.system.progress import NullProgress, Progress
 
 if TYPE_CHECKING:
     from dlvauto.gofacts.binary import BinaryFacts
@@ -58,25 +61,34 @@ class StartedCore:
 
     binary: Path
     core: Path
-    server: HeadlessServer
+    session: Session
     checks: _Checks
 
     def stop(self) -> None:
-        self.server.stop(grace=0.1)  # no process lives behind a core: nothing for dlv to tidy
+        self.session.stop()
 
 
-def start_core(binary: str | Path, core: str | Path, dlv: str | None = None) -> StartedCore:
-    """Start `dlv core BINARY CORE --headless` and check the pair meanwhile.
+def start_core(
+    binary: str | Path,
+    core: str | Path,
+    dlv: str | None = None,
+    *,
+    backend: str = backends.DEFAULT_BACKEND,
+    command_timeout: float = COMMAND_TIMEOUT,
+    transcript: str | Path | None = None,
+    progress: Progress | None = None,
+) -> StartedCore:
+    """Start `dlv core BINARY CORE` and check the pair meanwhile.
 
     A bad pair is reported in our words even when dlv refused it first: its dying words are
     less clear than the check's one line.
     """
     bin_path, core_path = Path(binary).resolve(), Path(core).resolve()
-    dlv_path = find_dlv(dlv)
+    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
     checks = _Checks(bin_path, core_path)
     try:
-        server = start_headless(dlv_path, ["core", str(bin_path), str(core_path)], redirect_output=False)
+        session = backends.get(backend).open_core(bin_path, core_path, options, progress or NullProgress())
     except DlvautoError:
         checks.result()
         raise
-    return StartedCore(bin_path, core_path, server, checks)
+    return StartedCore(bin_path, core_path, session, checks)

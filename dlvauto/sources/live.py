@@ -1,4 +1,4 @@
-"""Live source: run a built program under a headless dlv until it crashes, exits or times out.
+"""Live source: run a built program under dlv until it crashes, exits or times out, whichever backend.
 
 The program's stdout and stderr go to files (dlv's `-r` redirects), so output of any size is kept
 whole and cannot stall the program. After the stacks are read the program is let go for a moment so
@@ -16,64 +16,54 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
-from dlvauto.gofacts.tracetext import crash_header
-from dlvauto.rpc import DlvClient, find_dlv, start_headless
-from dlvauto.rpc.wire import Connection
+from dlvauto.debugger import (
+    COMMAND_TIMEOUT,
+    DEFAULT_DEPTH,
+    Debugger,
+    Launch,
+    Options,
+    PartialCollection,
+)
+from dlvauto.errors import DebuggerError
+from dlvauto.gofacts.tracetext import SIGNAL_NAMES
+from dlvauto.landmarks import DEFAULT_FRAME_N
 from dlvauto.snapshot import (
     MAIN_GOROUTINE,
     Ancestor,
     BuildFacts,
-    CapturedOutput,
     FPChain,
     FrameValues,
     RawGoroutine,
     Snapshot,
     StopEvent,
 )
-from dlvauto.sources import savedcore
-from dlvauto.sources.dlvstate import (
-    PartialCollection,
-    collect_goroutines,
-    read_ancestors,
-    read_debugger_message,
-    read_thread_frames,
-    stop_from_state,
-)
+from dlvauto.sources import backends, savedcore
+from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
+from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 
-OUTPUT_HEAD = OUTPUT_TAIL = 8 << 20  # bytes kept from the start and the end of stdout and stderr
-DEFAULT_DEPTH = 100
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
-DUMP_SECONDS = 300.0  # how long dlv may take to write a core (--save-core)
+# What dlv reads, in the stopped goroutine's scope, to say what happened.
+_MESSAGE_EXPR = {"panic": "runtime.curg._panic.arg", "fatal": "s", "signal": "sig"}
 
 
-def read_capped(path: Path | None) -> tuple[str, int]:
-    """The whole output when small; else its head and tail, and how many bytes were dropped between.
-
-    Reads at most OUTPUT_HEAD + OUTPUT_TAIL bytes whatever the file's size: a program that floods
-    its output cannot flood our memory.
-    """
-    if path is None or not path.exists():
-        return "", 0
-    size = path.stat().st_size
-    with path.open("rb") as f:
-        if size <= OUTPUT_HEAD + OUTPUT_TAIL:
-            return f.read().decode("utf-8", "replace"), 0
-        head = f.read(OUTPUT_HEAD)
-        f.seek(size - OUTPUT_TAIL)
-        tail = f.read(OUTPUT_TAIL)
-    dropped = size - len(head) - len(tail)
-    marker = f"\n[dlvauto: {dropped} bytes of output dropped here; head and tail kept]\n"
-    return head.decode("utf-8", "replace") + marker + tail.decode("utf-8", "replace"), dropped
+def with_ancestors(env: dict[str, str] | None, ancestors: int) -> dict[str, str] | None:
+    """The target's environment with GODEBUG=tracebackancestors=N added, when N > 0."""
+    if ancestors <= 0:
+        return env
+    out = dict(env if env is not None else os.environ)
+    godebug = out.get("GODEBUG", "")
+    out["GODEBUG"] = ",".join(x for x in (godebug, f"tracebackancestors={ancestors}") if x)
+    return out
 
 
 def run_live(
     binary: str | Path,
     args: Sequence[str] = (),
     *,
+    backend: str = backends.DEFAULT_BACKEND,
     facts: BuildFacts | None = None,
     timeout: float = 60.0,
     depth: int = DEFAULT_DEPTH,
@@ -81,12 +71,13 @@ def run_live(
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
     progress: Progress | None = None,
-    rpc_timeout: float = 60.0,
+    command_timeout: float = COMMAND_TIMEOUT,
     unwind: Literal["none", "crash", "all"] = "none",
     ancestors: int = 0,
     save_core: Path | None = None,
     values: int = 8,
-    frame_n: int = 17,
+    frame_n: int = DEFAULT_FRAME_N,
+    transcript: str | Path | None = None,
 ) -> Snapshot:
     """Run `binary` under dlv and return what it looked like when it stopped.
 
@@ -94,75 +85,44 @@ def run_live(
     `ancestors` > 0 runs the target with GODEBUG=tracebackancestors=N and reads the crash
     goroutine's creators. `save_core` names a folder where dlv writes a core of the program as it
     stopped, beside a copy of the binary (savedcore.py), for `dlvauto core` to reopen later.
+    `values` is how many user frames' arguments and locals are read (with frame N's).
     """
     progress = progress or NullProgress()
-    dlv_path = find_dlv(dlv)
+    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
     binary = Path(binary).resolve()
     saved_dir = savedcore.prepare(save_core) if save_core is not None else None
     facts = facts or BuildFacts(binary=str(binary))
-    if ancestors > 0:
-        env = dict(env if env is not None else os.environ)
-        godebug = env.get("GODEBUG", "")
-        env["GODEBUG"] = ",".join(x for x in (godebug, f"tracebackancestors={ancestors}") if x)
-    progress.stage("starting dlv")
-    server = start_headless(
-        dlv_path, ["exec", str(binary), "--", *args], redirect_output=True, env=env, cwd=cwd
+    program = Launch(
+        binary, list(args), with_ancestors(env, ancestors), Path(cwd) if cwd is not None else None
     )
-    try:
-        conn = Connection.open(server.address)
-        client = DlvClient(conn, timeout=rpc_timeout)
-        try:
+    with backends.get(backend).launch(program, options, progress) as dbg:
+        progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
+        stop = dbg.run(timeout)
+        got = _Collected()
+        if stop.reason != "exited":
+            want = _Wanted(depth, unwind, ancestors, values, frame_n, facts, saved_dir, binary)
             try:
-                version = client.version()
+                _collect(dbg, stop, got, want, progress)
+            except PartialCollection as exc:
+                got.goroutines, got.incomplete = exc.goroutines, str(exc)
             except DebuggerError as exc:
-                raise server.explain(exc) from exc
-            with contextlib.suppress(RPCError):
-                server.spawned.adopt_group(client.process_pid())
-            progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
-            result = client.continue_until(timeout)
-            stop = stop_from_state(result.state, result.timed_out)
-            got = _Collected()
-            if stop.reason != "exited":
-                try:
-                    _collect(
-                        client, stop, got, depth, version.TargetGoVersion, unwind, ancestors, progress,
-                        (saved_dir, binary), (facts, values, frame_n),
-                    )  # fmt: skip
-                except PartialCollection as exc:
-                    got.goroutines, got.incomplete = exc.goroutines, str(exc)
-                except DebuggerError as exc:
-                    got.incomplete = str(exc)
-            elif saved_dir is not None:
-                got.notes.append("--save-core: nothing to save, the program exited by itself")
-            if got.incomplete is None:
-                with contextlib.suppress(DebuggerError):
-                    client.detach(kill=True)
-        finally:
-            client.close()
-        server.spawned.wait(5)
-        stdout, dropped_out = read_capped(server.target_stdout)
-        stderr, dropped_err = read_capped(server.target_stderr)
-    finally:
-        server.stop()
-    header = crash_header(stderr)
-    if header is not None and stop.reason in ("panic", "fatal", "signal"):
-        stop.runtime_message = header.message
-        stop.runtime_kind = header.kind
-        stop.signal = stop.signal or header.signal
+                got.incomplete = str(exc)
+        elif saved_dir is not None:
+            got.notes.append("--save-core: nothing to save, the program exited by itself")
+        if got.incomplete is None:
+            with contextlib.suppress(DebuggerError):
+                dbg.detach(kill=True)
+        dbg.close()
+        output = captured(dbg.output.stdout, dbg.output.stderr)
+    add_crash_text(stop, output.stderr)
     return Snapshot(
         mode="live",
         build=facts,
-        dlv_version=version.DelveVersion.splitlines()[0].removeprefix("Version: ").strip(),
+        dlv_version=dbg.dlv_version,
         stop=stop,
         goroutines=got.goroutines,
         incomplete=got.incomplete,
-        output=CapturedOutput(
-            stdout=stdout,
-            stderr=stderr,
-            truncated=bool(dropped_out or dropped_err),
-            stdout_dropped=dropped_out,
-            stderr_dropped=dropped_err,
-        ),
+        output=output,
         depth=depth,
         fp_chains=got.fp_chains,
         ancestors=got.ancestors,
@@ -170,6 +130,20 @@ def run_live(
         core=got.core,
         notes=got.notes,
     )
+
+
+@dataclass
+class _Wanted:
+    """What the caller asked to read after the stop."""
+
+    depth: int
+    unwind: Literal["none", "crash", "all"]
+    ancestors: int
+    values: int
+    frame_n: int
+    facts: BuildFacts
+    saved_dir: Path | None
+    binary: Path
 
 
 @dataclass
@@ -185,61 +159,56 @@ class _Collected:
     notes: list[str] = field(default_factory=list)
 
 
-def _collect(
-    client: DlvClient,
-    stop: StopEvent,
-    got: _Collected,
-    depth: int,
-    go_version: str,
-    unwind: Literal["none", "crash", "all"],
-    ancestors: int,
-    progress: Progress,
-    save: tuple[Path | None, Path],
-    values: tuple[BuildFacts, int, int] | None = None,
-) -> None:
+def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, progress: Progress) -> None:
     """Read everything the report needs from the stopped program, filling `got` as it goes."""
-    got.goroutines = collect_goroutines(client, depth, go_version, progress)
-    read_debugger_message(client, stop)
+    got.goroutines = dbg.goroutines(want.depth, progress)
     if stop.goroutine_id is None:
-        stop.thread_frames = read_thread_frames(client, depth)
+        stop.goroutine_id = dbg.current_goroutine()  # after a halt: the current thread's goroutine
+    read_message(dbg, stop)
+    if stop.goroutine_id is None:
+        stop.thread_frames = dbg.thread_stack(want.depth)
     candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
-    if unwind != "none":
+    if want.unwind != "none":
         progress.stage("walking frame pointers")
-        ids = [g.id for g in got.goroutines] if unwind == "all" else candidates
-        got.fp_chains = read_fp_chains(client, ids)
-    if ancestors > 0:
-        got.ancestors = read_ancestors(client, candidates, ancestors, depth)
-    if values is not None and values[1] > 0:
+        ids = [g.id for g in got.goroutines] if want.unwind == "all" else candidates
+        got.fp_chains = read_fp_chains(dbg, ids)
+    if want.ancestors > 0:
+        got.ancestors = dbg.ancestors(candidates, want.ancestors, want.depth)
+    if want.values > 0:
         progress.stage("reading values at the crash")
-        got.values = read_crash_values(client, stop, got.goroutines, *values)
-    saved_dir, binary = save
-    if saved_dir is not None:
+        got.values = read_crash_values(dbg, stop, got.goroutines, want.facts, want.values, want.frame_n)
+    if want.saved_dir is not None:
         progress.stage("writing a core of the stopped program")
         try:
-            got.core = str(_save_core(client, saved_dir, binary, stop))
+            got.core = str(_save_core(dbg, want.saved_dir, want.binary, stop))
         except DebuggerError as exc:
             got.notes.append(f"no core was saved: {exc}")
     if stop.reason != "halted":
         progress.stage("letting the runtime report the crash")
-        stop.exit_status = _finish(client)
+        stop.exit_status = finish(dbg)
 
 
-def _save_core(client: DlvClient, folder: Path, binary: Path, stop: StopEvent) -> Path:
-    """Have dlv write a core of the stopped program into `folder`, beside a copy of the binary.
+def read_message(dbg: Debugger, stop: StopEvent) -> None:
+    """Fill `stop.debugger_message` from the panic value, the throw's argument or the signal."""
+    expr = _MESSAGE_EXPR.get(stop.reason)
+    if expr is None:
+        return
+    text = dbg.eval_text(expr)
+    if text is None:
+        return
+    if stop.reason == "signal":
+        if text.isdigit():
+            number = int(text)
+            stop.debugger_message = SIGNAL_NAMES.get(number, f"signal {number}")
+            stop.signal = stop.debugger_message.split(":")[0]
+        return
+    stop.debugger_message = text
 
-    DumpStart returns at once; DumpWait (waiting up to a second a call) says when all is written.
-    """
+
+def _save_core(dbg: Debugger, folder: Path, binary: Path, stop: StopEvent) -> Path:
+    """Have dlv write a core of the stopped program into `folder`, beside a copy of the binary."""
     target = folder / savedcore.CORE_NAME
-    state = client.dump_start(str(target))
-    deadline = time.monotonic() + DUMP_SECONDS
-    while state.Dumping and not state.Err:
-        if time.monotonic() > deadline:
-            with contextlib.suppress(DebuggerError):
-                client.dump_cancel()
-            raise DebuggerError(f"dlv did not finish writing the core within {DUMP_SECONDS:g}s")
-        state = client.dump_wait(1000)
-    if state.Err or not state.AllDone:
-        raise DebuggerError(f"dlv could not write the core: {state.Err or 'it stopped before the end'}")
+    dbg.save_core(target)
     saved = savedcore.SavedStop(
         binary=binary.name, written_by="delve", reason=stop.reason, goroutine_id=stop.goroutine_id
     )
@@ -247,7 +216,7 @@ def _save_core(client: DlvClient, folder: Path, binary: Path, stop: StopEvent) -
     return target
 
 
-def _finish(client: DlvClient) -> int | None:
+def finish(dbg: Debugger) -> int | None:
     """Let the crashed program run to its end so the runtime prints its crash text; its exit status.
 
     Other goroutines may hit the same throw on the way (several writers of one map), so continue
@@ -256,11 +225,11 @@ def _finish(client: DlvClient) -> int | None:
     deadline = time.monotonic() + FINISH_SECONDS
     while (left := deadline - time.monotonic()) > 0:
         try:
-            result = client.continue_until(left)
-        except (RPCTimeout, RPCError):
+            stop = dbg.run(left)
+        except DebuggerError:
             return None
-        if result.state.exited:
-            return result.state.exitStatus
-        if result.timed_out:
+        if stop.reason == "exited":
+            return stop.exit_status
+        if stop.reason == "halted":
             return None
     return None

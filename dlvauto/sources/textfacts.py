@@ -23,7 +23,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
-from dlvauto.analysis.classify import package_of
+from dlvauto.landmarks import package_of
 from dlvauto.snapshot import BuildFacts, RawFrame
 
 Site = tuple[str | None, str | None]  # (function, file) of one frame

@@ -20,14 +20,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from dlvauto.debugger import DEFAULT_DEPTH
 from dlvauto.errors import UserError
-from dlvauto.gofacts.tracetext import crash_header
-from dlvauto.rpc.server import private_folder
-from dlvauto.snapshot import BuildFacts, CapturedOutput, Snapshot
+from dlvauto.snapshot import BuildFacts, Snapshot
 from dlvauto.sources import savedcore
-from dlvauto.sources.core import DEFAULT_DEPTH, open_core
-from dlvauto.sources.live import read_capped
+from dlvauto.sources.core import open_core
+from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.system import proc
+from dlvauto.system.dlv import private_folder
 from dlvauto.system.progress import NullProgress, Progress
 
 CORE_PATTERN = Path("/proc/sys/kernel/core_pattern")
@@ -153,8 +153,7 @@ def run_via_core(
         core = find_core(pattern, folder, sp.pid, binary.name, since)
         if core is None:
             raise _no_core(status, pattern, halted)
-        stdout, dropped_out = read_capped(out)
-        stderr, dropped_err = read_capped(err)
+        output = captured(out, err)
         saved = None
         if halted:  # the core alone cannot tell our SIGQUIT from a crash: say it was a hang
             saved = savedcore.SavedStop(binary=binary.name, written_by="kernel", reason="halted")
@@ -180,17 +179,7 @@ def run_via_core(
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    header = crash_header(stderr)
-    if header is not None and snap.stop.reason in ("panic", "fatal", "signal"):
-        snap.stop.runtime_message = header.message
-        snap.stop.runtime_kind = header.kind
-        snap.stop.signal = snap.stop.signal or header.signal
+    add_crash_text(snap.stop, output.stderr)
     snap.stop.exit_status = status
-    snap.output = CapturedOutput(
-        stdout=stdout,
-        stderr=stderr,
-        truncated=bool(dropped_out or dropped_err),
-        stdout_dropped=dropped_out,
-        stderr_dropped=dropped_err,
-    )
+    snap.output = output
     return snap

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Literal
 
 from dlvauto.errors import ToolMissing
-from dlvauto.rpc.server import find_dlv
 from dlvauto.system import proc
+from dlvauto.system.dlv import find_dlv
 from dlvauto.system.go import find_go, go_env
 
 # Go versions each Delve minor release supports (pkg/goversion/compat.go of that release).

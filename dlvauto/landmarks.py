@@ -1,0 +1,157 @@
+"""The landmarks of a crash stack, as the definitions name them: written once, at the bottom.
+
+Which package a function is in, which code a frame belongs to (runtime, stdlib, the user's module,
+a third party), where the throw frame is, the first user frame above it, and frame N. The analysis
+uses them to make the report; a source that must pick frames before the analysis runs (which
+frames' values to read while dlv is still attached) asks the same functions, so the two can never
+disagree about what "the first user frame" is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
+from dlvauto.report import Category, CrashKind
+from dlvauto.snapshot import BuildFacts, RawFrame
+
+DEFAULT_FRAME_N = 17
+
+_RUNTIME_PACKAGES = ("runtime", "internal/runtime")
+
+
+def package_of(function: str | None) -> str | None:
+    """Import path of a Go function name as dlv prints it; None for C and unnamed code.
+
+    `example.com/x/store.(*Cache).Put` -> `example.com/x/store`; `main.main.func1` -> `main`;
+    generic instantiations keep their brackets out of the way: `pkg.F[go.shape.int]` -> `pkg`.
+    """
+    if not function:
+        return None
+    name = function.split("[", 1)[0]
+    if name.startswith(("type:", "go:", "C.")):
+        return None  # compiler-generated helpers and C functions (dlv names them `C.f`)
+    slash = name.rfind("/")
+    dot = name.find(".", slash + 1)
+    if dot < 0:
+        return None  # a C symbol such as `crash_here`
+    # The linker escapes dots in a path's last element: gopkg.in/yaml%2ev3 is gopkg.in/yaml.v3.
+    return name[:dot].replace("%2e", ".")
+
+
+def _is_runtime_package(pkg: str) -> bool:
+    return any(pkg == p or pkg.startswith(p + "/") for p in _RUNTIME_PACKAGES)
+
+
+def _under(path: str | None, folder: str | None) -> str | None:
+    """`path` relative to `folder` when it lies inside it, else None (plain string work: hot path)."""
+    if not path or not folder:
+        return None
+    prefix = folder.rstrip("/") + "/"
+    return path[len(prefix) :] if path.startswith(prefix) else None
+
+
+def in_module(pkg: str | None, facts: BuildFacts) -> bool:
+    if pkg is None:
+        return False
+    if pkg == "main":
+        return True
+    mod = facts.module_path
+    return bool(mod) and (pkg == mod or pkg.startswith(f"{mod}/"))
+
+
+def category(frame: RawFrame, facts: BuildFacts) -> Category:
+    """The frame's category: runtime, stdlib, user, thirdparty or unknown.
+
+    Decided from facts of the build carried in the snapshot (the main module's path and folder,
+    GOROOT, the module cache), never from guesses about the reading machine's paths.
+    """
+    if not frame.function and not frame.file:
+        return "unknown"
+    pkg = package_of(frame.function)
+    in_dir = _under(frame.file, facts.module_dir)
+    if in_dir is not None and (in_dir == "vendor" or in_dir.startswith("vendor/")):
+        return "thirdparty"
+    if pkg is not None and _is_runtime_package(pkg):
+        return "runtime"
+    if in_module(pkg, facts) or in_dir is not None:
+        return "user"
+    in_goroot = _under(frame.file, f"{facts.goroot}/src" if facts.goroot else None)
+    if in_goroot is not None:
+        return "runtime" if _is_runtime_package(in_goroot.rpartition("/")[0]) else "stdlib"
+    if _under(frame.file, facts.gomodcache) is not None:
+        return "thirdparty"
+    if pkg is not None:
+        first = pkg.split("/", 1)[0]
+        return "thirdparty" if "." in first else "stdlib"
+    return "unknown"
+
+
+class Classifier:
+    """`category` with a memo: thousands of goroutines share the same few hundred frames."""
+
+    def __init__(self, facts: BuildFacts) -> None:
+        self.facts = facts
+        self._memo: dict[tuple[str | None, str | None], Category] = {}
+
+    def __call__(self, frame: RawFrame) -> Category:
+        key = (frame.function, frame.file)
+        cat = self._memo.get(key)
+        if cat is None:
+            cat = self._memo[key] = category(frame, self.facts)
+        return cat
+
+
+def throw_functions(kind: CrashKind) -> frozenset[str]:
+    """The functions whose innermost frame is the throw frame of a crash of `kind`."""
+    if kind == "panic":
+        return PANIC_FUNCTIONS
+    if kind in ("fatal", "signal"):
+        return THROW_FUNCTIONS
+    return frozenset()
+
+
+def throw_index(frames: list[RawFrame], kind: CrashKind) -> int | None:
+    """Index of the innermost throw/panic frame, or None when the stack has none.
+
+    A core taken after a fatal signal was handled has no runtime.fatalsignal frame: it returned,
+    and the handler went on to runtime.crash. The frame just inside runtime.sighandler then stands
+    where fatalsignal stood, so frame N names the same frame as in a live stop.
+    """
+    names = throw_functions(kind)
+    for i, f in enumerate(frames):
+        if f.function in names:
+            return i
+    if kind == "signal":
+        for i, f in enumerate(frames):
+            if f.function == SIGNAL_HANDLER and i > 0:
+                return i - 1
+    return None
+
+
+def user_frames_above(
+    frames: list[RawFrame], throw: int | None, is_user: Callable[[RawFrame], bool]
+) -> list[int]:
+    """Indexes of the user frames above the throw frame, innermost first (the first is the first
+    user frame). Without a throw frame the count starts at -1, as frame N's does."""
+    start = (throw if throw is not None else -1) + 1
+    return [i for i in range(start, len(frames)) if is_user(frames[i])]
+
+
+def frame_n_index(throw: int | None, n: int) -> int:
+    """The index of frame N: N levels above the throw frame (above -1 when there is none)."""
+    return (throw if throw is not None else -1) + n
+
+
+def frames_worth_reading(
+    frames: list[RawFrame], kind: CrashKind, facts: BuildFacts, limit: int, frame_n: int
+) -> list[int]:
+    """The frames whose values explain a crash: the user frames above the throw (innermost first,
+    at most `limit`), and frame N when it is on the stack."""
+    classify = Classifier(facts)
+    throw = throw_index(frames, kind)
+    chosen = user_frames_above(frames, throw, lambda f: classify(f) == "user")[:limit]
+    n_index = frame_n_index(throw, frame_n)
+    if 0 <= n_index < len(frames) and n_index not in chosen:
+        chosen.append(n_index)
+    return chosen
