@@ -46,7 +46,9 @@ def example_names() -> list[str]:
     return sorted(p.parent.name for p in EXAMPLES.glob("*/expect.toml"))
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 300) -> Result:
+def _cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 300
+) -> Result:
     """Run the command line; (exit status, the JSON on stdout or the error line)."""
     done = subprocess.run(
         [*DLVAUTO, *args],
@@ -77,7 +79,9 @@ def _tail(name: str) -> list[str]:
 def live(backend: str) -> Callable[[str, Path, dict[str, Result]], Result]:
     def run(name: str, scratch: Path, done: dict[str, Result]) -> Result:
         opts, env = _run_args(name)
-        return _cli("run", str(EXAMPLES / name), *opts, "--backend", backend, "--json", "-", *_tail(name), env=env)
+        return _cli(
+            "run", str(EXAMPLES / name), *opts, "--backend", backend, "--json", "-", *_tail(name), env=env
+        )
 
     return run
 
@@ -324,6 +328,28 @@ def compare(recorded: Json, now: Json, unstable: set[str]) -> list[str]:
         if not _masked(p, masked):
             out.append(p)
     return out
+
+
+def explain(recorded: Json, now: Json, path: str) -> str:
+    """The two values at `path`, shortened (text as its first differing line)."""
+
+    def at(doc: Json) -> Json:
+        for part in path.strip("/").split("/"):
+            if isinstance(doc, dict):
+                doc = doc.get(part)
+            elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+                doc = doc[int(part)]
+            else:
+                return None
+        return doc
+
+    a, b = at(_keyed(recorded, "")), at(_keyed(now, ""))
+    if isinstance(a, str) and isinstance(b, str):
+        la, lb = a.splitlines(), b.splitlines()
+        i = next((i for i, (x, y) in enumerate(zip(la, lb, strict=False)) if x != y), min(len(la), len(lb)))
+        pick = lambda ls: ls[i] if i < len(ls) else "<end>"  # noqa: E731
+        return f": line {i + 1} was {pick(la)!r}, now {pick(lb)!r} ({len(la)} -> {len(lb)} lines)"
+    return f": was {str(a)[:120]}, now {str(b)[:120]}"
 
 
 def golden_file(name: str) -> Path:

@@ -40,5 +40,6 @@ def test_reports_unchanged(name: str, versions: dict[str, str]) -> None:
         if status != want["status"]:
             problems.append(f"{mode}: exit status {status}, recorded {want['status']}: {doc}")
             continue
-        problems += [f"{mode}: {p}" for p in golden.compare(want["report"], doc, unstable)]
+        for p in golden.compare(want["report"], doc, unstable):
+            problems.append(f"{mode}: {p}{golden.explain(want['report'], doc, p)}")
     assert not problems, "\n".join(problems[:40])
