@@ -183,9 +183,10 @@ _PRIVATE = re.compile(r"/tmp/dlvauto-[A-Za-z0-9_]+")
 
 
 def _runtime_block(block: str) -> bool:
-    """A goroutine of the runtime's own in the runtime's text (every function is the runtime's)."""
+    """A goroutine of the runtime's own in the runtime's text (every function is the runtime's), or
+    the stack of the thread that threw (`runtime stack:`, a system stack)."""
     lines = block.strip("\n").splitlines()
-    if not lines or not lines[0].startswith("goroutine "):
+    if not lines or not lines[0].startswith(("goroutine ", "runtime stack:")):
         return False
     calls = [ln for ln in lines[1:] if ln and not ln.startswith("\t")]
     return bool(calls) and all(c.startswith(("runtime.", "created by runtime.")) for c in calls)
@@ -250,20 +251,25 @@ def _keyed(v: Json, path: str, crash_id: object = None) -> Json:
     return v
 
 
-def differing_paths(a: Json, b: Json, path: str = "") -> Iterator[str]:
-    """The JSON paths where `a` and `b` differ (a list or object of another shape is one path)."""
+def differing_paths(a: Json, b: Json, path: str = "", additions_allowed: bool = False) -> Iterator[str]:
+    """The JSON paths where `a` and `b` differ (a list of another length is one path).
+
+    With `additions_allowed` a field that only `b` has is no difference: the report's contract lets
+    fields be added, never renamed or removed.
+    """
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) ^ set(b)):
-            yield f"{path}/{k}"  # a field, or a goroutine, that only one side has
+            if k in a or not additions_allowed:
+                yield f"{path}/{k}"  # a field, or a goroutine, that only one side has
         for k in a:
             if k in b:
-                yield from differing_paths(a[k], b[k], f"{path}/{k}")
+                yield from differing_paths(a[k], b[k], f"{path}/{k}", additions_allowed)
     elif isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             yield path or "/"
             return
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from differing_paths(x, y, f"{path}/{i}")
+            yield from differing_paths(x, y, f"{path}/{i}", additions_allowed)
     elif a != b or type(a) is not type(b):
         yield path or "/"
 
@@ -324,7 +330,7 @@ def compare(recorded: Json, now: Json, unstable: set[str]) -> list[str]:
             if key not in ga or key not in gb or (others and key not in crash):
                 ga.pop(key, None)
                 gb.pop(key, None)
-    for p in differing_paths(a, b, ""):
+    for p in differing_paths(a, b, "", additions_allowed=True):
         if not _masked(p, masked):
             out.append(p)
     return out
