@@ -118,7 +118,11 @@ def test_transcript_is_the_session_and_replays_by_hand(tmp_path: Path) -> None:
         "the listing, then the prompt"
     )
     assert "frame 0 print runtime.curg._panic.arg" in commands
-    assert commands[-3:] == ["goroutine 1 frame 3 locals", "continue", "exit"]
+    # The values of the frames that explain the crash, as a person reads them: the first user
+    # frame (#3) first, then the user frames above it; then the runtime finishes and dlv exits.
+    shown = [c for c in commands if c.startswith("goroutine 1 frame ")]
+    assert shown[:3] == ["goroutine 1 frame 3", "goroutine 1 frame 3 args", "goroutine 1 frame 3 locals"]
+    assert commands[-2:] == ["continue", "exit"]
     assert "> [unrecovered-panic] runtime.fatalpanic() " in text
     put = re.search(
         r"^3  0x[0-9a-f]+ in example.com/nil_map_write/store.\(\*Cache\).Put\n\s+at (.*):14$", text, re.M
