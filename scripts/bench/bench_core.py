@@ -15,7 +15,7 @@ status, that both saw the same number of goroutines (dlvauto's JSON report; the 
 `[N goroutines]` line), and that no dlv is left once the run is over. dlvauto's fixed costs
 (interpreter start, imports) are measured apart, so a miss can be told from where it comes.
 
-Usage: .venv/bin/python scripts/bench_core.py [--examples a,b] [--repeat N] [--json PATH]
+Usage: .venv/bin/python scripts/bench/bench_core.py [--examples a,b] [--repeat N] [--json PATH]
 Exit status: 0 when the target is met everywhere, 3 when it is missed somewhere, 1 when a run failed,
 2 for bad arguments or when this machine cannot write core files.
 """
@@ -33,13 +33,23 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bench_live  # the sibling script: process checks, timing, tool and machine facts
-from bench_live import BenchError, Run, Series, check_leftovers, find_tools, machine_facts, timed
+from benchlib import (  # shared with bench_live.py: process checks, timing, tool and machine facts
+    EXAMPLES_DIR,
+    FRAME_LINE,
+    GOROUTINE_HEADER,
+    GOROUTINE_TRAILER,
+    TARGET_RATIO,
+    BenchError,
+    Run,
+    Series,
+    check_leftovers,
+    find_tools,
+    machine_facts,
+    tail,
+    timed,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES_DIR = ROOT / "examples" / "go"
 DEFAULT_EXAMPLES = ["many_goroutines", "nil_map_write", "deep_stack"]
-TARGET_RATIO = bench_live.TARGET_RATIO
 DEPTH = 100
 INIT_SCRIPT = f"goroutines -t {DEPTH}\nexit\n"
 MODULES = [
@@ -119,7 +129,7 @@ class Bench:
         seconds, rc = timed(argv, out=out, env=self.env)
         left = check_leftovers(binary.parent)
         if rc != 0:
-            raise BenchError(f"dlvauto exited {rc}: {' '.join(argv)}; its output: {bench_live._tail(out)}")
+            raise BenchError(f"dlvauto exited {rc}: {' '.join(argv)}; its output: {tail(out)}")
         data = json.loads(report.read_text())
         if data["crash"]["kind"] not in ("panic", "fatal", "signal"):
             raise BenchError(f"dlvauto saw no crash in {core}: {data['crash']}")
@@ -134,12 +144,12 @@ class Bench:
         left = check_leftovers(binary.parent)
         text = out.read_text(errors="replace")
         if rc != 0:
-            raise BenchError(f"dlv CLI exited {rc}: {' '.join(argv)}; its output: {bench_live._tail(out)}")
-        headers = len(bench_live._GOROUTINE_HEADER.findall(text))
-        trailer = bench_live._GOROUTINE_TRAILER.search(text)
+            raise BenchError(f"dlv CLI exited {rc}: {' '.join(argv)}; its output: {tail(out)}")
+        headers = len(GOROUTINE_HEADER.findall(text))
+        trailer = GOROUTINE_TRAILER.search(text)
         if trailer is None or int(trailer.group(1)) != headers:
             raise BenchError(f"dlv CLI printed {headers} goroutine headers but no matching count: {out}")
-        return Run(seconds, rc, headers, len(bench_live._FRAME_LINE.findall(text)), left)
+        return Run(seconds, rc, headers, len(FRAME_LINE.findall(text)), left)
 
 
 def bench_example(bench: Bench, name: str, repeat: int) -> Row:
@@ -224,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         if not (EXAMPLES_DIR / n).is_dir():
             parser.error(f"no example {n!r} in {EXAMPLES_DIR}")
-    tools = find_tools()
+    tools = find_tools("bench_core")
     try:
         from dlvauto.errors import UserError
         from dlvauto.sources.viacore import check_cores_possible

@@ -13,48 +13,52 @@ the machine hits both alike; the median (and min) is reported. Every run is chec
 status, the goroutines the output really holds (dlvauto's JSON report; the `Goroutine N` headers
 of the dlv CLI), and that no dlv or target process is left once the run is over.
 
-Usage: .venv/bin/python scripts/bench_live.py [--examples a,b] [--repeat N] [--json PATH]
-                                             [--backends rpc,repl]
+Usage: .venv/bin/python scripts/bench/bench_live.py [--examples a,b] [--repeat N] [--json PATH]
+                                                   [--backends rpc,repl]
 `--backends rpc,repl` also times `dlvauto run --backend repl` (dlv's terminal driven through a pty)
 in the same interleaved rounds and prints it beside the RPC backend and the dlv CLI; the target
 ratio stays the RPC backend's.
 Exit status: 0 when the target is met everywhere, 3 when it is missed somewhere, 1 when a run failed
 (the figures are then not printed), 2 for bad arguments. Only the standard library and dlvauto
-itself are used.
+itself are used; what bench_core.py shares with this script is in benchlib.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import re
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES_DIR = ROOT / "examples" / "go"
+from benchlib import (
+    EXAMPLES_DIR,
+    FRAME_LINE,
+    GOROUTINE_HEADER,
+    GOROUTINE_TRAILER,
+    TARGET_RATIO,
+    BenchError,
+    Run,
+    Series,
+    Tools,
+    check_leftovers,
+    dlvauto_fingerprint,
+    find_tools,
+    machine_facts,
+    tail,
+    timed,
+)
+
 DEFAULT_EXAMPLES = ["many_goroutines", "nil_map_write", "deep_stack", "goroutine_panic"]
-TARGET_RATIO = 1.15
 DEPTH = 100
-RUN_TIMEOUT = 120.0
 # What a person types at dlv's prompt: run to the crash, print every goroutine's whole stack, quit.
 # `exit` (without -c, which only applies to --accept-multiclient servers) kills a target dlv started.
 INIT_SCRIPT = f"continue\ngoroutines -t {DEPTH}\nexit\n"
-_GOROUTINE_HEADER = re.compile(r"^[ *] Goroutine \d+ ", re.MULTILINE)
-_GOROUTINE_TRAILER = re.compile(r"^\[(\d+) goroutines\]$", re.MULTILINE)
-_FRAME_LINE = re.compile(r"^\t\s*\d+\s+0x[0-9a-f]+ in ", re.MULTILINE)
 _CRASH_STOP = re.compile(r"^> \[(unrecovered-panic|runtime-fatal-throw)\]", re.MULTILINE)
 
 MEASUREMENTS = ("built", "from source")
@@ -67,57 +71,6 @@ VARIANTS: dict[str, list[str]] = {
     "unwind-all": ["--unwind-check", "all"],
 }
 BACKENDS = tuple(VARIANTS)  # rpc is the one the target is set for
-
-
-class BenchError(Exception):
-    """A run that did not do the job (bad status, missing stacks, timeout): the figures would lie."""
-
-
-@dataclass
-class Tools:
-    python: str
-    dlvauto: list[str]
-    dlv: str
-    go: str
-
-
-@dataclass
-class Run:
-    seconds: float
-    returncode: int
-    goroutines: int
-    frames: int
-    leftovers: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Series:
-    """The counted runs of one side (dlvauto or dlv CLI) of one measurement of one example."""
-
-    runs: list[Run] = field(default_factory=list)
-
-    @property
-    def times(self) -> list[float]:
-        return [r.seconds for r in self.runs]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def minimum(self) -> float:
-        return min(self.times)
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "median_s": round(self.median, 4),
-            "min_s": round(self.minimum, 4),
-            "max_s": round(max(self.times), 4),
-            "times_s": [round(t, 4) for t in self.times],
-            "goroutines": sorted({r.goroutines for r in self.runs}),
-            "frames": sorted({r.frames for r in self.runs}),
-            "leftovers": [x for r in self.runs for x in r.leftovers],
-        }
 
 
 @dataclass
@@ -140,177 +93,6 @@ class Row:
     @property
     def met(self) -> bool:
         return self.ratio <= TARGET_RATIO
-
-
-# ---- tools and versions ---------------------------------------------------------------------------
-
-
-def find_tools() -> Tools:
-    """dlvauto, the dlv dlvauto itself would pick, and go; a clear message when one is missing."""
-    try:
-        from dlvauto.errors import DlvautoError
-        from dlvauto.rpc import find_dlv
-        from dlvauto.system.go import find_go
-    except ImportError as exc:
-        raise SystemExit(
-            f"bench_live: cannot import dlvauto ({exc}): run with the project's Python, "
-            "`.venv/bin/python scripts/bench_live.py` (scripts/setup.sh makes it)"
-        ) from None
-    try:
-        dlv = find_dlv()
-    except DlvautoError as exc:
-        raise SystemExit(f"bench_live: dlv is missing: {exc}") from None
-    try:
-        go = find_go()
-    except DlvautoError as exc:
-        raise SystemExit(f"bench_live: go is missing: {exc}") from None
-    beside = Path(sys.executable).parent / "dlvauto"
-    exe = str(beside) if beside.is_file() else shutil.which("dlvauto")
-    if exe is None:
-        raise SystemExit(
-            "bench_live: the dlvauto command is missing: run scripts/setup.sh (pip install -e .)"
-        )
-    return Tools(python=sys.executable, dlvauto=[exe], dlv=dlv, go=go)
-
-
-def _first_line(argv: list[str], pick: str = "") -> str:
-    try:
-        out = subprocess.run(
-            argv, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
-        ).stdout
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"unknown ({exc})"
-    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
-    for ln in lines:
-        if pick in ln:
-            return ln
-    return lines[0] if lines else "unknown"
-
-
-def dlvauto_fingerprint() -> str:
-    """Version and a hash of dlvauto's own source files: which code the figures are of."""
-    import hashlib
-
-    import dlvauto
-
-    pkg = Path(dlvauto.__file__).parent
-    h = hashlib.sha256()
-    for f in sorted(pkg.rglob("*.py")):
-        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes() + b"\0")
-    return f"{dlvauto.__version__} (source sha256 {h.hexdigest()[:12]})"
-
-
-def machine_facts(tools: Tools) -> dict[str, object]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for ln in Path("/proc/cpuinfo").read_text().splitlines():
-            if ln.startswith("model name"):
-                cpu = ln.split(":", 1)[1].strip()
-                break
-    return {
-        "dlv": tools.dlv,
-        "dlv_version": _first_line([tools.dlv, "version"], "Version:").removeprefix("Version:").strip(),
-        "go": tools.go,
-        "go_version": _first_line([tools.go, "version"]),
-        "python": sys.executable,
-        "python_version": platform.python_version(),
-        "dlvauto": tools.dlvauto[0],
-        "dlvauto_version": dlvauto_fingerprint(),
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu": cpu,
-        "platform": platform.platform(),
-    }
-
-
-# ---- processes --------------------------------------------------------------------------------------
-
-
-def _proc_table() -> list[tuple[int, str, list[str]]]:
-    """(pid, exe, argv) of every process we may read."""
-    rows = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            try:
-                exe = str((entry / "exe").readlink())
-            except OSError:
-                exe = ""
-        except OSError:
-            continue
-        if argv == [b""]:
-            continue  # a zombie or a kernel thread
-        rows.append(
-            (int(entry.name), exe.removesuffix(" (deleted)"), [a.decode(errors="replace") for a in argv])
-        )
-    return rows
-
-
-def leftovers(under: Path) -> list[tuple[int, str]]:
-    """Live dlv processes debugging a binary at or under `under`, and live processes running one.
-
-    Matched by path, not by name alone, so another user's dlv on the same machine is not counted.
-    """
-    prefix = str(under)
-    found = []
-    for pid, exe, argv in _proc_table():
-        name = Path(argv[0]).name
-        if exe.startswith(prefix) or argv[0].startswith(prefix):
-            found.append((pid, f"target {Path(exe or argv[0]).name} (pid {pid})"))
-        elif name == "dlv" and any(a.startswith(prefix) for a in argv[1:]):
-            found.append((pid, f"dlv (pid {pid})"))
-    return found
-
-
-def check_leftovers(under: Path) -> list[str]:
-    """What the run left alive (after a short grace for the kernel to reap); ends what it finds."""
-    deadline = time.monotonic() + 1.0
-    found = leftovers(under)
-    while found and time.monotonic() < deadline:
-        time.sleep(0.05)
-        found = leftovers(under)
-    for pid, _ in found:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    return [what for _, what in found]
-
-
-def timed(
-    argv: list[str], *, out: Path, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> tuple[float, int]:
-    """Wall time and exit status of `argv`, stdin /dev/null, stdout and stderr to `out`.
-
-    The wait is a blocking waitpid, with the timeout kept by a timer thread: Popen.wait(timeout)
-    polls with sleeps of up to 50 ms, which would round every figure up to the next poll.
-    """
-    with out.open("wb") as f:
-        start = time.perf_counter()
-        p = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        expired = threading.Event()
-
-        def kill() -> None:
-            expired.set()
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(p.pid, signal.SIGKILL)
-
-        timer = threading.Timer(RUN_TIMEOUT, kill)
-        timer.start()
-        try:
-            rc = p.wait()
-        except BaseException:  # Ctrl-C: the child is in a session of its own, so end it here
-            kill()
-            p.wait()
-            raise
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-    if expired.is_set():
-        raise BenchError(f"timed out after {RUN_TIMEOUT:g}s: {' '.join(argv)} (output in {out})")
-    return seconds, rc
 
 
 # ---- the two ways of doing the job ----------------------------------------------------------------
@@ -345,7 +127,7 @@ class Bench:
         seconds, rc = timed(argv, out=out, env=env)
         left = check_leftovers(under)
         if rc != 0:
-            raise BenchError(f"dlvauto exited {rc}: {' '.join(argv)}; its output: {_tail(out)}")
+            raise BenchError(f"dlvauto exited {rc}: {' '.join(argv)}; its output: {tail(out)}")
         try:
             data = json.loads(report.read_text())
         except (OSError, ValueError) as exc:
@@ -375,17 +157,17 @@ class Bench:
     def _check_cli(self, argv: list[str], out: Path, seconds: float, rc: int, left: list[str]) -> Run:
         text = out.read_text(errors="replace")
         if rc != 0:
-            raise BenchError(f"dlv CLI exited {rc}: {' '.join(argv)}; its output: {_tail(out)}")
+            raise BenchError(f"dlv CLI exited {rc}: {' '.join(argv)}; its output: {tail(out)}")
         if not _CRASH_STOP.search(text):
-            raise BenchError(f"dlv CLI did not stop at the crash: {' '.join(argv)}; its output: {_tail(out)}")
-        headers = len(_GOROUTINE_HEADER.findall(text))
-        trailer = _GOROUTINE_TRAILER.search(text)
+            raise BenchError(f"dlv CLI did not stop at the crash: {' '.join(argv)}; its output: {tail(out)}")
+        headers = len(GOROUTINE_HEADER.findall(text))
+        trailer = GOROUTINE_TRAILER.search(text)
         if trailer is None or int(trailer.group(1)) != headers:
             raise BenchError(
                 f"dlv CLI printed {headers} goroutine headers but says "
                 f"{trailer.group(0) if trailer else 'no [N goroutines] line'}: {out}"
             )
-        return Run(seconds, rc, headers, len(_FRAME_LINE.findall(text)), left)
+        return Run(seconds, rc, headers, len(FRAME_LINE.findall(text)), left)
 
     def dlvauto_from_source(self, src: Path, backend: str = "rpc") -> Run:
         """dlvauto with an empty cache of its own: it runs `go build` (Go's build cache stays warm)."""
@@ -407,19 +189,12 @@ class Bench:
             log = self.scratch / "go-build.out"
             build_s, rc = timed(build_argv, out=log, cwd=src)
             if rc != 0:
-                raise BenchError(f"go build exited {rc} in {src}: {_tail(log)}")
+                raise BenchError(f"go build exited {rc} in {src}: {tail(log)}")
             run = self.cli_run(binary)
             run.seconds += build_s
             return run
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _tail(path: Path, n: int = 600) -> str:
-    try:
-        return " ".join(path.read_text(errors="replace")[-n:].split())
-    except OSError:
-        return "(no output)"
 
 
 # ---- the benchmark -------------------------------------------------------------------------------------
@@ -609,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (EXAMPLES_DIR / n).is_dir():
             parser.error(f"no example {n!r} in {EXAMPLES_DIR}")
 
-    tools = find_tools()
+    tools = find_tools("bench_live")
     facts = machine_facts(tools)
     scratch = Path(tempfile.mkdtemp(prefix="bench_live-"))
     saved_cache = os.environ.get("DLVAUTO_CACHE_DIR")

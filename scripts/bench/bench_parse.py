@@ -22,7 +22,7 @@ the file's size of memory. This measures both in one run, on a real dump:
    -parse=false. Its time grows faster than the file (about 4x for twice the bytes), so a tool
    still running after --tool-timeout seconds is stopped and shown as slower than that.
 
-Usage: .venv/bin/python scripts/bench_parse.py [--goroutines N] [--keep PATH] [--repeat N]
+Usage: .venv/bin/python scripts/bench/bench_parse.py [--goroutines N] [--keep PATH] [--repeat N]
                                                [--tool-timeout S]
 Exit status: 0 when both targets hold, 3 when one is missed, 1 when a step failed.
 """
@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DLVAUTO = [sys.executable, "-m", "dlvauto"]
 GOROUTINES = 110_000
 TOOL_TIMEOUT = 3600.0

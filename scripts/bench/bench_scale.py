@@ -15,7 +15,7 @@ panic in main). For each N, in one run:
 Targets (issue 9): dlvauto's collection <= 1.0x the CLI's at 10k and 100k, peak RSS <= 1 GiB at
 100k, and a flat time per goroutine from 1k to 100k.
 
-Usage: .venv/bin/python scripts/bench_scale.py [--sizes 1000,10000,100000]
+Usage: .venv/bin/python scripts/bench/bench_scale.py [--sizes 1000,10000,100000]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "examples" / "scale" / "parked"
 DEPTH = 30
 

@@ -5,7 +5,7 @@ The suite's promise on a 2-core CI runner is that `-j 2` takes at most 1/1.6 of 
 on the example corpus. Builds are cached first (a warm-up run), so the figures measure running
 scenarios, not compiling them. Each setting runs --repeat times; the median is compared.
 
-Usage: .venv/bin/python scripts/bench_suite.py [--repeat N] [--jobs 1,2] [DIR]
+Usage: .venv/bin/python scripts/bench/bench_suite.py [--repeat N] [--jobs 1,2] [DIR]
 Exit status: 0 when the -j 2 speed-up is at least 1.6x, 3 when not, 1 when a run fails.
 """
 
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TARGET = 1.6
 
 

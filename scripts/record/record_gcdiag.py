@@ -5,7 +5,7 @@ Each recording is the whole stderr of `go build` (escape analysis included, whic
 skip) beside a JSON file naming the Go version that wrote it, the folder it ran in (relative to the
 repository) and the module and main package paths the parse needs. Run again after a Go upgrade:
 
-    .venv/bin/python scripts/record_gcdiag.py
+    .venv/bin/python scripts/record/record_gcdiag.py
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dlvauto.gofacts import gcdiag
 from dlvauto.system import proc
 from dlvauto.system.go import go_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "data" / "gcdiag"
 TARGETS = {
     "deep_stack": ROOT / "examples" / "go" / "deep_stack",

@@ -6,7 +6,7 @@ Go versions that printed them. The sessions are driven by dlvauto's own terminal
 private config, TERM=dumb and redirects as `--backend repl`), so the replies are what the parser
 meets. Paths in them are this machine's; the tests check paths by their ends.
 
-Usage: .venv/bin/python scripts/record_repl.py [NAME ...]   (default: every session below)
+Usage: .venv/bin/python scripts/record/record_repl.py [NAME ...]   (default: every session below)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "data" / "repl"
 DEPTH = 100
 STACK = f"stack {DEPTH} -offsets"
@@ -97,6 +97,7 @@ def record(name: str, env_extra: dict[str, str], steps: list[str | Step]) -> dic
                 said.append({"command": command, "reply": term.command(command)})
     go = subprocess.run(["go", "version"], capture_output=True, text=True, check=False).stdout.strip()
     return {
+        # "by" keeps the name the recordings in tests/data/repl carry (test_repl_parse.py checks it)
         "recorded_with": {"dlv": dlv_version(dlv), "go": go, "by": "scripts/record_repl.py"},
         "example": name,
         "profile": exp.profile,

@@ -5,7 +5,7 @@ The analysis is pure, so its tests need no debugger: they read these recordings.
 dlv and Go versions that wrote it. Goroutines other than the crash goroutine are trimmed to keep the
 files small. Run again after changing the snapshot model or the examples:
 
-    .venv/bin/python scripts/record_snapshots.py [NAME[:optimized] ...]
+    .venv/bin/python scripts/record/record_snapshots.py [NAME[:optimized] ...]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "go"
 OUT = ROOT / "tests" / "data" / "snapshots"
 KEEP_OTHERS = 20

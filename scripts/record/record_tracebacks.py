@@ -17,7 +17,7 @@ tests/data/tracebacks/programs/ cover forms the examples do not: a goexit panic 
 of the same value, a multi-line panic value, a goroutine locked to its thread and waiting over a
 minute, and the per-thread `-----` / `SIGQUIT: quit` sections of GOTRACEBACK=crash.
 
-Usage: .venv/bin/python scripts/record_tracebacks.py [--versions go1.21.13,local,...] [--jobs N]
+Usage: .venv/bin/python scripts/record/record_tracebacks.py [--versions go1.21.13,local,...] [--jobs N]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "go"
 OUT = ROOT / "tests" / "data" / "tracebacks"
 PROGRAMS = OUT / "programs"
@@ -178,7 +178,7 @@ def write_readme(versions: dict[str, str], skipped: dict[str, list[str]]) -> Non
     lines = [
         "# Recorded Go runtime tracebacks",
         "",
-        "Written by `scripts/record_tracebacks.py`: the stderr of every crashing example (and of the",
+        "Written by `scripts/record/record_tracebacks.py`: the stderr of every crashing example (and of the",
         "extra programs in `programs/`) run without a debugger at GOTRACEBACK=single, all, system and",
         "crash. `go1.N/VERSION` names the toolchain that built and ran them; files over",
         f"{GZIP_OVER:,} bytes are gzipped. Examples use their expect.toml profile (debug:",

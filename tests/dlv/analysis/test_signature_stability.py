@@ -8,7 +8,7 @@ from pathlib import Path
 
 from junitparser import JUnitXml
 
-from .conftest import EXAMPLE_NAMES, EXAMPLES, needs_dlv, run_cli
+from tests.helpers import EXAMPLE_NAMES, EXAMPLES, needs_dlv, run_cli
 
 pytestmark = needs_dlv
 

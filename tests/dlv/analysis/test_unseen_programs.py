@@ -15,7 +15,7 @@ from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
 
-from .conftest import needs_dlv
+from tests.helpers import needs_dlv
 
 pytestmark = needs_dlv
 

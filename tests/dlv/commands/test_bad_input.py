@@ -22,7 +22,7 @@ import pytest
 from dlvauto.gobuild.program import build
 from dlvauto.system.go import find_go
 
-from .conftest import EXAMPLES, needs_dlv, run_cli
+from tests.helpers import EXAMPLES, error_line_problem, needs_dlv, run_cli
 
 pytestmark = needs_dlv
 
@@ -242,15 +242,10 @@ def test_every_bad_input_is_one_line_and_exit_2(fx: Fixtures) -> None:
     for name, argv, expected, extra_env in cases:
         env = {**os.environ, **extra_env}
         r = run_cli(*argv, env=env, timeout=300)
-        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
-        first = lines[0] if lines else ""
-        ok = (
-            r.returncode == 2
-            and first.startswith("dlvauto: error: ")
-            and expected in first
-            and "Traceback" not in r.stderr
-            and (len(lines) == 1 or name == "a compile error" or name == "a module with a missing dependency")
-        )
+        # go's own words follow the line of these two
+        detail = name == "a compile error" or name == "a module with a missing dependency"
+        first, problem = error_line_problem(r.stderr, detail_follows=detail)
+        ok = r.returncode == 2 and problem is None and expected in first
         if not ok:
             problems.append(f"{name}: exit {r.returncode}, stderr {r.stderr.strip()[:300]!r}")
     assert problems == [], "\n".join(problems)

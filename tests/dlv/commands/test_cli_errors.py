@@ -8,15 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, needs_dlv, run_cli
-
-
-def _one_line_error(proc_stderr: str) -> str:
-    lines = [ln for ln in proc_stderr.splitlines() if ln.strip()]
-    assert lines, "an error must be said"
-    assert lines[0].startswith("dlvauto: error: ")
-    assert "Traceback" not in proc_stderr
-    return lines[0]
+from tests.helpers import EXAMPLES, needs_dlv, one_error_line, run_cli
 
 
 def _module(tmp: Path, files: dict[str, str]) -> Path:
@@ -32,27 +24,27 @@ def test_folder_that_is_not_a_main_package(tmp_path: Path) -> None:
     src = _module(tmp_path, {"lib.go": "package lib\n\nfunc F() {}\n"})
     r = run_cli("run", str(src))
     assert r.returncode == 2
-    line = _one_line_error(r.stderr)
+    line = one_error_line(r.stderr)
     assert "package lib, not a main package" in line
 
 
 def test_folder_without_go_files(tmp_path: Path) -> None:
     r = run_cli("run", str(tmp_path))
     assert r.returncode == 2
-    assert "has no Go source files" in _one_line_error(r.stderr)
+    assert "has no Go source files" in one_error_line(r.stderr)
 
 
 def test_missing_folder(tmp_path: Path) -> None:
     r = run_cli("run", str(tmp_path / "nope"))
     assert r.returncode == 2
-    assert "does not exist" in _one_line_error(r.stderr)
+    assert "does not exist" in one_error_line(r.stderr)
 
 
 def test_compile_error_reaches_the_user_verbatim(tmp_path: Path) -> None:
     src = _module(tmp_path, {"main.go": "package main\n\nfunc main() {\n\tx := 1\n}\n"})
     r = run_cli("run", str(src))
     assert r.returncode == 2
-    assert "go build failed" in _one_line_error(r.stderr)
+    assert "go build failed" in one_error_line(r.stderr, detail_follows=True)
     # The compiler's own words, file:line:col included.
     assert "./main.go:4:2: declared and not used: x" in r.stderr
 
@@ -61,19 +53,19 @@ def test_compile_error_reaches_the_user_verbatim(tmp_path: Path) -> None:
 def test_timeout_must_be_a_positive_number(value: str) -> None:
     r = run_cli("run", str(EXAMPLES / "nil_map_write"), f"--timeout={value}")
     assert r.returncode == 2
-    assert "--timeout must be a positive number of seconds" in _one_line_error(r.stderr)
+    assert "--timeout must be a positive number of seconds" in one_error_line(r.stderr)
 
 
 def test_unknown_profile() -> None:
     r = run_cli("run", str(EXAMPLES / "nil_map_write"), "--profile", "fast")
     assert r.returncode == 2
-    assert "unknown profile 'fast': use one of debug, optimized" in _one_line_error(r.stderr)
+    assert "unknown profile 'fast': use one of debug, optimized" in one_error_line(r.stderr)
 
 
 def test_unknown_option_is_one_line() -> None:
     r = run_cli("run", str(EXAMPLES / "nil_map_write"), "--bogus")
     assert r.returncode == 2
-    assert "--bogus" in _one_line_error(r.stderr)
+    assert "--bogus" in one_error_line(r.stderr)
 
 
 def test_go_missing() -> None:
@@ -81,14 +73,14 @@ def test_go_missing() -> None:
     env["PATH"] = "/nonexistent"
     r = run_cli("run", str(EXAMPLES / "nil_map_write"), env=env)
     assert r.returncode == 2
-    assert "go is not installed" in _one_line_error(r.stderr)
+    assert "go is not installed" in one_error_line(r.stderr)
 
 
 @needs_dlv
 def test_dlv_missing() -> None:
     r = run_cli("run", str(EXAMPLES / "nil_map_write"), "--dlv", "/nonexistent/dlv")
     assert r.returncode == 2
-    assert "dlv not found at /nonexistent/dlv" in _one_line_error(r.stderr)
+    assert "dlv not found at /nonexistent/dlv" in one_error_line(r.stderr)
 
 
 @needs_dlv

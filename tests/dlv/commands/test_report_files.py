@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import EXAMPLES, ROOT, needs_dlv
+from tests.helpers import EXAMPLES, ROOT, needs_dlv
 
 pytestmark = needs_dlv
 

@@ -11,7 +11,7 @@ from dlvauto.errors import BuildFailed, UserError
 from dlvauto.gobuild import program as build_module
 from dlvauto.gobuild.program import DIAGNOSTICS_FILE, build
 
-from .conftest import EXAMPLES, needs_dlv
+from tests.helpers import EXAMPLES, needs_dlv
 
 pytestmark = needs_dlv
 

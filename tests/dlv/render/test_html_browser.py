@@ -2,7 +2,8 @@
 
 Chromium comes from Debian's `chromium` package (scripts/setup.sh installs it when it can); without
 it the test is skipped with the reason. The browser is driven over the DevTools protocol
-(tests/chromium.py): real mouse events, the page's own layout, a screenshot in the test's tmp dir.
+(tests/dlv/render/chromium.py): real mouse events, the page's own layout, a screenshot in the
+test's tmp dir.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import pytest
 from dlvauto.render.html import to_html
 
 from .chromium import Chromium, find_chromium
-from .conftest import EXAMPLES, needs_dlv, run_cli
-from .test_render import recorded
+from tests.helpers import EXAMPLES, needs_dlv, recorded, run_cli
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(

@@ -15,11 +15,9 @@ from dlvauto.analysis import analyze
 from dlvauto.sources.core import open_core
 from dlvauto.sources.replcore import open_core_repl
 
-from .conftest import needs_dlv, run_cli
-from .test_core import CRASHING, CoreMaker, cores, needs_cores
+from tests.helpers import CRASHING, CoreMaker, needs_cores, needs_dlv, run_cli
 
 pytestmark = [needs_dlv, needs_cores]
-__all__ = ["cores"]  # the fixture, shared with test_core
 
 
 @pytest.mark.parametrize("name", CRASHING)

@@ -13,8 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
-from .test_no_orphans import _env, _target_and_dlv_running, _wait_for
+from tests.helpers import (
+    DLVAUTO,
+    EXAMPLES,
+    ROOT,
+    cache_env,
+    comm,
+    needs_dlv,
+    one_error_line,
+    processes_mentioning,
+    target_and_dlv_running,
+    wait_for,
+)
 
 pytestmark = needs_dlv
 
@@ -23,7 +33,7 @@ def _start(example: str, cache: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*DLVAUTO, "run", str(EXAMPLES / example), "--backend", "repl", *extra,
          "--json", str(cache / "report.json")],
-        env=_env(cache), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=cache_env(cache), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
 
@@ -31,7 +41,7 @@ def _start(example: str, cache: Path, *extra: str) -> subprocess.Popen[str]:
 def test_signal_mid_run_ends_dlv_and_target(tmp_path: Path, sig: signal.Signals) -> None:
     p = _start("hang", tmp_path, "--timeout", "120")
     try:
-        assert _wait_for(lambda: _target_and_dlv_running(tmp_path), 60), "dlv and the target started"
+        assert wait_for(lambda: target_and_dlv_running(tmp_path), 60), "dlv and the target started"
         p.send_signal(sig)
         _, err = p.communicate(timeout=30)
     finally:
@@ -39,7 +49,7 @@ def test_signal_mid_run_ends_dlv_and_target(tmp_path: Path, sig: signal.Signals)
             p.kill()
     assert p.returncode != 0
     assert "Traceback" not in err
-    assert _wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), "no orphan left"
+    assert wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), "no orphan left"
     assert not (tmp_path / "report.json").exists()
 
 
@@ -79,7 +89,7 @@ def _target_runs(cache: Path) -> bool:
 def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -> None:
     p = _start("hang", tmp_path, "--timeout", "120")
     try:
-        assert _wait_for(lambda: _target_and_dlv_running(tmp_path) and _target_runs(tmp_path), 60)
+        assert wait_for(lambda: target_and_dlv_running(tmp_path) and _target_runs(tmp_path), 60)
         dlv = [pid for pid in processes_mentioning(str(tmp_path / "builds")) if comm(pid) == "dlv"]
         assert dlv
         os.kill(dlv[0], signal.SIGKILL)  # the debugger crashes under us
@@ -88,8 +98,7 @@ def test_dlv_dying_mid_run_is_one_line_and_the_target_is_ended(tmp_path: Path) -
         if p.poll() is None:
             p.kill()
     assert p.returncode == 1
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("dlvauto: error: dlv exited while running `continue`"), err
-    assert _wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), (
+    assert one_error_line(err).startswith("dlvauto: error: dlv exited while running `continue`"), err
+    assert wait_for(lambda: not processes_mentioning(str(tmp_path / "builds")), 10), (
         "the target was ended too"
     )

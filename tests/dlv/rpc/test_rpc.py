@@ -13,7 +13,7 @@ from dlvauto.gobuild.program import build
 from dlvauto.rpc import DlvClient, HeadlessServer, find_dlv, start_headless
 from dlvauto.rpc.wire import Connection
 
-from .conftest import EXAMPLES, needs_dlv
+from tests.helpers import EXAMPLES, needs_dlv
 
 pytestmark = needs_dlv
 

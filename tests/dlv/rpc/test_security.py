@@ -12,7 +12,7 @@ from pathlib import Path
 from dlvauto.gobuild.program import build
 from dlvauto.rpc import find_dlv, start_headless
 
-from .conftest import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
+from tests.helpers import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, processes_mentioning
 
 pytestmark = needs_dlv
 

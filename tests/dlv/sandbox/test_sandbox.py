@@ -36,7 +36,7 @@ from dlvauto.sandbox.container import (
 )
 from dlvauto.system import proc
 
-from .conftest import EXAMPLES, ROOT, run_cli
+from tests.helpers import EXAMPLES, ROOT, one_error_line, run_cli
 
 PROVISION = ROOT / "docker" / "provision.sh"
 SETUP_ENGINE = ROOT / "scripts" / "setup-engine.sh"
@@ -249,9 +249,7 @@ def test_no_engine_is_one_line_saying_how_to_get_one() -> None:
 @pytest.mark.skipif(shutil.which("docker") is None, reason="the docker client is not installed")
 def test_unreachable_docker_daemon_is_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "DLVAUTO_ENGINE": "docker", "DOCKER_HOST": f"unix://{tmp_path}/no.sock"}
-    r = run_cli("sandbox", str(EXAMPLE), env=env)
-    assert r.returncode == 2
-    (line,) = r.stderr.splitlines()
+    line = one_error_line(run_cli("sandbox", str(EXAMPLE), env=env))
     assert line.startswith("dlvauto: error: no container engine reachable (docker info: ")
     assert line.endswith("; start Docker (systemctl start docker) or install podman (apt-get install podman)")
 

@@ -5,48 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from dlvauto.gobuild.program import build
 from dlvauto.rpc import DlvClient, find_dlv
 from dlvauto.rpc.wire import Connection
 
-from .conftest import EXAMPLES, needs_dlv, run_cli
+from tests.helpers import EXAMPLES, assert_hang_report, needs_dlv, run_cli, tracer_of
 
 pytestmark = needs_dlv
-
-
-def _tracer(pid: int) -> str:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("TracerPid:"):
-            return line.split()[1]
-    raise AssertionError("no TracerPid line")
-
-
-@pytest.fixture
-def running_hang() -> Iterator[subprocess.Popen[bytes]]:
-    binary = build(EXAMPLES / "hang").binary
-    p = subprocess.Popen([str(binary)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.3)
-    try:
-        yield p
-    finally:
-        p.kill()
-        p.wait()
-
-
-def _assert_hang_report(report: dict, mode: str) -> None:  # type: ignore[type-arg]
-    c = report["crash"]
-    assert report["source"]["mode"] == mode
-    assert c["kind"] == "hang" and c["goroutine_id"] == 1
-    assert c["first_user_frame"]["function"] == "main.waitReady"
-    assert c["first_user_frame"]["line"] == 18
-    assert report["source"]["module_dir"] == str(EXAMPLES / "hang")
-    funcs = {f["function"] for g in report["goroutines"] for f in g["frames"]}
-    assert "main.heartbeat" in funcs, "every goroutine is captured, not just main"
 
 
 def test_attach_leaves_the_program_running_and_untraced(
@@ -55,11 +22,11 @@ def test_attach_leaves_the_program_running_and_untraced(
     out = tmp_path / "r.json"
     r = run_cli("attach", str(running_hang.pid), "--json", str(out))
     assert r.returncode == 0, r.stderr
-    _assert_hang_report(json.loads(out.read_text()), "attach")
+    assert_hang_report(json.loads(out.read_text()), "attach")
     assert running_hang.poll() is None, "the program is still running"
     state = Path(f"/proc/{running_hang.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     assert state in ("S", "R"), f"not stopped (state {state})"
-    assert _tracer(running_hang.pid) == "0", "no debugger is left attached"
+    assert tracer_of(running_hang.pid) == "0", "no debugger is left attached"
 
 
 def test_attach_to_no_such_process() -> None:
@@ -82,7 +49,7 @@ def test_connect_captures_and_leaves_the_server_running(tmp_path: Path) -> None:
         out = tmp_path / "r.json"
         r = run_cli("connect", address, "--json", str(out))
         assert r.returncode == 0, r.stderr
-        _assert_hang_report(json.loads(out.read_text()), "attach")
+        assert_hang_report(json.loads(out.read_text()), "attach")
         assert server.poll() is None, "the server is still there"
         client = DlvClient(Connection.open(address), timeout=10)
         try:

@@ -9,11 +9,7 @@ that need one are skipped with the reason.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,61 +22,20 @@ from dlvauto.report import Frame, Report
 from dlvauto.snapshot import RawFrame, RawGoroutine
 from dlvauto.sources.core import death_of, open_core, pick_crash_goroutine
 from dlvauto.sources.live import run_live
-from dlvauto.sources.viacore import check_cores_possible, core_glob, find_core
+from dlvauto.sources.viacore import core_glob
 from dlvauto.suite.expect import Expectation, differences
 from dlvauto.system import proc
 
-from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv, processes_mentioning, run_cli
-
-CRASHING = [
-    n
-    for n in EXAMPLE_NAMES
-    if Expectation.load(EXAMPLES / n / "expect.toml").kind in ("panic", "fatal", "signal")
-]
-
-
-def _core_problem() -> str | None:
-    try:
-        check_cores_possible()
-    except UserError as exc:
-        return str(exc)
-    return None
-
-
-CORE_PROBLEM = _core_problem()
-needs_cores = pytest.mark.skipif(CORE_PROBLEM is not None, reason=f"no core files here: {CORE_PROBLEM}")
-
-
-class CoreMaker:
-    """Builds an example and crashes it once into a core, on first use; every test shares the result."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.made: dict[str, tuple[Path, Path]] = {}
-
-    def __call__(self, name: str) -> tuple[Path, Path]:
-        if name not in self.made:
-            exp = Expectation.load(EXAMPLES / name / "expect.toml")
-            binary = build(EXAMPLES / name, exp.profile).binary
-            folder = self.root / name
-            folder.mkdir()
-            env = {**os.environ, **exp.env, "GOTRACEBACK": "crash"}
-            since = time.time()
-            sp = proc.spawn([str(binary), *exp.args], cwd=folder, env=env, core_size=-1)
-            with proc.owned(sp):
-                status = sp.wait(60)
-            assert status is not None and status < 0, f"{name} did not die of a signal ({status})"
-            core = find_core(check_cores_possible(), folder, sp.pid, binary.name, since)
-            assert core is not None, f"{name} wrote no core in {folder}"
-            self.made[name] = (Path(binary), core)
-        return self.made[name]
-
-
-@pytest.fixture(scope="session")
-def cores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoreMaker]:
-    maker = CoreMaker(tmp_path_factory.mktemp("cores"))
-    yield maker
-    assert processes_mentioning(str(maker.root)) == [], "a dlv reading a core outlived its test"
+from tests.helpers import (
+    CRASHING,
+    EXAMPLES,
+    CoreMaker,
+    live_report,
+    needs_cores,
+    needs_dlv,
+    one_error_line,
+    run_cli,
+)
 
 
 def _user_frame(f: Frame | None) -> tuple[str | None, str | None, int] | None:
@@ -278,14 +233,6 @@ def test_save_core_refuses_a_folder_in_use(tmp_path: Path) -> None:
 # ---- bad input: one line, exit 2 ---------------------------------------------------------------
 
 
-def _one_line_error(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 2, (r.returncode, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("dlvauto: error: "), r.stderr
-    assert "Traceback" not in r.stderr
-    return lines[0]
-
-
 @pytest.fixture(scope="module")
 def stripped_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dlvauto.system.go import find_go
@@ -304,7 +251,7 @@ def stripped_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @needs_cores
 def test_a_stripped_binary_is_refused(cores: CoreMaker, stripped_binary: Path) -> None:
     _, core = cores("nil_map_write")
-    line = _one_line_error(run_cli("core", str(stripped_binary), str(core)))
+    line = one_error_line(run_cli("core", str(stripped_binary), str(core)))
     assert line == (
         f"dlvauto: error: {stripped_binary}: binary has no DWARF: it was linked with "
         "-ldflags='-s -w'; rebuild without -s -w"
@@ -323,7 +270,7 @@ def test_binary_facts_of_a_stripped_binary_still_name_the_module(stripped_binary
 def test_a_core_of_another_program_is_refused(cores: CoreMaker) -> None:
     binary, _ = cores("deep_stack")
     _, other = cores("nil_map_write")
-    line = _one_line_error(run_cli("core", str(binary), str(other)))
+    line = one_error_line(run_cli("core", str(binary), str(other)))
     assert line.startswith(f"dlvauto: error: {other} was not written by {binary}: the core's Go build ID is ")
     assert line.endswith("; give the binary that crashed")
 
@@ -335,7 +282,7 @@ def test_a_truncated_core_is_refused(cores: CoreMaker, tmp_path: Path) -> None:
     cut = tmp_path / "core.cut"
     with core.open("rb") as f:
         cut.write_bytes(f.read(core.stat().st_size // 2))
-    line = _one_line_error(run_cli("core", str(binary), str(cut)))
+    line = one_error_line(run_cli("core", str(binary), str(cut)))
     assert line.startswith(f"dlvauto: error: {cut} is truncated: its headers describe ")
     assert "copy it again whole" in line
 
@@ -345,10 +292,10 @@ def test_text_files_are_refused_as_binary_and_as_core(cores: CoreMaker, tmp_path
     binary, core = cores("nil_map_write")
     text = tmp_path / "notes.txt"
     text.write_text("hello\n")
-    assert _one_line_error(run_cli("core", str(text), str(core))) == (
+    assert one_error_line(run_cli("core", str(text), str(core))) == (
         f"dlvauto: error: {text} is not an ELF file (it starts with 'hell'): give the Go program's executable"
     )
-    assert _one_line_error(run_cli("core", str(binary), str(text))) == (
+    assert one_error_line(run_cli("core", str(binary), str(text))) == (
         f"dlvauto: error: {text} is not an ELF file (it starts with 'hell'): give a core dump"
     )
 
@@ -356,16 +303,16 @@ def test_text_files_are_refused_as_binary_and_as_core(cores: CoreMaker, tmp_path
 @needs_cores
 def test_swapped_arguments_are_named(cores: CoreMaker) -> None:
     binary, core = cores("nil_map_write")
-    assert _one_line_error(run_cli("core", str(core), str(binary))) == (
+    assert one_error_line(run_cli("core", str(core), str(binary))) == (
         f"dlvauto: error: {core} is a core dump, not an executable: give the binary first, then the core"
     )
 
 
 def test_missing_files_and_folders(tmp_path: Path) -> None:
-    assert _one_line_error(run_cli("core", str(tmp_path / "nope"), str(tmp_path / "core"))) == (
+    assert one_error_line(run_cli("core", str(tmp_path / "nope"), str(tmp_path / "core"))) == (
         f"dlvauto: error: {tmp_path / 'nope'} does not exist: give the path of the Go program's executable"
     )
-    assert "without a saved core" in _one_line_error(run_cli("core", str(tmp_path)))
+    assert "without a saved core" in one_error_line(run_cli("core", str(tmp_path)))
 
 
 @needs_dlv

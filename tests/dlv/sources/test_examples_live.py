@@ -7,7 +7,7 @@ import pytest
 from dlvauto.report import Report
 from dlvauto.suite.expect import Expectation, differences
 
-from .conftest import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv
+from tests.helpers import EXAMPLE_NAMES, EXAMPLES, live_report, needs_dlv
 
 pytestmark = needs_dlv
 

@@ -8,7 +8,7 @@ from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
 from dlvauto.sources.live import run_live
 
-from .conftest import EXAMPLES, needs_dlv, run_cli
+from tests.helpers import EXAMPLES, needs_dlv, run_cli
 
 pytestmark = needs_dlv
 

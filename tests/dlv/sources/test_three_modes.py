@@ -1,8 +1,8 @@
 """Live, core and text name the same crash: kind, message, first user frame and frame N function.
 
 For every crashing example: the live run under dlv; the core the program writes at GOTRACEBACK=crash
-(tests/test_core.py's fixture); and the runtime's own text traceback, which the live run keeps in its
-stderr after letting the program finish: three sources, one analysis.
+(the `cores` fixture of tests/dlv/conftest.py); and the runtime's own text traceback, which the live
+run keeps in its stderr after letting the program finish: three sources, one analysis.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dlvauto.report import Frame, Report
 from dlvauto.sources.core import open_core
 from dlvauto.sources.text import parse_text
 
-from .conftest import live_report, needs_dlv
-from .test_core import CRASHING, CoreMaker, cores, needs_cores  # noqa: F401  (cores is a fixture)
+from tests.helpers import CRASHING, CoreMaker, live_report, needs_cores, needs_dlv
 
 pytestmark = [needs_dlv, needs_cores]
 
@@ -29,7 +28,7 @@ def _facts(r: Report) -> tuple[object, ...]:
 
 
 @pytest.mark.parametrize("name", CRASHING)
-def test_live_core_and_text_agree(name: str, cores: CoreMaker, live_reports: dict[str, Report]) -> None:  # noqa: F811
+def test_live_core_and_text_agree(name: str, cores: CoreMaker, live_reports: dict[str, Report]) -> None:
     live = live_report(name, live_reports)
     binary, core = cores(name)
     from_core = analyze(open_core(binary, core))

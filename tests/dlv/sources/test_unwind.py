@@ -12,7 +12,7 @@ from dlvauto.snapshot import FPChain, RawFrame
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
 
-from .conftest import EXAMPLE_NAMES, EXAMPLES, needs_dlv
+from tests.helpers import EXAMPLE_NAMES, EXAMPLES, needs_dlv
 
 CHECKED = [n for n in EXAMPLE_NAMES if Expectation.load(EXAMPLES / n / "expect.toml").kind != "none"]
 BROKEN = "broken_frame_pointer"

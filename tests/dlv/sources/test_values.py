@@ -7,7 +7,7 @@ from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report, Value
 from dlvauto.sources.live import run_live
 
-from .conftest import EXAMPLES, needs_dlv
+from tests.helpers import EXAMPLES, needs_dlv
 
 pytestmark = needs_dlv
 

@@ -12,7 +12,7 @@ import pytest
 import xmlschema
 from junitparser import JUnitXml
 
-from .conftest import DATA, EXAMPLE_NAMES, EXAMPLES, ROOT, needs_dlv, run_cli
+from tests.helpers import DATA, EXAMPLE_NAMES, EXAMPLES, ROOT, needs_dlv, one_error_line, run_cli
 
 pytestmark = needs_dlv
 
@@ -108,11 +108,9 @@ def test_no_crash_fails_with_the_kind_then_update_passes(tmp_path: Path) -> None
 def test_bad_expect_toml_is_one_line(tmp_path: Path, content: str, expected: str) -> None:
     src = _scenario(tmp_path, "clean_exit")
     (src / "expect.toml").write_text(content)
-    r = _suite(str(src.parent))
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"dlvauto: error: {src / 'expect.toml'}: ")
-    assert expected in lines[0]
+    line = one_error_line(_suite(str(src.parent)))
+    assert line.startswith(f"dlvauto: error: {src / 'expect.toml'}: ")
+    assert expected in line
 
 
 def test_history_marks_new_signatures(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import resource
 import subprocess
 from pathlib import Path
 
-from .conftest import needs_dlv, run_cli
+from tests.helpers import needs_dlv, run_cli
 
 
 @needs_dlv

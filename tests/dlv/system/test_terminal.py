@@ -8,7 +8,7 @@ import sys
 
 import pexpect
 
-from .conftest import EXAMPLES, ROOT, needs_dlv
+from tests.helpers import EXAMPLES, ROOT, needs_dlv
 
 pytestmark = needs_dlv
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

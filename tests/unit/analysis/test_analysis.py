@@ -16,7 +16,7 @@ from dlvauto.analysis.inline import inlined_marks
 from dlvauto.snapshot import BuildFacts, RawFrame, Snapshot
 from dlvauto.suite.expect import Expectation, differences
 
-from .conftest import DATA, EXAMPLES
+from tests.helpers import DATA, EXAMPLES
 
 SNAPSHOTS = DATA / "snapshots"
 RECORDED = sorted(p.name.removesuffix(".json") for p in SNAPSHOTS.glob("*.json") if p.name.count(".") == 1)

@@ -16,7 +16,7 @@ from dlvauto.report import Frame, Report
 from dlvauto.snapshot import Snapshot
 from dlvauto.sources.live import run_live
 
-from .conftest import DATA, EXAMPLES, needs_dlv
+from tests.helpers import DATA, EXAMPLES, needs_dlv
 
 TWO = "example.com/inlined_two_deep"
 DEEP = "example.com/deep_stack"

@@ -18,7 +18,7 @@ from dlvauto.errors import UserError
 from dlvauto.report import Report
 from dlvauto.snapshot import Snapshot
 
-from .conftest import DATA, EXAMPLES, run_cli
+from tests.helpers import DATA, EXAMPLES, run_cli
 
 
 def recorded(name: str) -> Report:

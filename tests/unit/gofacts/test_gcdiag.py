@@ -1,7 +1,7 @@
 """The -m=2 parse on the compiler's real output (tests/data/gcdiag, written by go1.26.8).
 
-`scripts/record_gcdiag.py` re-records them; each `.json` beside a `.m2.txt` names the Go version, the
-folder go build ran in and the main package. No compiler needed here: the parse is pure.
+`scripts/record/record_gcdiag.py` re-records them; each `.json` beside a `.m2.txt` names the Go
+version, the folder go build ran in and the main package. No compiler needed here: the parse is pure.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from dlvauto.gofacts import gcdiag
 from dlvauto.snapshot import InlineDiagnostic
 
-from .conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 GCDIAG = DATA / "gcdiag"
 

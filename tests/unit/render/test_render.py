@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from dlvauto.analysis import analyze
-from dlvauto.enrich.source import add_source
 from dlvauto.render.html import to_html
 from dlvauto.render.markdown import code, escape, fenced, to_markdown
 from dlvauto.report import Crash, Frame, FrameN, Goroutine, Report, Source
-from dlvauto.snapshot import Snapshot
 
-from .conftest import DATA, EXAMPLES, run_cli
+from tests.helpers import EXAMPLES, recorded, run_cli
 
 TWO = "example.com/inlined_two_deep"
-
-
-def recorded(name: str, tmp_path: Path | None = None) -> Report:
-    """A recorded report, its sources mapped to a copy of the example (as --source-root does)."""
-    doc = json.loads((DATA / "snapshots" / f"{name}.json").read_text())
-    report = analyze(Snapshot.model_validate(doc["snapshot"]))
-    if tmp_path is not None and report.source.module_dir:
-        example = doc["recorded_with"]["example"]
-        here = tmp_path / example
-        if not here.exists():
-            shutil.copytree(EXAMPLES / example, here)
-        add_source(report, [(report.source.module_dir, str(here))])
-    return report
 
 
 class Tags(HTMLParser):

@@ -1,4 +1,7 @@
-"""The REPL parser on real dlv 1.27.1 replies (tests/data/repl, scripts/record_repl.py): exact facts."""
+"""The REPL parser on real dlv 1.27.1 replies (tests/data/repl): exact facts.
+
+scripts/record/record_repl.py records the replies.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from dlvauto.repl import parse as p
 from dlvauto.repl.state import Frames, entry_candidates, stop_from_reply
 from dlvauto.repl.terminal import _PROMPT, _QUESTION, Transcript
 
-from .conftest import DATA
+from tests.helpers import DATA
 
 REPL = DATA / "repl"
 

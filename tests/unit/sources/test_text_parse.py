@@ -1,6 +1,6 @@
 """`dlvauto parse`: real Go runtime tracebacks (tests/data/tracebacks, Go 1.21 to 1.27, every
-GOTRACEBACK level; recorded by scripts/record_tracebacks.py) read into the same report a live run
-gives.
+GOTRACEBACK level; recorded by scripts/record/record_tracebacks.py) read into the same report a
+live run gives.
 
 No toolchain is needed: the recordings are the runtime's own stderr. The expectations are the
 examples' expect.toml, with the exceptions a text traceback forces, each said where it is made.
@@ -29,7 +29,7 @@ from dlvauto.snapshot import BuildFacts, Snapshot
 from dlvauto.sources.text import _status, parse_text, read_trace
 from dlvauto.suite.expect import Expectation, FrameExpect, differences
 
-from .conftest import DATA, EXAMPLES, run_cli
+from tests.helpers import DATA, EXAMPLES, one_error_line, run_cli
 
 TRACEBACKS = DATA / "tracebacks"
 VERSIONS = sorted((d.name for d in TRACEBACKS.glob("go1.*")), key=lambda v: int(v.split(".")[1]))
@@ -523,9 +523,7 @@ def test_no_traceback_is_one_line_and_exit_2(tmp_path: Path, content: bytes, why
     trace = tmp_path / "input.txt"
     trace.write_bytes(content)
     r = run_cli("parse", str(trace))
-    assert r.returncode == 2
-    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("dlvauto: error: ") and why in lines[0]
+    assert why in one_error_line(r)
     assert r.stdout == ""
 
 

@@ -20,7 +20,7 @@ from dlvauto.render.json import to_json
 from dlvauto.snapshot import Snapshot
 from dlvauto.sources.text import parse_text, read_trace
 
-from .conftest import DATA
+from tests.helpers import DATA
 
 SOURCES = sorted(
     p

@@ -8,7 +8,7 @@ from dlvauto.snapshot import BuildFacts, RawFrame
 from dlvauto.sources.text import read_trace
 from dlvauto.sources.textfacts import infer_build_facts, infer_goroot, merge_facts
 
-from .conftest import DATA
+from tests.helpers import DATA
 
 
 def frames(*pairs: tuple[str, str]) -> list[RawFrame]:
