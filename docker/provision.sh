@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the dlvauto sandbox needs into PREFIX: Go, dlv, dlvauto, and the system packages
 # that dlv and cgo builds need at run time. docker/Dockerfile runs it; it works the same on any
-# Debian-like host, which is how it is tested without a container engine (tests/test_sandbox.py).
+# Debian-like host, which is how it is tested without a container engine (tests/dlv/sandbox/test_sandbox.py).
 # Idempotent: each part checks what is installed and does only what is missing or out of date.
 #
 # usage: provision.sh [--parts LIST] [PREFIX]

@@ -116,8 +116,9 @@ def attach(backend: str) -> Callable[[str, Path, dict[str, Result]], Result]:
     """Attach to the example's program while it runs (examples whose kind is `hang`)."""
 
     def run(name: str, scratch: Path, done: dict[str, Result]) -> Result:
-        from dlvauto import proc
         from dlvauto.build import build
+
+        from dlvauto import proc
 
         built = build(EXAMPLES / name, _expect(name).get("profile", "debug"))
         sp = proc.spawn([str(built.binary), *_expect(name).get("args", [])], cwd=scratch)

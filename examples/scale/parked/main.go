@@ -1,7 +1,7 @@
 // Command parked starts N goroutines (default 100,000; the first argument
 // overrides it), each 28 calls deep in a recursive descent, parks every one
 // on a channel receive, and then panics in main: the scale test of dlvauto
-// (scripts/bench_scale.py). It is not part of the example corpus because a
+// (scripts/bench/bench_scale.py). It is not part of the example corpus because a
 // run takes seconds and a lot of memory.
 package main
 
