@@ -172,7 +172,7 @@ def emit(
     """
     from dlvauto.enrich.source import add_source, parse_source_root
     from dlvauto.render.json import write_json
-    from dlvauto.render.terminal import render
+    from dlvauto.render.terminal import write as render_terminal
     from dlvauto.report import Report
 
     assert isinstance(report, Report)
@@ -192,10 +192,10 @@ def emit(
     elif target is not None and target != "-":
         _write_text(target, _plain_terminal(report), "report")
     elif json_path != "-":
-        render(report)
+        render_terminal(report, sys.stdout)
         return
     if json_path != "-" and target not in (None, "-"):
-        render(report)  # a file got the view: the person at the terminal still reads the report
+        render_terminal(report, sys.stdout)  # a file got the view: the person here still reads it
 
 
 def _plain_terminal(report: object) -> str:
@@ -204,21 +204,19 @@ def _plain_terminal(report: object) -> str:
 
     from rich.console import Console
 
-    from dlvauto.render.terminal import render
+    from dlvauto.render.terminal import print_report
     from dlvauto.report import Report
 
     assert isinstance(report, Report)
     buf = io.StringIO()
-    render(report, Console(file=buf, width=200, soft_wrap=True, no_color=True, force_terminal=False))
+    print_report(report, Console(file=buf, width=200, soft_wrap=True, no_color=True, force_terminal=False))
     return buf.getvalue()
 
 
 def emit_all(reports: Sequence[object], json_path: str | None) -> None:
     """Several reports (`parse --all`): one JSON array, and the human view of each in turn."""
-    from rich.rule import Rule
-
     from dlvauto.render.json import write_json_array
-    from dlvauto.render.terminal import make_console, render
+    from dlvauto.render.terminal import write_several
     from dlvauto.report import Report
 
     typed = [r for r in reports if isinstance(r, Report)]
@@ -226,7 +224,4 @@ def emit_all(reports: Sequence[object], json_path: str | None) -> None:
     if json_path:
         _write_json(json_path, lambda out: write_json_array(typed, out))
     if json_path != "-":
-        console = make_console()
-        for i, report in enumerate(typed, 1):
-            console.print(Rule(f"crash {i} of {len(typed)}"))
-            render(report, console)
+        write_several(typed, sys.stdout)
