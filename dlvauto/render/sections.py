@@ -48,11 +48,6 @@ class FrameLine:
             out.append(f"frame {self.frame_n}")
         return out
 
-    @property
-    def explained(self) -> bool:
-        """Whether something explains the frame: the compiler's inlining note, source lines, values."""
-        return self.inlining is not None or self.source is not None or bool(self.values)
-
 
 @dataclass(frozen=True)
 class Landmark:
