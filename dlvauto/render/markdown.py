@@ -1,8 +1,9 @@
 """The report as Markdown for a pull-request comment (GitHub-flavoured).
 
 A headline, the crash goroutine as a table with its landmarks (throw, first user, frame N) and
-inlined frames marked, the source of the first user frame and frame N in fenced blocks, then the
-other goroutines grouped by identical stack inside a `<details>` block so the comment stays short.
+inlined frames marked, the source of the first user frame and frame N in fenced blocks, the
+goroutines that created it and the unwind check when the run recorded them, then the other
+goroutines grouped by identical stack inside a `<details>` block so the comment stays short.
 
 Everything from the program (names, paths, messages, output) is escaped: in table cells as code
 spans (with `|` escaped, which GFM's table parsing reads before the span), in prose with
