@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Output:
+    """The output options of one command, as `finish` follows them."""
+
     json: str | None = None  # a path, "-" for stdout
     view: Format = TERMINAL
     out: str | None = None  # the view's file, "-" for stdout
