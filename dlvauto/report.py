@@ -171,6 +171,11 @@ class Report(BaseModel):
     unwind_check: UnwindCheck | None = None  # the crash goroutine's
     unwind_others: list[UnwindCheck] = Field(default_factory=list)  # every other goroutine (with `all`)
     notes: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(
+        default_factory=list,
+        description="What the user asked for that could not be done (a --save-core that failed), one line "
+        "each; the report was still written. Non-empty makes the command exit 1.",
+    )
 
     def crash_goroutine(self) -> Goroutine | None:
         """The goroutine the crash names, if any."""

@@ -166,6 +166,7 @@ class Snapshot(BaseModel):
     fp_chains: dict[int, FPChain] = Field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
     ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators
     notes: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)  # asked for and not done (see Report.errors)
 
 
 # ---- models by the hundred thousand: one shared fields-set instead of one set per instance -----

@@ -186,6 +186,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         goroutines=goroutines,
         inlining=[to_report(d) for d in facts.inlining],
         notes=list(snap.notes),
+        errors=list(snap.errors),
     )
 
 

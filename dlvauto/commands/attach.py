@@ -6,55 +6,64 @@ from typing import Annotated
 
 import typer
 
-from dlvauto.commands.app import app, count, emit
-from dlvauto.commands.backend import BackendOption, TranscriptOption, check_backend
+from dlvauto.commands.app import app
+from dlvauto.commands.finish import finish
+from dlvauto.commands.options import (
+    BackendOption,
+    DepthOption,
+    DlvOption,
+    FrameOption,
+    JsonOption,
+    TranscriptOption,
+    check_backend,
+    count,
+    read_depth,
+    read_frame,
+)
+from dlvauto.commands.output import Output
 
 
 @app.command()
 def attach(
     pid: Annotated[str, typer.Argument(help="Process id of a running Go program.")],
-    frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
-    depth: Annotated[str, typer.Option(help="Stack frames to read per goroutine.")] = "100",
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
-    ] = None,
-    dlv: Annotated[str | None, typer.Option(help="Path of the dlv binary.")] = None,
+    frame: FrameOption = "17",
+    depth: DepthOption = "100",
+    json_path: JsonOption = None,
+    dlv: DlvOption = None,
     backend: BackendOption = "rpc",
     transcript: TranscriptOption = None,
 ) -> None:
     """Halt a running program, capture every goroutine, detach and leave it running."""
     from dlvauto.analysis import analyze
     from dlvauto.sources.attach import attach as attach_pid
-    from dlvauto.system.progress import for_terminal
 
     number = count(pid, "PID", 1)
-    n = count(frame, "--frame", 0)
-    stack_depth = count(depth, "--depth", 1)
+    n = read_frame(frame)
+    stack_depth = read_depth(depth)
     check_backend(backend, transcript)
-    with for_terminal(quiet=json_path == "-") as progress:
+    output = Output(json=json_path)
+    with output.progress() as progress:
         snap = attach_pid(
             number, backend=backend, depth=stack_depth, dlv=dlv, progress=progress, transcript=transcript
         )
-    emit(analyze(snap, frame_n=n), json_path)
+    finish(analyze(snap, frame_n=n), output)
 
 
 @app.command()
 def connect(
     address: Annotated[str, typer.Argument(help="HOST:PORT (or unix:/path) of a running dlv server.")],
     allow_remote: Annotated[bool, typer.Option(help="Allow a server on a non-loopback address.")] = False,
-    frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
-    depth: Annotated[str, typer.Option(help="Stack frames to read per goroutine.")] = "100",
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
-    ] = None,
+    frame: FrameOption = "17",
+    depth: DepthOption = "100",
+    json_path: JsonOption = None,
 ) -> None:
     """Capture the target of a dlv server someone else started, and leave the server as it was."""
     from dlvauto.analysis import analyze
     from dlvauto.sources.attach import connect as connect_server
-    from dlvauto.system.progress import for_terminal
 
-    n = count(frame, "--frame", 0)
-    stack_depth = count(depth, "--depth", 1)
-    with for_terminal(quiet=json_path == "-") as progress:
+    n = read_frame(frame)
+    stack_depth = read_depth(depth)
+    output = Output(json=json_path)
+    with output.progress() as progress:
         snap = connect_server(address, allow_remote=allow_remote, depth=stack_depth, progress=progress)
-    emit(analyze(snap, frame_n=n), json_path)
+    finish(analyze(snap, frame_n=n), output)

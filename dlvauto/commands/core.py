@@ -6,18 +6,23 @@ from typing import Annotated
 
 import typer
 
-from dlvauto.commands.app import (
+from dlvauto.commands.app import app
+from dlvauto.commands.finish import finish
+from dlvauto.commands.options import (
+    BackendOption,
+    DepthOption,
+    DlvOption,
     FormatOption,
+    FrameOption,
+    JsonOption,
     OutOption,
     SourceRootOption,
-    app,
-    check_output,
-    count,
-    emit,
-    stdout_is_data,
+    TranscriptOption,
+    check_backend,
+    read_depth,
+    read_frame,
 )
-from dlvauto.commands.backend import BackendOption, TranscriptOption, check_backend
-from dlvauto.errors import DebuggerError
+from dlvauto.commands.output import Output
 
 
 @app.command()
@@ -31,12 +36,10 @@ def core(
     core_file: Annotated[
         str | None, typer.Argument(metavar="CORE", help="The core dump the binary wrote.")
     ] = None,
-    frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
-    depth: Annotated[str, typer.Option(help="Stack frames to read per goroutine.")] = "100",
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
-    ] = None,
-    dlv: Annotated[str | None, typer.Option(help="Path of the dlv binary.")] = None,
+    frame: FrameOption = "17",
+    depth: DepthOption = "100",
+    json_path: JsonOption = None,
+    dlv: DlvOption = None,
     fmt: FormatOption = "terminal",
     out: OutOption = None,
     source_root: SourceRootOption = None,
@@ -49,9 +52,9 @@ def core(
     from dlvauto.errors import UserError
     from dlvauto.sources.corestart import start_core
 
-    n = count(frame, "--frame", 0)
-    stack_depth = count(depth, "--depth", 1)
-    check_output(json_path, fmt, out, source_root)
+    n = read_frame(frame)
+    stack_depth = read_depth(depth)
+    output = Output.checked(json_path, fmt, out, source_root)
     check_backend(backend, transcript)
     if core_file is None:
         if not Path(binary).is_dir():
@@ -66,13 +69,9 @@ def core(
         # Imported while dlv loads the binary's debug info: these cost about as much.
         from dlvauto.analysis import analyze
         from dlvauto.sources.core import capture
-        from dlvauto.system.progress import for_terminal
     except BaseException:
         started.stop()
         raise
-    with for_terminal(quiet=stdout_is_data(json_path, fmt, out)) as progress:
+    with output.progress() as progress:
         snap = capture(started, depth=stack_depth, progress=progress)
-    report = analyze(snap, frame_n=n)
-    emit(report, json_path, fmt=fmt, out=out, source_roots=source_root)
-    if report.incomplete:
-        raise DebuggerError(f"the report above is partial: {report.incomplete}")
+    finish(analyze(snap, frame_n=n), output)

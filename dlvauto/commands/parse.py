@@ -6,16 +6,17 @@ from typing import Annotated
 
 import typer
 
-from dlvauto.commands.app import (
+from dlvauto.commands.app import app
+from dlvauto.commands.finish import finish, finish_several
+from dlvauto.commands.options import (
     FormatOption,
+    FrameOption,
+    JsonOption,
     OutOption,
     SourceRootOption,
-    app,
-    check_output,
-    count,
-    emit,
-    emit_all,
+    read_frame,
 )
+from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
 
 
@@ -24,10 +25,8 @@ def parse(
     trace: Annotated[
         str, typer.Argument(metavar="TRACE_FILE|-", help="A Go traceback (a log, stderr), - for stdin.")
     ],
-    frame: Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")] = "17",
-    json_path: Annotated[
-        str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
-    ] = None,
+    frame: FrameOption = "17",
+    json_path: JsonOption = None,
     every: Annotated[
         bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
     ] = False,
@@ -49,13 +48,13 @@ def parse(
     from dlvauto.snapshot import BuildFacts
     from dlvauto.sources.text import read_trace
 
-    n = count(frame, "--frame", 0)
-    check_output(json_path, fmt, out, source_root)
-    if every and (fmt != "terminal" or out is not None):
+    n = read_frame(frame)
+    output = Output.checked(json_path, fmt, out, source_root)
+    if every and (output.view.write_several is None or out is not None):
         raise UserError("--all reports several crashes: use it with the terminal view and --json only")
     given = BuildFacts(module_path=module_path, module_dir=module_dir, goroot=goroot)
     snaps = read_trace(trace, given=given, every=every)
     if not every:
-        emit(analyze(snaps[-1], frame_n=n), json_path, fmt=fmt, out=out, source_roots=source_root)
+        finish(analyze(snaps[-1], frame_n=n), output)
         return
-    emit_all([analyze(s, frame_n=n) for s in snaps], json_path)
+    finish_several([analyze(s, frame_n=n) for s in snaps], output)

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from dlvauto.commands.app import app, count
+from dlvauto.commands.app import app
+from dlvauto.commands.options import count
 from dlvauto.errors import UserError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from dlvauto.suite.runner import Outcome
 
 
@@ -37,6 +39,8 @@ class _Table:
             )
 
     def _render(self) -> Table:
+        from rich.table import Table
+
         style = {
             "pass": "green",
             "fail": "bold red",

@@ -1,18 +1,16 @@
-"""What every human view of a report shares: frame marks, short paths, goroutine groups, values.
+"""The words every human view of a report uses: short paths, states, inlining notes, values, snippets.
 
-The terminal, Markdown and HTML views must say the same thing; they differ only in how it looks.
+What the views say is computed once, with these helpers, in `render/sections.py`; the views use
+the snippet and count helpers to show it.
 """
 
 from __future__ import annotations
 
 import signal
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from dlvauto.report import Frame, Goroutine, Report, SourceContext
-
-ID_LIST_LIMIT = 8
 
 
 def short_path(path: str | None, report: Report) -> str:
@@ -28,35 +26,6 @@ def short_path(path: str | None, report: Report) -> str:
 
 def where(f: Frame, report: Report) -> str:
     return f"{short_path(f.file, report)}:{f.line}"
-
-
-def marks(report: Report, f: Frame) -> list[str]:
-    """The crash goroutine's landmarks on frame `f`: throw, first user, frame N."""
-    c = report.crash
-    out = []
-    if f.index == c.throw_frame_index:
-        out.append("throw")
-    if c.first_user_frame is not None and f.index == c.first_user_frame.index:
-        out.append("first user")
-    if f.index == c.frame_n.index:
-        out.append(f"frame {c.frame_n.n}")
-    return out
-
-
-def headline(report: Report) -> tuple[str, str]:
-    """(KIND, what happened) as one line says it."""
-    c = report.crash
-    if c.message:
-        text = c.message
-    elif c.kind == "none":
-        text = exit_text(report.exit_code)
-    elif c.kind == "hang" and report.source.mode == "attach":
-        text = "a running program, halted, captured and let go"
-    elif c.kind == "hang":
-        text = "did not end before the timeout; halted and captured"
-    else:
-        text = ""
-    return c.kind.upper(), text
 
 
 def exit_text(code: int | None) -> str:
@@ -85,46 +54,6 @@ def plural(n: int, noun: str) -> str:
 
 def state(g: Goroutine) -> str:
     return g.wait_reason or g.status
-
-
-def _key(g: Goroutine) -> tuple[str, ...]:
-    return (g.status, g.wait_reason or "", *[f"{f.function}:{f.line}" for f in g.frames])
-
-
-@dataclass
-class Group:
-    """Goroutines with identical stacks (and state), shown once."""
-
-    goroutines: list[Goroutine]
-    runtime_only: bool  # every frame is the runtime's own (GC workers, finalizers, ...)
-
-    @property
-    def first(self) -> Goroutine:
-        return self.goroutines[0]
-
-    def ids(self, limit: int = ID_LIST_LIMIT) -> str:
-        shown = ", ".join(str(g.id) for g in self.goroutines[:limit])
-        more = len(self.goroutines) - limit
-        return shown + (f" and {more} more" if more > 0 else "")
-
-    def title(self) -> str:
-        n = len(self.goroutines)
-        noun = "goroutine" if n == 1 else "goroutines"
-        return f"{n} × [{state(self.first)}] {noun} {self.ids()}"
-
-
-def other_groups(report: Report) -> list[Group]:
-    """Every goroutine but the crash goroutine, grouped by identical stack, biggest group first."""
-    groups: dict[tuple[str, ...], list[Goroutine]] = defaultdict(list)
-    for g in report.goroutines:
-        if g.id != report.crash.goroutine_id:
-            groups[_key(g)].append(g)
-    out = [
-        Group(gs, runtime_only=bool(gs[0].frames) and all(f.category == "runtime" for f in gs[0].frames))
-        for gs in groups.values()
-    ]
-    out.sort(key=lambda grp: (grp.runtime_only, -len(grp.goroutines), grp.first.id))
-    return out
 
 
 @dataclass
@@ -158,11 +87,6 @@ def values(f: Frame) -> list[tuple[str, list[Value]]]:
                 )
             )
     return out
-
-
-def detail_frames(report: Report, g: Goroutine) -> list[Frame]:
-    """The crash goroutine's frames that get a detail block: source, values or an inlining note."""
-    return [f for f in g.frames if f.source is not None or values(f) or f.inlining is not None]
 
 
 def numbered(src: SourceContext) -> list[tuple[int, bool, str]]:

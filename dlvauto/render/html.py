@@ -2,7 +2,8 @@
 
 The crash goroutine is expanded, its frames coloured by category, the throw frame, first user frame
 and frame N marked, and under a frame whatever explains it (the compiler's inlining note, source
-lines, values). The other goroutines are grouped by identical stack in collapsible `<details>`.
+lines, values); then the goroutines that created it and the unwind check, when the run recorded
+them. The other goroutines are grouped by identical stack in collapsible `<details>`.
 A Content-Security-Policy forbids every load, so the file works offline and leaks nothing.
 Every string from the program is escaped.
 """
@@ -10,20 +11,25 @@ Every string from the program is escaped.
 from __future__ import annotations
 
 from html import escape
+from typing import TextIO, assert_never
 
-from dlvauto.render.common import (
-    Group,
-    headline,
-    inlining_text,
-    marks,
-    numbered,
-    other_groups,
-    plural,
-    state,
-    values,
-    where,
+from dlvauto.render.common import numbered, plural
+from dlvauto.render.sections import (
+    Ancestors,
+    CrashGoroutine,
+    FrameLine,
+    GoroutineGroup,
+    Headline,
+    InliningDiagnostics,
+    Landmarks,
+    Notes,
+    OtherGoroutines,
+    ProgramOutput,
+    Section,
+    Unwind,
+    sections,
 )
-from dlvauto.report import Frame, Goroutine, Report
+from dlvauto.report import Report
 
 GROUP_ID_LIMIT = 50
 
@@ -71,6 +77,8 @@ details.runtime-only > summary { color: var(--runtime); font-weight: normal; }
 pre.output { white-space: pre-wrap; background: var(--soft); padding: 8px; margin: 0; }
 button { font: inherit; padding: 2px 10px; margin-right: 6px; }
 .notes { color: var(--mark); }
+.unwind.agree .verdict { color: var(--user); }
+.unwind.disagree .verdict { color: var(--unknown); font-weight: 600; }
 """
 
 JS = """
@@ -89,29 +97,20 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _frame_row(report: Report, f: Frame, *, landmarks: bool) -> str:
-    here = marks(report, f) if landmarks else []
-    classes = [f"cat-{f.category}"] + (["landmark"] if here else [])
-    row_id = ""
-    if (
-        landmarks
-        and report.crash.first_user_frame is not None
-        and f.index == report.crash.first_user_frame.index
-    ):
-        row_id = ' id="first-user-frame"'
-    elif landmarks and f.index == report.crash.frame_n.index:
-        row_id = ' id="frame-n"'
-    mark_html = "".join(f'<span class="mark">{_e(m)}</span>' for m in here)
+def _frame_row(f: FrameLine) -> str:
+    classes = [f"cat-{f.category}"] + (["landmark"] if f.marks else [])
+    row_id = ' id="first-user-frame"' if f.first_user else ' id="frame-n"' if f.frame_n is not None else ""
+    mark_html = "".join(f'<span class="mark">{_e(m)}</span>' for m in f.marks)
     inl = '<span class="inlined">inlined</span>' if f.inlined else ""
     return (
         f'<tr class="{" ".join(classes)}" data-index="{f.index}"{row_id}>'
         f'<td class="idx">{f.index}</td><td class="marks">{mark_html}</td>'
-        f'<td><span class="fn">{_e(f.function or "???")}</span>{inl}</td>'
-        f'<td class="loc">{_e(where(f, report))}</td><td class="cat">{_e(f.category)}</td></tr>'
+        f'<td><span class="fn">{_e(f.function)}</span>{inl}</td>'
+        f'<td class="loc">{_e(f.where)}</td><td class="cat">{_e(f.category)}</td></tr>'
     )
 
 
-def _source(f: Frame) -> str:
+def _source(f: FrameLine) -> str:
     if f.source is None:
         return ""
     width = len(str(f.source.first_line + len(f.source.lines) - 1))
@@ -123,9 +122,9 @@ def _source(f: Frame) -> str:
     return f'<pre class="source" title="{_e(f.source.path)}">{lines}</pre>'
 
 
-def _values(f: Frame) -> str:
+def _values(f: FrameLine) -> str:
     out = []
-    for kind, items in values(f):
+    for kind, items in f.values:
         rows = "".join(
             f"<tr><td><code>{_e(v.name)}</code></td><td><code>{_e(v.type)}</code></td>"
             f"<td><code>{_e(v.value)}</code></td><td>{_e(v.note)}</td></tr>"
@@ -138,13 +137,11 @@ def _values(f: Frame) -> str:
     return "".join(out)
 
 
-def _detail_row(report: Report, f: Frame) -> str:
+def _detail_row(f: FrameLine) -> str:
     parts = []
-    why = inlining_text(f, report)
-    if why:
-        parts.append(
-            f'<div class="why">{"inlined" if f.inlined else "not inlined"}: <code>{_e(why)}</code></div>'
-        )
+    if f.inlining:
+        how = "inlined" if f.inlined else "not inlined"
+        parts.append(f'<div class="why">{how}: <code>{_e(f.inlining)}</code></div>')
     parts.append(_source(f))
     parts.append(_values(f))
     body = "".join(p for p in parts if p)
@@ -153,145 +150,191 @@ def _detail_row(report: Report, f: Frame) -> str:
     return f'<tr class="detail cat-{f.category}" data-detail-of="{f.index}"><td colspan="5">{body}</td></tr>'
 
 
-def _frames_table(report: Report, g: Goroutine, *, landmarks: bool) -> str:
+def _frames_table(frames: list[FrameLine], created_by: FrameLine | None, *, details: bool) -> str:
+    """Frames as table rows; with `details`, each followed by what explains it (crash goroutine)."""
     rows = []
-    for f in g.frames:
-        rows.append(_frame_row(report, f, landmarks=landmarks))
-        if landmarks:
-            rows.append(_detail_row(report, f))
-    if g.created_by is not None:
-        cb = g.created_by
+    for f in frames:
+        rows.append(_frame_row(f))
+        if details:
+            rows.append(_detail_row(f))
+    if created_by is not None:
+        cb = created_by
         rows.append(
             f'<tr class="cat-{cb.category} created-by"><td class="idx"></td><td class="marks">created by</td>'
-            f'<td><span class="fn">{_e(cb.function or "???")}</span></td>'
-            f'<td class="loc">{_e(where(cb, report))}</td><td class="cat">{_e(cb.category)}</td></tr>'
+            f'<td><span class="fn">{_e(cb.function)}</span></td>'
+            f'<td class="loc">{_e(cb.where)}</td><td class="cat">{_e(cb.category)}</td></tr>'
         )
     head = "<tr><th>#</th><th></th><th>function</th><th>location</th><th>category</th></tr>"
     return f'<table class="frames">{head}{"".join(rows)}</table>'
 
 
-def _header(report: Report) -> str:
-    c = report.crash
-    kind, what = headline(report)
+def _title(h: Headline) -> str:
+    return f'<h1><span class="kind">{_e(h.kind)}</span>' + (f": {_e(h.what)}" if h.what else "") + "</h1>"
+
+
+def _facts(s: Landmarks) -> str:
     facts = []
-    if c.first_user_frame is not None:
-        f = c.first_user_frame
+    f = s.first_user
+    if f is not None:
         facts.append(
-            (
-                "first user frame",
-                f"#{f.index} <code>{_e(f.function or '???')}</code> at <code>{_e(where(f, report))}</code>",
-            )
+            ("first user frame", f"#{f.index} <code>{_e(f.function)}</code> at <code>{_e(f.where)}</code>")
         )
-    nf = c.frame_n.frame
+    nf = s.frame_n.frame
     facts.append(
         (
-            f"frame {c.frame_n.n}",
-            f"#{c.frame_n.index} "
+            f"frame {s.frame_n.n}",
+            f"#{s.frame_n.index} "
             + (
-                f"<code>{_e(nf.function or '???')}</code> at <code>{_e(where(nf, report))}</code>"
-                f" ({_e(nf.category)})"
+                f"<code>{_e(nf.function)}</code> at <code>{_e(nf.where)}</code> ({_e(nf.category)})"
                 if nf
                 else "beyond the stack"
             ),
         )
     )
-    if c.goroutine_id is not None:
-        facts.append(("crash goroutine", _e(c.goroutine_id)))
-    facts.append(("signature", f"<code>{_e(c.signature)}</code>"))
-    s = report.source
-    build = " · ".join(
-        _e(x) for x in (s.mode, s.profile, s.go_version, s.dlv_version and f"dlv {s.dlv_version}") if x
-    )
-    facts.append(("source", build))
+    if s.goroutine_id is not None:
+        facts.append(("crash goroutine", _e(s.goroutine_id)))
+    facts.append(("signature", f"<code>{_e(s.signature)}</code>"))
+    facts.append(("source", " · ".join(_e(x) for x in s.build)))
     if s.binary:
         facts.append(("binary", f"<code>{_e(s.binary)}</code>"))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
-    title = f'<span class="kind">{_e(kind)}</span>' + (f": {_e(what)}" if what else "")
-    return f'<header class="kind-{_e(c.kind)}"><h1>{title}</h1><dl class="facts">{dl}</dl></header>'
+    return f'<dl class="facts">{dl}</dl>'
 
 
-def _group(report: Report, grp: Group) -> str:
-    g = grp.first
-    n = len(grp.goroutines)
-    ids = ", ".join(str(x.id) for x in grp.goroutines[:GROUP_ID_LIMIT])
-    if n > GROUP_ID_LIMIT:
-        ids += f" and {n - GROUP_ID_LIMIT} more"
-    noun = "goroutine" if n == 1 else "goroutines"
-    top = next((f for f in g.frames if f.category != "runtime"), g.frames[0] if g.frames else None)
-    at = f" — {_e(top.function or '???')}" if top is not None else ""
+def _crash_goroutine(g: CrashGoroutine) -> str:
+    return (
+        f'<details class="crash" id="crash-goroutine" open><summary>goroutine {g.id} '
+        f"[{_e(g.state)}] — crash goroutine ({len(g.frames)} frames)</summary>"
+        f'<div class="body">{_frames_table(g.frames, g.created_by, details=True)}</div></details>'
+    )
+
+
+def _ancestors(s: Ancestors) -> str:
+    parts = [
+        f"<h2>{_e(a.title)}</h2>" + (_frames_table(a.frames, None, details=False) if a.frames else "")
+        for a in s.ancestors
+    ]
+    return f'<section id="ancestors">{"".join(parts)}</section>'
+
+
+def _code(text: str) -> str:
+    return f"<code>{_e(text)}</code>"
+
+
+def _unwind(u: Unwind) -> str:
+    items = []
+    if u.first_difference is not None:
+        items.append(u.first_difference.text(_code))  # our words (nothing to escape) around code
+    if u.explanation:
+        items.append(_e(u.explanation))
+    if u.chain_end:
+        items.append(_e(u.chain_end_text))
+    listed = f"<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>" if items else ""
+    return (
+        f'<section id="unwind-check" class="unwind {"agree" if u.agree else "disagree"}">'
+        f'<h2>unwind check</h2><p class="verdict">{_e(u.verdict)}</p>{listed}</section>'
+    )
+
+
+def _group(grp: GoroutineGroup) -> str:
+    n = len(grp.ids)
+    top = next((f for f in grp.frames if f.category != "runtime"), grp.frames[0] if grp.frames else None)
+    at = f" — {_e(top.function)}" if top is not None else ""
     kind = " runtime-only" if grp.runtime_only else ""
     runtime_note = " (runtime-internal)" if grp.runtime_only else ""
     return (
-        f'<details class="group{kind}" data-count="{n}"><summary>{n} × [{_e(state(g))}]{runtime_note}{at}'
-        f'</summary><div class="body"><p>{noun} {_e(ids)}</p>'
-        f"{_frames_table(report, g, landmarks=False)}</div></details>"
+        f'<details class="group{kind}" data-count="{n}"><summary>{n} × [{_e(grp.state)}]{runtime_note}{at}'
+        f'</summary><div class="body"><p>{grp.noun} {_e(grp.id_list(GROUP_ID_LIMIT))}</p>'
+        f"{_frames_table(grp.frames, grp.created_by, details=False)}</div></details>"
     )
 
 
-def _inlining(report: Report) -> str:
-    if not report.inlining:
-        return ""
+def _others(s: OtherGoroutines) -> str:
+    return (
+        f'<section id="others"><h2>other goroutines ({s.total}, '
+        f"{plural(len(s.groups), 'group')} of identical stacks)</h2>"
+        '<p><button id="expand-all" type="button">expand all</button>'
+        '<button id="collapse-all" type="button">collapse all</button></p>'
+        + "".join(_group(grp) for grp in s.groups)
+        + "</section>"
+    )
+
+
+def _inlining(s: InliningDiagnostics) -> str:
     rows = "".join(
-        f'<tr><td class="loc">{_e(d.file.rsplit("/", 1)[-1])}:{d.line}:{d.column}</td>'
-        f"<td><code>{_e(d.caller or '')}</code></td><td><code>{_e(d.callee or '')}</code></td>"
-        f"<td><code>{_e(d.text)}</code></td></tr>"
-        for d in report.inlining
+        f'<tr><td class="loc">{_e(d.at)}</td><td><code>{_e(d.caller)}</code></td>'
+        f"<td><code>{_e(d.callee)}</code></td><td><code>{_e(d.text)}</code></td></tr>"
+        for d in s.diagnostics
     )
     return (
         '<details class="inlining"><summary>the compiler\'s inlining diagnostics '
-        f'({len(report.inlining)})</summary><div class="body"><table>'
+        f'({len(s.diagnostics)})</summary><div class="body"><table>'
         f"<tr><th>at</th><th>caller</th><th>callee</th><th>diagnostic</th></tr>{rows}</table></div></details>"
     )
 
 
-def _output(report: Report) -> str:
-    out = []
-    for name, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
-        if text:
-            out.append(
-                f'<details class="output"><summary>program {name} ({len(text.splitlines())} lines)</summary>'
-                f'<div class="body"><pre class="output">{_e(text)}</pre></div></details>'
-            )
-    return "".join(out)
+def _output(s: ProgramOutput) -> str:
+    return "".join(
+        f'<details class="output"><summary>program {stream.name} ({len(stream.text.splitlines())} lines)'
+        f'</summary><div class="body"><pre class="output">{_e(stream.text)}</pre></div></details>'
+        for stream in s.streams
+    )
+
+
+def _html(section: Section) -> str:
+    """How HTML shows a section (the headline and the landmarks make the page's header)."""
+    match section:
+        case Headline():
+            return _title(section)
+        case Landmarks():
+            return _facts(section)
+        case CrashGoroutine():
+            return _crash_goroutine(section)
+        case Ancestors():
+            return _ancestors(section)
+        case Unwind():
+            return _unwind(section)
+        case OtherGoroutines():
+            return _others(section)
+        case InliningDiagnostics():
+            return _inlining(section)
+        case ProgramOutput():
+            return _output(section)
+        case Notes():
+            return '<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in section.notes) + "</ul>"
+        case _:
+            assert_never(section)
+
+
+_IN_THE_HEADER = (Headline, Landmarks)
+_LEGEND = (
+    '<p class="legend">'
+    + "".join(
+        f'<span class="cat-{c}"><span class="fn">■</span> {c}</span>'
+        for c in ("user", "thirdparty", "stdlib", "runtime", "unknown")
+    )
+    + "</p>"
+)
+
+
+def write(report: Report, out: TextIO) -> None:
+    """The HTML view of `report` on `out` (the renderer registry's `html`)."""
+    out.write(to_html(report))
 
 
 def to_html(report: Report) -> str:
     """The whole report as one HTML document."""
-    kind, what = headline(report)
-    parts = [_header(report)]
-    legend = "".join(
-        f'<span class="cat-{c}"><span class="fn">■</span> {c}</span>'
-        for c in ("user", "thirdparty", "stdlib", "runtime", "unknown")
-    )
-    parts.append(f'<p class="legend">{legend}</p>')
-    g = report.crash_goroutine()
-    if g is not None:
-        parts.append(
-            f'<details class="crash" id="crash-goroutine" open><summary>goroutine {g.id} '
-            f"[{_e(state(g))}] — crash goroutine ({len(g.frames)} frames)</summary>"
-            f'<div class="body">{_frames_table(report, g, landmarks=True)}</div></details>'
-        )
-    groups = other_groups(report)
-    if groups:
-        total = sum(len(grp.goroutines) for grp in groups)
-        parts.append(
-            f'<section id="others"><h2>other goroutines ({total}, '
-            f"{plural(len(groups), 'group')} of identical stacks)</h2>"
-            '<p><button id="expand-all" type="button">expand all</button>'
-            '<button id="collapse-all" type="button">collapse all</button></p>'
-            + "".join(_group(report, grp) for grp in groups)
-            + "</section>"
-        )
-    parts.append(_inlining(report))
-    parts.append(_output(report))
-    if report.notes:
-        parts.append('<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>")
-    title = f"dlvauto: {kind}" + (f": {what}" if what else "")
+    found = sections(report)
+    headline = next(s for s in found if isinstance(s, Headline))
+    header = "".join(_html(s) for s in found if isinstance(s, _IN_THE_HEADER))
+    body = "".join(_html(s) for s in found if not isinstance(s, _IN_THE_HEADER))
+    title = f"dlvauto: {headline.kind}" + (f": {headline.what}" if headline.what else "")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head>\n"
-        f"<body>\n{''.join(p for p in parts if p)}\n<script>{JS}</script>\n</body></html>\n"
+        f'<body>\n<header class="kind-{_e(headline.crash_kind)}">{header}</header>{_LEGEND}{body}'
+        f"\n<script>{JS}</script>\n</body></html>\n"
     )

@@ -1,8 +1,9 @@
 """The report as Markdown for a pull-request comment (GitHub-flavoured).
 
 A headline, the crash goroutine as a table with its landmarks (throw, first user, frame N) and
-inlined frames marked, the source of the first user frame and frame N in fenced blocks, then the
-other goroutines grouped by identical stack inside a `<details>` block so the comment stays short.
+inlined frames marked, the source of the first user frame and frame N in fenced blocks, the
+goroutines that created it and the unwind check when the run recorded them, then the other
+goroutines grouped by identical stack inside a `<details>` block so the comment stays short.
 
 Everything from the program (names, paths, messages, output) is escaped: in table cells as code
 spans (with `|` escaped, which GFM's table parsing reads before the span), in prose with
@@ -12,19 +13,24 @@ backslashes, and in fenced blocks by a fence longer than any backtick run inside
 from __future__ import annotations
 
 import re
+from typing import TextIO, assert_never
 
-from dlvauto.render.common import (
-    headline,
-    inlining_text,
-    marks,
-    other_groups,
-    plural,
-    snippet_text,
-    state,
-    values,
-    where,
+from dlvauto.render.common import plural, snippet_text
+from dlvauto.render.sections import (
+    Ancestors,
+    CrashGoroutine,
+    Headline,
+    InliningDiagnostics,
+    Landmark,
+    Landmarks,
+    Notes,
+    OtherGoroutines,
+    ProgramOutput,
+    Section,
+    Unwind,
+    sections,
 )
-from dlvauto.report import Frame, Goroutine, Report
+from dlvauto.report import Report
 
 OUTPUT_TAIL_LINES = 30
 _PROSE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~&])")
@@ -58,71 +64,146 @@ def _cell(text: str) -> str:
     return code(text, in_table=True) if text else ""
 
 
-def _frame_rows(report: Report, g: Goroutine) -> list[str]:
-    why = any(f.inlining is not None for f in g.frames)
-    head = "| # | mark | function | location | category |" + (" inlining |" if why else "")
-    rule = "|--:|---|---|---|---|" + ("---|" if why else "")
-    rows = [head, rule]
+def write(report: Report, out: TextIO) -> None:
+    """The Markdown view of `report` on `out` (the renderer registry's `md`)."""
+    out.write(to_markdown(report))
+
+
+def to_markdown(report: Report) -> str:
+    """The whole report as one Markdown document."""
+    out: list[str] = []
+    for section in sections(report):
+        out += _lines(section)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _lines(section: Section) -> list[str]:
+    """How Markdown shows a section: its lines, a blank line after each block."""
+    match section:
+        case Headline():
+            return [
+                f"### dlvauto: {section.kind}" + (f" — {escape(section.what)}" if section.what else ""),
+                "",
+            ]
+        case Landmarks():
+            return _landmarks(section)
+        case CrashGoroutine():
+            return _crash_goroutine(section)
+        case Ancestors():
+            return _ancestors(section)
+        case Unwind():
+            return _unwind(section)
+        case OtherGoroutines():
+            return _others(section)
+        case InliningDiagnostics():
+            return []  # the crash table's column gives each frame's; the JSON and HTML list them all
+        case ProgramOutput():
+            return _output(section)
+        case Notes():
+            return [line for note in section.notes for line in ("", f"> note: {escape(note)}")]
+        case _:
+            assert_never(section)
+
+
+def _landmarks(s: Landmarks) -> list[str]:
+    facts = []
+    f = s.first_user
+    if f is not None:
+        facts.append(f"**first user frame:** #{f.index} {code(f.function)} at {code(f.where)}")
+    nf = s.frame_n.frame
+    facts.append(
+        f"**frame {s.frame_n.n}:** #{s.frame_n.index} "
+        + (f"{code(nf.function)} at {code(nf.where)} ({nf.category})" if nf else "beyond the stack")
+    )
+    facts.append(f"**signature:** {code(s.signature)} · {' · '.join(escape(x) for x in s.build)}")
+    return ["  \n".join(facts), ""]
+
+
+def _crash_goroutine(g: CrashGoroutine) -> list[str]:
+    """The frames as a table, then each landmark explained (source in a fence, values in tables)."""
+    out = [f"#### goroutine {g.id} \\[{escape(g.state)}\\] — crash goroutine", ""]
+    why = g.inlining_column
+    out.append("| # | mark | function | location | category |" + (" inlining |" if why else ""))
+    out.append("|--:|---|---|---|---|" + ("---|" if why else ""))
     for f in g.frames:
-        mark = " · ".join(f"**{m}**" for m in marks(report, f))
-        name = _cell(f.function or "???") + (" *inlined*" if f.inlined else "")
-        row = f"| {f.index} | {mark} | {name} | {_cell(where(f, report))} | {f.category} |"
+        mark = " · ".join(f"**{m}**" for m in f.marks)
+        name = _cell(f.function) + (" *inlined*" if f.inlined else "")
+        row = f"| {f.index} | {mark} | {name} | {_cell(f.where)} | {f.category} |"
         if why:
-            row += f" {_cell(inlining_text(f, report) or '')} |"
-        rows.append(row)
-    return rows
+            row += f" {_cell(f.inlining or '')} |"
+        out.append(row)
+    for landmark in g.landmarks:
+        out += ["", *_frame_detail(landmark)]
+    out.append("")
+    return out
 
 
-def _frame_detail(report: Report, label: str, f: Frame) -> list[str]:
-    out = [f"**{escape(label)}: #{f.index}** {code(f.function or '???')} at {code(where(f, report))}"]
-    why = inlining_text(f, report)
-    if why:
-        out[0] += f" — {'inlined' if f.inlined else 'not inlined'}: {code(why)}"
+def _frame_detail(landmark: Landmark) -> list[str]:
+    f = landmark.frame
+    out = [f"**{escape(landmark.label)}: #{f.index}** {code(f.function)} at {code(f.where)}"]
+    if f.inlining:
+        out[0] += f" — {'inlined' if f.inlined else 'not inlined'}: {code(f.inlining)}"
     if f.source is not None:
         out += ["", fenced(snippet_text(f.source), "go")]
-    for kind, items in values(f):
+    for kind, items in f.values:
         out += ["", f"*{kind}*", "", "| name | type | value | note |", "|---|---|---|---|"]
         out += [f"| {_cell(v.name)} | {_cell(v.type)} | {_cell(v.value)} | {escape(v.note)} |" for v in items]
     return out
 
 
-def _others(report: Report) -> list[str]:
-    groups = other_groups(report)
-    if not groups:
-        return []
-    total = sum(len(grp.goroutines) for grp in groups)
-    hidden = sum(len(grp.goroutines) for grp in groups if grp.runtime_only)
+def _ancestors(s: Ancestors) -> list[str]:
+    out = []
+    for a in s.ancestors:
+        out += [f"**{escape(a.title)}**", ""]
+        if a.frames:
+            out += [fenced("\n".join(f"{f.function}  {f.where}" for f in a.frames)), ""]
+    return out
+
+
+def _unwind(u: Unwind) -> list[str]:
+    """The verdict, then what explains it as a list (names and places from the program as code)."""
+    details = []
+    if u.first_difference is not None:
+        details.append(u.first_difference.text(code))
+    if u.explanation:
+        details.append(escape(u.explanation))
+    if u.chain_end:
+        details.append(escape(u.chain_end_text))
+    out = [f"**unwind check:** {u.verdict}", ""]
+    if details:
+        out += [*(f"- {d}" for d in details), ""]
+    return out
+
+
+def _others(s: OtherGoroutines) -> list[str]:
     out = [
         "<details>",
-        f"<summary>{plural(total, 'other goroutine')} in {plural(len(groups), 'group')} "
+        f"<summary>{plural(s.total, 'other goroutine')} in {plural(len(s.groups), 'group')} "
         "of identical stacks</summary>",
         "",
     ]
-    if hidden:
-        out += [f"{hidden} runtime-internal goroutines (GC, finalizers, ...) are not shown.", ""]
-    for grp in groups:
+    if s.runtime_only:
+        out += [f"{s.runtime_only} runtime-internal goroutines (GC, finalizers, ...) are not shown.", ""]
+    for grp in s.groups:
         if grp.runtime_only:
             continue
-        g = grp.first
-        lines = [f"{f.function or '???'}  {where(f, report)}" for f in g.frames]
-        if g.created_by is not None:
-            lines.append(f"created by {g.created_by.function} at {where(g.created_by, report)}")
-        out += [f"**{escape(grp.title())}**", "", fenced("\n".join(lines)), ""]
+        lines = [f"{f.function}  {f.where}" for f in grp.frames]
+        if grp.created_by is not None:
+            lines.append(f"created by {grp.created_by.function} at {grp.created_by.where}")
+        out += [f"**{escape(grp.title)}**", "", fenced("\n".join(lines)), ""]
     out += ["</details>", ""]
     return out
 
 
-def _output(report: Report) -> list[str]:
+def _output(s: ProgramOutput) -> list[str]:
     out: list[str] = []
-    for name, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
-        if not text:
-            continue
-        lines = text.rstrip("\n").splitlines()
+    for stream in s.streams:
+        lines = stream.text.rstrip("\n").splitlines()
         tail = lines[-OUTPUT_TAIL_LINES:]
         cut = f", last {len(tail)}" if len(lines) > len(tail) else ""
         out += [
             "<details>",
-            f"<summary>program {name} ({len(lines)} lines{cut})</summary>",
+            f"<summary>program {stream.name} ({len(lines)} lines{cut})</summary>",
             "",
             fenced("\n".join(tail)),
             "",
@@ -130,46 +211,3 @@ def _output(report: Report) -> list[str]:
             "",
         ]
     return out
-
-
-def to_markdown(report: Report) -> str:
-    """The whole report as one Markdown document."""
-    c = report.crash
-    kind, what = headline(report)
-    out = [f"### dlvauto: {kind}" + (f" — {escape(what)}" if what else ""), ""]
-    facts = []
-    if c.first_user_frame is not None:
-        f = c.first_user_frame
-        facts.append(
-            f"**first user frame:** #{f.index} {code(f.function or '???')} at {code(where(f, report))}"
-        )
-    nf = c.frame_n.frame
-    facts.append(
-        f"**frame {c.frame_n.n}:** #{c.frame_n.index} "
-        + (
-            f"{code(nf.function or '???')} at {code(where(nf, report))} ({nf.category})"
-            if nf
-            else "beyond the stack"
-        )
-    )
-    src = report.source
-    dlv = f"dlv {src.dlv_version}" if src.dlv_version else ""
-    build = " · ".join(escape(x) for x in (src.mode, src.profile or "", src.go_version or "", dlv) if x)
-    facts.append(f"**signature:** {code(c.signature)} · {build}")
-    out += ["  \n".join(facts), ""]
-
-    g = report.crash_goroutine()
-    if g is not None:
-        out += [f"#### goroutine {g.id} \\[{escape(state(g))}\\] — crash goroutine", ""]
-        out += _frame_rows(report, g)
-        shown: set[int] = set()
-        for label, fr in (("first user frame", c.first_user_frame), (f"frame {c.frame_n.n}", nf)):
-            if fr is not None and fr.index not in shown:
-                shown.add(fr.index)
-                out += ["", *_frame_detail(report, label, fr)]
-        out.append("")
-    out += _others(report)
-    out += _output(report)
-    for note in report.notes:
-        out += ["", f"> note: {escape(note)}"]
-    return "\n".join(out).rstrip("\n") + "\n"

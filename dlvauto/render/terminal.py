@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
+from typing import TextIO, assert_never
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from dlvauto.render.common import headline, inlining_text, marks, other_groups, values, where
-from dlvauto.report import Frame, Goroutine, Report, SourceContext
+from dlvauto.render.sections import (
+    Ancestors,
+    CrashGoroutine,
+    FrameLine,
+    Headline,
+    InliningDiagnostics,
+    Landmarks,
+    Notes,
+    OtherGoroutines,
+    ProgramOutput,
+    Section,
+    Unwind,
+    sections,
+)
+from dlvauto.report import Report, SourceContext
 
 CATEGORY_STYLE = {
     "user": "bold green",
@@ -28,36 +43,104 @@ KIND_STYLE = {
 }
 OTHER_GROUP_FRAMES = 6
 TAIL_LINES = 15
-_DUMP_START = re.compile(r"^(panic: |fatal error: |SIG[A-Z]+: )", re.MULTILINE)
+PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so they stay greppable
+_IN_THE_BOX = (Headline, Landmarks)
 
 
-def _before_traceback(report: Report) -> str:
-    """The program's stderr up to and including the runtime's crash header (the dump is above)."""
-    text = report.output.stderr
-    if report.crash.kind in ("none", "hang"):
-        return text
-    starts = list(_DUMP_START.finditer(text))
-    if not starts:
-        return text
-    first = starts[0].start()
-    end = text.find("\n\n", first)
-    return text[: end if end >= 0 else len(text)] + "\n(the runtime's goroutine dump is in the JSON report)"
+def console_for(out: TextIO) -> Console:
+    """A console writing to `out`: in colour on a terminal; else plain, wide and unwrapped."""
+    if out.isatty():
+        return Console(file=out)
+    return Console(file=out, width=PIPED_WIDTH, soft_wrap=True, force_terminal=False)
 
 
-def _where(f: Frame, report: Report) -> str:
-    return where(f, report)
+def write(report: Report, out: TextIO) -> None:
+    """The terminal view of `report` on `out` (the renderer registry's `terminal`)."""
+    print_report(report, console_for(out))
 
 
-def _headline(report: Report) -> Text:
-    c = report.crash
-    kind, what = headline(report)
+def write_several(reports: Sequence[Report], out: TextIO) -> None:
+    """Several reports (`parse --all`), each under a rule that numbers it."""
+    console = console_for(out)
+    for i, report in enumerate(reports, 1):
+        console.print(Rule(f"crash {i} of {len(reports)}"))
+        print_report(report, console)
+
+
+def print_report(report: Report, console: Console) -> None:
+    """Every section in turn; the headline and the landmarks in a box at the top."""
+    box: list[RenderableType] = []
+    for section in sections(report):
+        parts = _parts(section)
+        if isinstance(section, _IN_THE_BOX):
+            box += parts
+            continue
+        _print_box(box, console)
+        for part in parts:
+            console.print(part)
+    _print_box(box, console)
+
+
+def _print_box(box: list[RenderableType], console: Console) -> None:
+    if box:
+        console.print(Panel(Group(*box), title="dlvauto", expand=False))
+        box.clear()
+
+
+def _parts(section: Section) -> list[RenderableType]:
+    """How the terminal shows a section: what to print, one console line or table each."""
+    match section:
+        case Headline():
+            return [_headline(section)]
+        case Landmarks():
+            return _landmarks(section)
+        case CrashGoroutine():
+            title = f"goroutine {section.id} [{section.state}] — crash goroutine"
+            return [Text(title, style="bold"), _crash_table(section)]
+        case Ancestors():
+            return _ancestors(section)
+        case Unwind():
+            return [_unwind(section)]
+        case OtherGoroutines():
+            return _others(section)
+        case InliningDiagnostics():
+            return []  # the crash table's column gives each frame's; the JSON and HTML list them all
+        case ProgramOutput():
+            return _output(section)
+        case Notes():
+            return [Text(f"note: {note}", style="yellow") for note in section.notes]
+        case _:
+            assert_never(section)
+
+
+def _headline(h: Headline) -> Text:
     text = Text()
-    text.append(kind, style=KIND_STYLE.get(c.kind, "bold"))
-    if what:
-        text.append(f": {what}")
-    if c.goroutine_id is not None:
-        text.append(f"  (goroutine {c.goroutine_id})", style="dim")
+    text.append(h.kind, style=KIND_STYLE.get(h.crash_kind, "bold"))
+    if h.what:
+        text.append(f": {h.what}")
+    if h.goroutine_id is not None:
+        text.append(f"  (goroutine {h.goroutine_id})", style="dim")
     return text
+
+
+def _landmarks(s: Landmarks) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    f = s.first_user
+    if f is not None:
+        parts.append(Text(f"first user frame: #{f.index} {f.function} at {f.where}", style="green"))
+        parts += _explained(f)
+    nf = s.frame_n.frame
+    parts.append(
+        Text(
+            f"frame {s.frame_n.n}: #{s.frame_n.index} "
+            + (f"{nf.function} at {nf.where} [{nf.category}]" if nf else "(beyond the stack)"),
+            style="yellow",
+        )
+    )
+    if s.frame_n_apart is not None:
+        parts += _explained(s.frame_n_apart)
+    parts.append(Text(f"signature {s.signature}", style="dim"))
+    return parts
 
 
 def _source(src: SourceContext, indent: str = "    ") -> Text:
@@ -75,68 +158,14 @@ def _source(src: SourceContext, indent: str = "    ") -> Text:
     return text
 
 
-def _crash_table(report: Report, g: Goroutine) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("function", overflow="fold")
-    table.add_column("location", overflow="fold")
-    table.add_column("category")
-    why = any(f.inlining is not None for f in g.frames)
-    if why:
-        table.add_column("inlining (the compiler's -m=2 word)", overflow="fold", style="dim")
-    for f in g.frames:
-        here = marks(report, f)
-        style = CATEGORY_STYLE.get(f.category, "")
-        name = Text(f.function or "???", style=style)
-        if f.inlined:
-            name.append(" (inlined)", style="italic dim")
-        row: list[str | Text] = [
-            str(f.index),
-            Text(" ".join(here), style="bold yellow") if here else "",
-            name,
-            Text(_where(f, report), style=style),
-            Text(f.category, style=style),
-        ]
-        if why:
-            row.append(inlining_text(f, report) or "")
-        table.add_row(*row)
-    return table
-
-
-def _others(report: Report) -> list[Text | Table]:
-    groups = other_groups(report)
-    runtime_only = sum(len(grp.goroutines) for grp in groups if grp.runtime_only)
-    out: list[Text | Table] = []
-    if runtime_only:
-        out.append(
-            Text(f"{runtime_only} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim")
-        )
-    for grp in groups:
-        if grp.runtime_only:
-            continue
-        g = grp.first
-        out.append(Text(grp.title(), style="bold"))
-        shown = [f for f in g.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or g.frames[:2]
-        for f in shown:
-            style = CATEGORY_STYLE.get(f.category, "")
-            out.append(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
-        if g.created_by:
-            out.append(
-                Text(f"    created by {g.created_by.function} at {_where(g.created_by, report)}", style="dim")
-            )
-    return out
-
-
-def _explained(f: Frame, report: Report) -> list[Text]:
-    """The frame's inlining note and source lines, under its line in the summary."""
-    out = []
-    why = inlining_text(f, report)
-    if why:
-        out.append(Text(f"    {'inlined: ' if f.inlined else 'not inlined: '}{why}", style="dim"))
+def _explained(f: FrameLine) -> list[RenderableType]:
+    """The frame's inlining note, source lines and values, under its line in the box."""
+    out: list[RenderableType] = []
+    if f.inlining:
+        out.append(Text(f"    {'inlined: ' if f.inlined else 'not inlined: '}{f.inlining}", style="dim"))
     if f.source is not None:
         out.append(_source(f.source))
-    for kind, items in values(f):
+    for kind, items in f.values:
         for v in items:
             note = f"  ({v.note})" if v.note else ""
             out.append(
@@ -145,100 +174,84 @@ def _explained(f: Frame, report: Report) -> list[Text]:
     return out
 
 
-def _unwind_text(report: Report) -> Text:
-    """--unwind-check: whether dlv's stack and the frame-pointer chain agree, and where they part.
+def _crash_table(g: CrashGoroutine) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("function", overflow="fold")
+    table.add_column("location", overflow="fold")
+    table.add_column("category")
+    if g.inlining_column:
+        table.add_column("inlining (the compiler's -m=2 word)", overflow="fold", style="dim")
+    for f in g.frames:
+        style = CATEGORY_STYLE.get(f.category, "")
+        name = Text(f.function, style=style)
+        if f.inlined:
+            name.append(" (inlined)", style="italic dim")
+        row: list[str | Text] = [
+            str(f.index),
+            Text(" ".join(f.marks), style="bold yellow") if f.marks else "",
+            name,
+            Text(f.where, style=style),
+            Text(f.category, style=style),
+        ]
+        if g.inlining_column:
+            row.append(f.inlining or "")
+        table.add_row(*row)
+    return table
 
-    (Rewritten after an edit of this module dropped the first version; see the report of issue 5.)
-    """
-    u = report.unwind_check
+
+def _frame_text(f: FrameLine) -> Text:
+    return Text(f"    {f.function}  {f.where}", style=CATEGORY_STYLE.get(f.category, ""))
+
+
+def _ancestors(s: Ancestors) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for a in s.ancestors:
+        out.append(Text(a.title, style="bold"))
+        out += [_frame_text(f) for f in a.frames]
+    return out
+
+
+def _unwind(u: Unwind) -> Text:
     text = Text()
-    if u is None:
-        return text
-    others = report.unwind_others
-    disagree = sum(1 for o in others if not o.agree)
-    tail = f"; {len(others) - disagree} of {len(others)} other goroutines agree" if others else ""
-    if u.agree:
-        text.append(
-            f"unwind check: dlv's stack and the frame-pointer chain agree "
-            f"({u.checked_frames} of {u.dwarf_frames} frames confirmed){tail}",
-            style="green",
-        )
-    else:
-        text.append(
-            f"unwind check: dlv's stack and the frame-pointer chain disagree (believe: {u.believe}){tail}",
-            style="bold red",
-        )
-        d = u.first_difference
-        if d is not None:
-            dwarf = (
-                f"#{d.dwarf.index} {d.dwarf.function} at {_where(d.dwarf, report)}" if d.dwarf else "its end"
-            )
-            fp = (d.fp.function or hex(d.fp.pc)) if d.fp else "its end"
-            text.append(f"\n    first difference: dlv has {dwarf}, the chain has {fp}")
+    text.append(f"unwind check: {u.verdict}", style="green" if u.agree else "bold red")
+    if u.first_difference is not None:
+        text.append(f"\n    {u.first_difference.text()}")
     if u.explanation:
         text.append(f"\n    {u.explanation}", style="dim")
-    if u.fp_end:
-        text.append(f"\n    the chain ended: {u.fp_end}", style="dim")
+    if u.chain_end:
+        text.append(f"\n    {u.chain_end_text}", style="dim")
     return text
 
 
-def make_console() -> Console:
-    """A console for stdout; when piped, wide and unwrapped so lines stay greppable."""
-    import sys
-
-    if sys.stdout.isatty():
-        return Console()
-    return Console(width=200, soft_wrap=True)
-
-
-def render(report: Report, console: Console | None = None) -> None:
-    console = console or make_console()
-    c = report.crash
-    parts: list[Text | Table] = [_headline(report)]
-    if c.first_user_frame:
-        f = c.first_user_frame
-        parts.append(Text(f"first user frame: #{f.index} {f.function} at {_where(f, report)}", style="green"))
-        parts += _explained(f, report)
-    nf = c.frame_n.frame
-    parts.append(
-        Text(
-            f"frame {c.frame_n.n}: #{c.frame_n.index} "
-            + (f"{nf.function} at {_where(nf, report)} [{nf.category}]" if nf else "(beyond the stack)"),
-            style="yellow",
+def _others(s: OtherGoroutines) -> list[RenderableType]:
+    out: list[RenderableType] = [Text(""), Text(f"other goroutines ({s.total})", style="bold")]
+    if s.runtime_only:
+        out.append(
+            Text(f"{s.runtime_only} runtime-internal goroutines (GC, finalizers, ...): hidden", style="dim")
         )
-    )
-    if nf is not None and (c.first_user_frame is None or nf.index != c.first_user_frame.index):
-        parts += _explained(nf, report)
-    parts.append(Text(f"signature {c.signature}", style="dim"))
-    console.print(Panel(Group(*parts), title="dlvauto", expand=False))
-    crash_g = report.crash_goroutine()
-    if crash_g is not None:
-        status = crash_g.wait_reason or crash_g.status
-        console.print(Text(f"goroutine {crash_g.id} [{status}] — crash goroutine", style="bold"))
-        console.print(_crash_table(report, crash_g))
-    for a in crash_g.ancestors if crash_g is not None else []:
-        console.print(Text(f"created from goroutine {a.id}, whose stack was then:", style="bold"))
-        for f in a.frames:
-            style = CATEGORY_STYLE.get(f.category, "")
-            console.print(Text(f"    {f.function or '???'}  {_where(f, report)}", style=style))
-    if report.unwind_check is not None:
-        console.print(_unwind_text(report))
-    others = _others(report)
-    if others:
-        console.print()
-        console.print(
-            Text(f"other goroutines ({len(report.goroutines) - (1 if crash_g else 0)})", style="bold")
-        )
-        for item in others:
-            console.print(item)
-    if report.output.stdout or report.output.stderr:
-        console.print()
-        for name, text in (("stdout", report.output.stdout), ("stderr", _before_traceback(report))):
-            if text:
-                lines = text.rstrip("\n").splitlines()
-                tail = lines[-TAIL_LINES:]
-                cut = f", last {TAIL_LINES}" if len(lines) > TAIL_LINES else ""
-                console.print(Text(f"program {name} ({len(lines)} lines{cut})", style="bold"))
-                console.print(Text("\n".join(tail)), markup=False, highlight=False)
-    for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+    for grp in s.groups:
+        if grp.runtime_only:
+            continue
+        out.append(Text(grp.title, style="bold"))
+        shown = [f for f in grp.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or grp.frames[:2]
+        out += [_frame_text(f) for f in shown]
+        if grp.created_by is not None:
+            cb = grp.created_by
+            out.append(Text(f"    created by {cb.function} at {cb.where}", style="dim"))
+    return out
+
+
+def _output(s: ProgramOutput) -> list[RenderableType]:
+    """The tail of each stream; stderr up to the runtime's crash header (the dump is shown above)."""
+    out: list[RenderableType] = [Text("")]
+    for stream in s.streams:
+        text = stream.text
+        if stream.dump_at is not None:
+            text = text[: stream.dump_at] + "\n(the runtime's goroutine dump is in the JSON report)"
+        lines = text.rstrip("\n").splitlines()
+        cut = f", last {TAIL_LINES}" if len(lines) > TAIL_LINES else ""
+        out.append(Text(f"program {stream.name} ({len(lines)} lines{cut})", style="bold"))
+        out.append(Text("\n".join(lines[-TAIL_LINES:])))
+    return out

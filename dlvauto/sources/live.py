@@ -129,6 +129,7 @@ def run_live(
         values=got.values,
         core=got.core,
         notes=got.notes,
+        errors=got.errors,
     )
 
 
@@ -157,6 +158,7 @@ class _Collected:
     incomplete: str | None = None
     core: str | None = None  # the core saved at the stop (--save-core)
     notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what was asked for and could not be done
 
 
 def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, progress: Progress) -> None:
@@ -183,6 +185,7 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
             got.core = str(_save_core(dbg, want.saved_dir, want.binary, stop))
         except DebuggerError as exc:
             got.notes.append(f"no core was saved: {exc}")
+            got.errors.append(f"no core was saved: {exc}")
     if stop.reason != "halted":
         progress.stage("letting the runtime report the crash")
         stop.exit_status = finish(dbg)

@@ -1,0 +1,123 @@
+"""The end of every command that writes a report: source lines, the files and stdout, the exit status.
+
+`finish` (one report) and `finish_several` (`parse --all`) are the one way out. First the frames
+get their source lines from disk (`--source-root` rules first): that is I/O, so it happens here,
+after the pure analysis. Then the JSON and the chosen view are written where `Output` says. Last,
+the report itself decides the exit status: what it says could not be done (`incomplete`, `errors`)
+is one line and exit 1, after the evidence is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from dlvauto.commands.output import Output
+from dlvauto.errors import DebuggerError, UserError
+from dlvauto.render.registry import JSON, TERMINAL, Format
+from dlvauto.system.progress import checkpoint
+
+if TYPE_CHECKING:
+    from dlvauto.report import Report
+
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def finish(report: Report, output: Output) -> None:
+    """Write `report` as `output` says; then exit 1 if it says something asked for was not done."""
+    _enrich([report], output)
+    write_json = JSON.renderer()
+    json_on_stdout = _write_json(output.json, lambda out: write_json(report, out))
+    path = output.view_path
+    if path is not None:
+        _write_view(output.view, report, path)
+    if not json_on_stdout and path != "-":  # whatever a file got, the person here reads the report
+        TERMINAL.renderer()(report, sys.stdout)
+    _fail_if_wanting([report])
+
+
+def finish_several(reports: Sequence[Report], output: Output) -> None:
+    """Several reports (`parse --all`): one JSON array, and the view of each in turn."""
+    _enrich(reports, output)
+    write_json = JSON.several_renderer()
+    if not _write_json(output.json, lambda out: write_json(reports, out)):
+        output.view.several_renderer()(reports, sys.stdout)
+    _fail_if_wanting(reports)
+
+
+def _enrich(reports: Sequence[Report], output: Output) -> None:
+    from dlvauto.enrich.source import add_source
+
+    checkpoint("rendering")
+    for report in reports:
+        add_source(report, output.source_roots)
+
+
+def _fail_if_wanting(reports: Sequence[Report]) -> None:
+    """Exit status 1 (one line) for a report that is partial or failed something asked of it."""
+    for report in reports:
+        if report.incomplete:
+            raise DebuggerError(f"the report above is partial: {report.incomplete}")
+        if report.errors:
+            raise DebuggerError("; ".join(report.errors))
+
+
+def open_report(path: str) -> TextIO:
+    """A report file opened for writing with the user's umask, never writable by others."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o664)
+    mode = os.fstat(fd).st_mode
+    if mode & 0o002:  # an existing file, or a umask of 0: take away world-write
+        os.fchmod(fd, stat.S_IMODE(mode) & ~0o002)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def _write_json(json_path: str | None, write: Callable[[TextIO], None]) -> bool:
+    """JSON to stdout (`-`) or a file, streamed: a big report never sits in memory as one string.
+
+    When the disk is full the evidence is not lost: the JSON goes to stdout instead, with a warning
+    on stderr. Returns True when it went to stdout (so nothing else should be written there).
+    """
+    if not json_path:
+        return False
+    if json_path == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return True
+    try:
+        with open_report(json_path) as out:
+            write(out)
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
+        with contextlib.suppress(OSError):
+            if Path(json_path).is_file():  # a half-written report, never a device like /dev/full
+                Path(json_path).unlink()
+        sys.stderr.write(
+            f"dlvauto: warning: cannot write the JSON report to {json_path}: {exc.strerror}; "
+            "it follows on stdout instead\n"
+        )
+        sys.stderr.flush()
+        write(sys.stdout)
+        sys.stdout.flush()
+        return True
+    return False
+
+
+def _write_view(view: Format, report: Report, path: str) -> None:
+    """The view to stdout (`-`) or a file of the user's (a failure to write it is bad input)."""
+    write = view.renderer()
+    if path == "-":
+        write(report, sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with open_report(path) as out:
+            write(report, out)
+    except OSError as exc:
+        raise UserError(f"cannot write the {view.what} to {path}: {exc.strerror}") from exc

@@ -1,0 +1,70 @@
+"""Where a command's report goes (--json, --format, --out, --source-root), checked before any work.
+
+stdout carries one thing: the JSON (`--json -`), else a document view (Markdown, HTML) without a
+file of its own, else the terminal view. Options that cannot all hold are refused up front, and
+progress is shown only when stdout is for a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dlvauto.errors import UserError
+from dlvauto.render.registry import TERMINAL, Format, view
+from dlvauto.system.progress import NullProgress, TerminalProgress, for_terminal
+
+if TYPE_CHECKING:
+    from dlvauto.enrich.source import SourceRoot
+
+
+@dataclass(frozen=True)
+class Output:
+    """The output options of one command, as `finish` follows them."""
+
+    json: str | None = None  # a path, "-" for stdout
+    view: Format = TERMINAL
+    out: str | None = None  # the view's file, "-" for stdout
+    source_roots: tuple[SourceRoot, ...] = ()
+
+    @classmethod
+    def checked(
+        cls,
+        json: str | None,
+        fmt: str = TERMINAL.name,
+        out: str | None = None,
+        source_roots: Sequence[str] | None = None,
+    ) -> Output:
+        """The output options as given, or the one line saying which cannot hold."""
+        from dlvauto.enrich.source import parse_source_root
+
+        roots = tuple(parse_source_root(spec) for spec in source_roots or ())
+        chosen = view(fmt)
+        if json == "-" and chosen.document and out in (None, "-"):
+            raise UserError(
+                f"--json - and --format {fmt} both want stdout: give the {fmt} view a file with --out"
+            )
+        if json == "-" and out == "-":
+            raise UserError("--json - and --out - both want stdout: give one of them a file")
+        return cls(json, chosen, out, roots)
+
+    @property
+    def view_path(self) -> str | None:
+        """Where the chosen view is written besides the terminal: a file, "-" for stdout, or nowhere.
+
+        A document view without --out goes to stdout; the terminal view needs a file to go anywhere
+        but the terminal.
+        """
+        if self.view.document:
+            return self.out if self.out is not None else "-"
+        return self.out if self.out not in (None, "-") else None
+
+    @property
+    def stdout_is_data(self) -> bool:
+        """Whether stdout carries a machine-read document (JSON, Markdown, HTML)."""
+        return self.json == "-" or (self.view.document and self.out in (None, "-"))
+
+    def progress(self) -> NullProgress | TerminalProgress:
+        """The progress display for the work before the report: none when stdout is data."""
+        return for_terminal(quiet=self.stdout_is_data)

@@ -1,0 +1,413 @@
+"""What a human view of a report says, section by section: computed once, shown by every view.
+
+`sections(report)` turns a Report into plain data, in the order a reader meets it: the headline,
+the landmarks, the crash goroutine, its ancestors, the unwind check, the other goroutines, the
+compiler's inlining diagnostics, the program's output, the notes. The terminal, Markdown and HTML
+views walk this one list and only decide how each section looks (each matches on `Section`, so a
+section added here is a type error in every view until it is shown there). A section with nothing
+to say is left out of the list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dlvauto.render.common import Value, exit_text, inlining_text, state, values, where
+from dlvauto.report import CrashKind, Frame, Goroutine, Report, SourceContext, UnwindCheck
+
+ID_LIST_LIMIT = 8  # goroutine ids a group's title names before "and N more"
+_DUMP_START = re.compile(r"^(panic: |fatal error: |SIG[A-Z]+: )", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FrameLine:
+    """A frame as every view names it, with its landmarks (crash goroutine only) and explanations."""
+
+    index: int
+    function: str  # "???" when the source could not name it
+    where: str  # file:line, the file short (see common.short_path)
+    category: str
+    inlined: bool
+    throw: bool = False
+    first_user: bool = False
+    frame_n: int | None = None  # N, when this is frame N
+    inlining: str | None = None  # the compiler's word on its inlining, with the position it names
+    source: SourceContext | None = None
+    values: list[tuple[str, list[Value]]] = field(default_factory=list)
+
+    @property
+    def marks(self) -> list[str]:
+        """The landmarks on this frame in words: throw, first user, frame N."""
+        out = ["throw"] if self.throw else []
+        if self.first_user:
+            out.append("first user")
+        if self.frame_n is not None:
+            out.append(f"frame {self.frame_n}")
+        return out
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A landmark frame under its name ("first user frame", "frame 17"), for the views that explain it."""
+
+    label: str
+    frame: FrameLine
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What happened, in one line: KIND and the message (or how the program ended)."""
+
+    crash_kind: CrashKind
+    kind: str  # the kind as the headline says it: PANIC, FATAL, ...
+    what: str  # "" when there is nothing more to say
+    goroutine_id: int | None
+
+
+@dataclass(frozen=True)
+class FrameN:
+    n: int
+    index: int
+    frame: FrameLine | None  # None: the stack is shorter
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """The first user frame, frame N and the signature; what made the report."""
+
+    first_user: FrameLine | None
+    frame_n: FrameN
+    goroutine_id: int | None
+    signature: str
+    build: list[str]  # mode, profile, Go version, "dlv VERSION": those known
+    binary: str | None
+
+    @property
+    def frame_n_apart(self) -> FrameLine | None:
+        """Frame N when it is not the first user frame (then it is explained on its own)."""
+        nf = self.frame_n.frame
+        if nf is None or (self.first_user is not None and nf.index == self.first_user.index):
+            return None
+        return nf
+
+    @property
+    def explained(self) -> list[Landmark]:
+        """The landmark frames, each once: the first user frame, then frame N when it is another."""
+        out = []
+        if self.first_user is not None:
+            out.append(Landmark("first user frame", self.first_user))
+        if self.frame_n_apart is not None:
+            out.append(Landmark(f"frame {self.frame_n.n}", self.frame_n_apart))
+        return out
+
+
+@dataclass(frozen=True)
+class CrashGoroutine:
+    """The crash goroutine's frames, innermost first, its landmarks marked."""
+
+    id: int
+    state: str
+    frames: list[FrameLine]
+    created_by: FrameLine | None
+    landmarks: list[Landmark]  # Landmarks.explained, for views that explain them under the frames
+
+    @property
+    def inlining_column(self) -> bool:
+        """Whether any frame carries the compiler's word on its inlining (a column of its own)."""
+        return any(f.inlining is not None for f in self.frames)
+
+
+@dataclass(frozen=True)
+class Ancestor:
+    id: int
+    frames: list[FrameLine]
+
+    @property
+    def title(self) -> str:
+        return f"created from goroutine {self.id}, whose stack was then:"
+
+
+@dataclass(frozen=True)
+class Ancestors:
+    """The goroutines that created the crash goroutine, as they stood then (--ancestors)."""
+
+    ancestors: list[Ancestor]
+
+
+@dataclass(frozen=True)
+class UnwindGap:
+    """Where dlv's stack and the frame-pointer chain part: each side's frame there (None: it had ended)."""
+
+    dlv: FrameLine | None
+    chain: str | None  # the chain's function there, or its pc when no function holds it
+
+    def text(self, code: Callable[[str], str] = str) -> str:
+        """In words; `code` marks up what comes from the program (a view's code span)."""
+        f = self.dlv
+        dlv = f"#{f.index} {code(f.function)} at {code(f.where)}" if f is not None else "its end"
+        chain = code(self.chain) if self.chain is not None else "its end"
+        return f"first difference: dlv has {dlv}, the chain has {chain}"
+
+
+@dataclass(frozen=True)
+class Unwind:
+    """--unwind-check: whether dlv's stack and the frame-pointer chain agree, and where they part."""
+
+    agree: bool
+    verdict: str  # the crash goroutine's check, with how many other goroutines agree
+    first_difference: UnwindGap | None
+    explanation: str
+    chain_end: str  # why the chain ended, "" when unknown
+
+    @property
+    def chain_end_text(self) -> str:
+        return f"the chain ended: {self.chain_end}"
+
+
+@dataclass(frozen=True)
+class GoroutineGroup:
+    """Goroutines with identical stacks (and state), shown once."""
+
+    ids: list[int]
+    state: str
+    runtime_only: bool  # every frame is the runtime's own (GC workers, finalizers, ...)
+    frames: list[FrameLine]
+    created_by: FrameLine | None
+
+    def id_list(self, limit: int = ID_LIST_LIMIT) -> str:
+        shown = ", ".join(str(i) for i in self.ids[:limit])
+        more = len(self.ids) - limit
+        return shown + (f" and {more} more" if more > 0 else "")
+
+    @property
+    def noun(self) -> str:
+        return "goroutine" if len(self.ids) == 1 else "goroutines"
+
+    @property
+    def title(self) -> str:
+        return f"{len(self.ids)} × [{self.state}] {self.noun} {self.id_list()}"
+
+
+@dataclass(frozen=True)
+class OtherGoroutines:
+    """Every goroutine but the crash goroutine, grouped by identical stack, biggest group first."""
+
+    groups: list[GoroutineGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(len(grp.ids) for grp in self.groups)
+
+    @property
+    def runtime_only(self) -> int:
+        """How many goroutines are the runtime's own (views may leave them out)."""
+        return sum(len(grp.ids) for grp in self.groups if grp.runtime_only)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    at: str  # file name:line:column
+    caller: str
+    callee: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InliningDiagnostics:
+    """The compiler's -m=2 inlining diagnostics of the main module (optimized builds)."""
+
+    diagnostics: list[Diagnostic]
+
+
+@dataclass(frozen=True)
+class Stream:
+    name: str  # stdout, stderr
+    text: str
+    dump_at: int | None = None  # where the runtime's goroutine dump begins (after its crash header)
+
+
+@dataclass(frozen=True)
+class ProgramOutput:
+    """What the program wrote: its non-empty streams."""
+
+    streams: list[Stream]
+
+
+@dataclass(frozen=True)
+class Notes:
+    notes: list[str]
+
+
+Section = (
+    Headline
+    | Landmarks
+    | CrashGoroutine
+    | Ancestors
+    | Unwind
+    | OtherGoroutines
+    | InliningDiagnostics
+    | ProgramOutput
+    | Notes
+)
+
+
+def sections(report: Report) -> list[Section]:
+    """The report's sections in reading order, each with something to say."""
+    c = report.crash
+    first_user = _line(c.first_user_frame, report) if c.first_user_frame is not None else None
+    nf = c.frame_n.frame
+    landmarks = Landmarks(
+        first_user=first_user,
+        frame_n=FrameN(c.frame_n.n, c.frame_n.index, _line(nf, report) if nf is not None else None),
+        goroutine_id=c.goroutine_id,
+        signature=c.signature,
+        build=_build(report),
+        binary=report.source.binary,
+    )
+    out: list[Section] = [_headline(report), landmarks]
+    g = report.crash_goroutine()
+    if g is not None:
+        out.append(
+            CrashGoroutine(
+                id=g.id,
+                state=state(g),
+                frames=[_line(f, report, landmarks=True) for f in g.frames],
+                created_by=_line(g.created_by, report) if g.created_by is not None else None,
+                landmarks=landmarks.explained,
+            )
+        )
+        if g.ancestors:
+            out.append(Ancestors([Ancestor(a.id, [_line(f, report) for f in a.frames]) for a in g.ancestors]))
+    if report.unwind_check is not None:
+        out.append(_unwind(report.unwind_check, report.unwind_others, report))
+    groups = _groups(report)
+    if groups:
+        out.append(OtherGoroutines(groups))
+    if report.inlining:
+        out.append(
+            InliningDiagnostics(
+                [
+                    Diagnostic(
+                        f"{d.file.rsplit('/', 1)[-1]}:{d.line}:{d.column}",
+                        d.caller or "",
+                        d.callee or "",
+                        d.text,
+                    )
+                    for d in report.inlining
+                ]
+            )
+        )
+    streams = _streams(report)
+    if streams:
+        out.append(ProgramOutput(streams))
+    if report.notes:
+        out.append(Notes(list(report.notes)))
+    return out
+
+
+def _headline(report: Report) -> Headline:
+    c = report.crash
+    if c.message:
+        what = c.message
+    elif c.kind == "none":
+        what = exit_text(report.exit_code)
+    elif c.kind == "hang" and report.source.mode == "attach":
+        what = "a running program, halted, captured and let go"
+    elif c.kind == "hang":
+        what = "did not end before the timeout; halted and captured"
+    else:
+        what = ""
+    return Headline(crash_kind=c.kind, kind=c.kind.upper(), what=what, goroutine_id=c.goroutine_id)
+
+
+def _build(report: Report) -> list[str]:
+    s = report.source
+    dlv = f"dlv {s.dlv_version}" if s.dlv_version else ""
+    return [x for x in (s.mode, s.profile or "", s.go_version or "", dlv) if x]
+
+
+def _line(f: Frame, report: Report, *, landmarks: bool = False) -> FrameLine:
+    """`f` as the views show it; `landmarks` marks it as a frame of the crash goroutine."""
+    c = report.crash
+    return FrameLine(
+        index=f.index,
+        function=f.function or "???",
+        where=where(f, report),
+        category=f.category,
+        inlined=f.inlined,
+        throw=landmarks and f.index == c.throw_frame_index,
+        first_user=landmarks and c.first_user_frame is not None and f.index == c.first_user_frame.index,
+        frame_n=c.frame_n.n if landmarks and f.index == c.frame_n.index else None,
+        inlining=inlining_text(f, report),
+        source=f.source,
+        values=values(f),
+    )
+
+
+def _unwind(u: UnwindCheck, others: list[UnwindCheck], report: Report) -> Unwind:
+    disagree = sum(1 for o in others if not o.agree)
+    tail = f"; {len(others) - disagree} of {len(others)} other goroutines agree" if others else ""
+    if u.agree:
+        verdict = (
+            f"dlv's stack and the frame-pointer chain agree "
+            f"({u.checked_frames} of {u.dwarf_frames} frames confirmed){tail}"
+        )
+    else:
+        verdict = f"dlv's stack and the frame-pointer chain disagree (believe: {u.believe}){tail}"
+    gap = None
+    d = u.first_difference
+    if not u.agree and d is not None:
+        fp = (d.fp.function or hex(d.fp.pc)) if d.fp else None
+        gap = UnwindGap(_line(d.dwarf, report) if d.dwarf else None, fp)
+    return Unwind(
+        agree=u.agree, verdict=verdict, first_difference=gap, explanation=u.explanation, chain_end=u.fp_end
+    )
+
+
+def _key(g: Goroutine) -> tuple[str, ...]:
+    return (g.status, g.wait_reason or "", *[f"{f.function}:{f.line}" for f in g.frames])
+
+
+def _groups(report: Report) -> list[GoroutineGroup]:
+    by_stack: dict[tuple[str, ...], list[Goroutine]] = defaultdict(list)
+    for g in report.goroutines:
+        if g.id != report.crash.goroutine_id:
+            by_stack[_key(g)].append(g)
+    out = []
+    for gs in by_stack.values():
+        first = gs[0]
+        out.append(
+            GoroutineGroup(
+                ids=[g.id for g in gs],
+                state=state(first),
+                runtime_only=bool(first.frames) and all(f.category == "runtime" for f in first.frames),
+                frames=[_line(f, report) for f in first.frames],
+                created_by=_line(first.created_by, report) if first.created_by is not None else None,
+            )
+        )
+    out.sort(key=lambda grp: (grp.runtime_only, -len(grp.ids), grp.ids[0]))
+    return out
+
+
+def _streams(report: Report) -> list[Stream]:
+    out = []
+    if report.output.stdout:
+        out.append(Stream("stdout", report.output.stdout))
+    text = report.output.stderr
+    if text:
+        out.append(
+            Stream("stderr", text, _dump_at(text) if report.crash.kind not in ("none", "hang") else None)
+        )
+    return out
+
+
+def _dump_at(stderr: str) -> int | None:
+    """Where the runtime's goroutine dump begins: after the paragraph of its first crash header."""
+    start = _DUMP_START.search(stderr)
+    if start is None:
+        return None
+    end = stderr.find("\n\n", start.start())
+    return end if end >= 0 else len(stderr)
