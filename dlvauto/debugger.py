@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from dlvauto.errors import DebuggerError
 
@@ -66,6 +66,24 @@ class TargetOutput:
 
     stdout: Path | None = None
     stderr: Path | None = None
+
+
+class Ends:
+    """`with session:` ends the session (its `stop`) however the block ends."""
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+S = TypeVar("S", bound=Ends)
 
 
 class Debugger(Protocol):
@@ -172,6 +190,10 @@ class Launch:
     args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
     cwd: Path | None = None
+
+    def dlv_command(self) -> list[str]:
+        """dlv's subcommand and operands for it (flags of dlv's own go before the `--`)."""
+        return ["exec", str(self.binary), "--", *self.args]
 
 
 class Backend(Protocol):

@@ -6,41 +6,30 @@ from typing import Annotated
 
 import typer
 
+from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import finish
-from dlvauto.commands.options import (
-    BackendOption,
-    DepthOption,
-    DlvOption,
-    FrameOption,
-    JsonOption,
-    TranscriptOption,
-    check_backend,
-    count,
-    read_depth,
-    read_frame,
-)
 from dlvauto.commands.output import Output
 
 
 @app.command()
 def attach(
     pid: Annotated[str, typer.Argument(help="Process id of a running Go program.")],
-    frame: FrameOption = "17",
-    depth: DepthOption = "100",
-    json_path: JsonOption = None,
-    dlv: DlvOption = None,
-    backend: BackendOption = "rpc",
-    transcript: TranscriptOption = None,
+    frame: opt.FrameOption = "17",
+    depth: opt.DepthOption = "100",
+    json_path: opt.JsonOption = None,
+    dlv: opt.DlvOption = None,
+    backend: opt.BackendOption = "rpc",
+    transcript: opt.TranscriptOption = None,
 ) -> None:
     """Halt a running program, capture every goroutine, detach and leave it running."""
     from dlvauto.analysis import analyze
     from dlvauto.sources.attach import attach as attach_pid
 
-    number = count(pid, "PID", 1)
-    n = read_frame(frame)
-    stack_depth = read_depth(depth)
-    check_backend(backend, transcript)
+    number = opt.count(pid, "PID", 1)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
+    opt.check_backend(backend, transcript)
     output = Output(json=json_path)
     with output.progress() as progress:
         snap = attach_pid(
@@ -53,16 +42,16 @@ def attach(
 def connect(
     address: Annotated[str, typer.Argument(help="HOST:PORT (or unix:/path) of a running dlv server.")],
     allow_remote: Annotated[bool, typer.Option(help="Allow a server on a non-loopback address.")] = False,
-    frame: FrameOption = "17",
-    depth: DepthOption = "100",
-    json_path: JsonOption = None,
+    frame: opt.FrameOption = "17",
+    depth: opt.DepthOption = "100",
+    json_path: opt.JsonOption = None,
 ) -> None:
     """Capture the target of a dlv server someone else started, and leave the server as it was."""
     from dlvauto.analysis import analyze
     from dlvauto.sources.attach import connect as connect_server
 
-    n = read_frame(frame)
-    stack_depth = read_depth(depth)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
     output = Output(json=json_path)
     with output.progress() as progress:
         snap = connect_server(address, allow_remote=allow_remote, depth=stack_depth, progress=progress)

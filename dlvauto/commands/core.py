@@ -6,22 +6,9 @@ from typing import Annotated
 
 import typer
 
+from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import finish
-from dlvauto.commands.options import (
-    BackendOption,
-    DepthOption,
-    DlvOption,
-    FormatOption,
-    FrameOption,
-    JsonOption,
-    OutOption,
-    SourceRootOption,
-    TranscriptOption,
-    check_backend,
-    read_depth,
-    read_frame,
-)
 from dlvauto.commands.output import Output
 
 
@@ -36,15 +23,15 @@ def core(
     core_file: Annotated[
         str | None, typer.Argument(metavar="CORE", help="The core dump the binary wrote.")
     ] = None,
-    frame: FrameOption = "17",
-    depth: DepthOption = "100",
-    json_path: JsonOption = None,
-    dlv: DlvOption = None,
-    fmt: FormatOption = "terminal",
-    out: OutOption = None,
-    source_root: SourceRootOption = None,
-    backend: BackendOption = "rpc",
-    transcript: TranscriptOption = None,
+    frame: opt.FrameOption = "17",
+    depth: opt.DepthOption = "100",
+    json_path: opt.JsonOption = None,
+    dlv: opt.DlvOption = None,
+    fmt: opt.FormatOption = "terminal",
+    out: opt.OutOption = None,
+    source_root: opt.SourceRootOption = None,
+    backend: opt.BackendOption = "rpc",
+    transcript: opt.TranscriptOption = None,
 ) -> None:
     """Open CORE with BINARY under dlv, find the crash goroutine and report as a live run would."""
     from pathlib import Path
@@ -52,10 +39,10 @@ def core(
     from dlvauto.errors import UserError
     from dlvauto.sources.corestart import start_core
 
-    n = read_frame(frame)
-    stack_depth = read_depth(depth)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
     output = Output.checked(json_path, fmt, out, source_root)
-    check_backend(backend, transcript)
+    opt.check_backend(backend, transcript)
     if core_file is None:
         if not Path(binary).is_dir():
             raise UserError("missing CORE: give BINARY CORE, or the folder `dlvauto run --save-core` wrote")

@@ -6,16 +6,9 @@ from typing import Annotated
 
 import typer
 
+from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import finish, finish_several
-from dlvauto.commands.options import (
-    FormatOption,
-    FrameOption,
-    JsonOption,
-    OutOption,
-    SourceRootOption,
-    read_frame,
-)
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
 
@@ -25,8 +18,8 @@ def parse(
     trace: Annotated[
         str, typer.Argument(metavar="TRACE_FILE|-", help="A Go traceback (a log, stderr), - for stdin.")
     ],
-    frame: FrameOption = "17",
-    json_path: JsonOption = None,
+    frame: opt.FrameOption = "17",
+    json_path: opt.JsonOption = None,
     every: Annotated[
         bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
     ] = False,
@@ -39,16 +32,16 @@ def parse(
     goroot: Annotated[
         str | None, typer.Option(help="GOROOT as the trace names it (default: inferred).")
     ] = None,
-    fmt: FormatOption = "terminal",
-    out: OutOption = None,
-    source_root: SourceRootOption = None,
+    fmt: opt.FormatOption = "terminal",
+    out: opt.OutOption = None,
+    source_root: opt.SourceRootOption = None,
 ) -> None:
     """Read the runtime's crash text (any GOTRACEBACK level, noise around it) and report the crash."""
     from dlvauto.analysis import analyze
     from dlvauto.snapshot import BuildFacts
     from dlvauto.sources.text import read_trace
 
-    n = read_frame(frame)
+    n = opt.read_frame(frame)
     output = Output.checked(json_path, fmt, out, source_root)
     if every and (output.view.write_several is None or out is not None):
         raise UserError("--all reports several crashes: use it with the terminal view and --json only")

@@ -6,26 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
+from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import finish
-from dlvauto.commands.options import (
-    BackendOption,
-    DepthOption,
-    DlvOption,
-    FormatOption,
-    FrameOption,
-    JsonOption,
-    OutOption,
-    SourceRootOption,
-    TimeoutOption,
-    TranscriptOption,
-    check_backend,
-    count,
-    read_depth,
-    read_frame,
-    read_timeout,
-    unwind_mode,
-)
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
 
@@ -37,11 +20,11 @@ def run(
     src_dir: Annotated[str, typer.Argument(help="Folder of the Go main package to build and run.")],
     args: Annotated[list[str] | None, typer.Argument(help="Arguments for the program (after --).")] = None,
     profile: Annotated[str, typer.Option(help="debug (-gcflags=all=-N -l) or optimized.")] = "debug",
-    timeout: TimeoutOption = "60",
-    frame: FrameOption = "17",
-    depth: DepthOption = "100",
-    json_path: JsonOption = None,
-    dlv: DlvOption = None,
+    timeout: opt.TimeoutOption = "60",
+    frame: opt.FrameOption = "17",
+    depth: opt.DepthOption = "100",
+    json_path: opt.JsonOption = None,
+    dlv: opt.DlvOption = None,
     unwind_check: Annotated[
         str, typer.Option("--unwind-check", help="Check dlv's stack against frame pointers: crash or all.")
     ] = "none",
@@ -58,11 +41,11 @@ def run(
         str | None,
         typer.Option("--save-core", help="Keep a core of the crash, with the binary, in this new folder."),
     ] = None,
-    fmt: FormatOption = "terminal",
-    out: OutOption = None,
-    source_root: SourceRootOption = None,
-    backend: BackendOption = "rpc",
-    transcript: TranscriptOption = None,
+    fmt: opt.FormatOption = "terminal",
+    out: opt.OutOption = None,
+    source_root: opt.SourceRootOption = None,
+    backend: opt.BackendOption = "rpc",
+    transcript: opt.TranscriptOption = None,
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from pathlib import Path
@@ -75,16 +58,16 @@ def run(
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     if via not in VIAS:
         raise UserError(f"unknown --via {via!r}: use one of {', '.join(VIAS)}")
-    seconds = read_timeout(timeout)
-    n = read_frame(frame)
-    stack_depth = read_depth(depth)
-    unwind = unwind_mode(unwind_check)
-    n_ancestors = count(ancestors, "--ancestors", 0)
-    n_values = count(values, "--values", 0)
+    seconds = opt.read_timeout(timeout)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
+    unwind = opt.unwind_mode(unwind_check)
+    n_ancestors = opt.count(ancestors, "--ancestors", 0)
+    n_values = opt.count(values, "--values", 0)
     if via == "core" and (unwind != "none" or n_ancestors):
         raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
     output = Output.checked(json_path, fmt, out, source_root)
-    check_backend(
+    opt.check_backend(
         backend, transcript, unwind_check=unwind != "none", via=via != "live", save_core=save_core is not None
     )
     saved = Path(save_core) if save_core is not None else None

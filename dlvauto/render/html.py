@@ -11,24 +11,11 @@ Every string from the program is escaped.
 from __future__ import annotations
 
 from html import escape
-from typing import TextIO, assert_never
+from typing import TextIO
 
+from dlvauto.render import sections as sec
 from dlvauto.render.common import numbered, plural
-from dlvauto.render.sections import (
-    Ancestors,
-    CrashGoroutine,
-    FrameLine,
-    GoroutineGroup,
-    Headline,
-    InliningDiagnostics,
-    Landmarks,
-    Notes,
-    OtherGoroutines,
-    ProgramOutput,
-    Section,
-    Unwind,
-    sections,
-)
+from dlvauto.render.sections import sections, show
 from dlvauto.report import Report
 
 GROUP_ID_LIMIT = 50
@@ -97,7 +84,7 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _frame_row(f: FrameLine) -> str:
+def _frame_row(f: sec.FrameLine) -> str:
     classes = [f"cat-{f.category}"] + (["landmark"] if f.marks else [])
     row_id = ' id="first-user-frame"' if f.first_user else ' id="frame-n"' if f.frame_n is not None else ""
     mark_html = "".join(f'<span class="mark">{_e(m)}</span>' for m in f.marks)
@@ -110,7 +97,7 @@ def _frame_row(f: FrameLine) -> str:
     )
 
 
-def _source(f: FrameLine) -> str:
+def _source(f: sec.FrameLine) -> str:
     if f.source is None:
         return ""
     width = len(str(f.source.first_line + len(f.source.lines) - 1))
@@ -122,7 +109,7 @@ def _source(f: FrameLine) -> str:
     return f'<pre class="source" title="{_e(f.source.path)}">{lines}</pre>'
 
 
-def _values(f: FrameLine) -> str:
+def _values(f: sec.FrameLine) -> str:
     out = []
     for kind, items in f.values:
         rows = "".join(
@@ -137,7 +124,7 @@ def _values(f: FrameLine) -> str:
     return "".join(out)
 
 
-def _detail_row(f: FrameLine) -> str:
+def _detail_row(f: sec.FrameLine) -> str:
     parts = []
     if f.inlining:
         how = "inlined" if f.inlined else "not inlined"
@@ -150,7 +137,7 @@ def _detail_row(f: FrameLine) -> str:
     return f'<tr class="detail cat-{f.category}" data-detail-of="{f.index}"><td colspan="5">{body}</td></tr>'
 
 
-def _frames_table(frames: list[FrameLine], created_by: FrameLine | None, *, details: bool) -> str:
+def _frames_table(frames: list[sec.FrameLine], created_by: sec.FrameLine | None, *, details: bool) -> str:
     """Frames as table rows; with `details`, each followed by what explains it (crash goroutine)."""
     rows = []
     for f in frames:
@@ -168,11 +155,11 @@ def _frames_table(frames: list[FrameLine], created_by: FrameLine | None, *, deta
     return f'<table class="frames">{head}{"".join(rows)}</table>'
 
 
-def _title(h: Headline) -> str:
+def headline(h: sec.Headline) -> str:
     return f'<h1><span class="kind">{_e(h.kind)}</span>' + (f": {_e(h.what)}" if h.what else "") + "</h1>"
 
 
-def _facts(s: Landmarks) -> str:
+def landmarks(s: sec.Landmarks) -> str:
     facts = []
     f = s.first_user
     if f is not None:
@@ -201,7 +188,7 @@ def _facts(s: Landmarks) -> str:
     return f'<dl class="facts">{dl}</dl>'
 
 
-def _crash_goroutine(g: CrashGoroutine) -> str:
+def crash_goroutine(g: sec.CrashGoroutine) -> str:
     return (
         f'<details class="crash" id="crash-goroutine" open><summary>goroutine {g.id} '
         f"[{_e(g.state)}] — crash goroutine ({len(g.frames)} frames)</summary>"
@@ -209,7 +196,7 @@ def _crash_goroutine(g: CrashGoroutine) -> str:
     )
 
 
-def _ancestors(s: Ancestors) -> str:
+def ancestors(s: sec.Ancestors) -> str:
     parts = [
         f"<h2>{_e(a.title)}</h2>" + (_frames_table(a.frames, None, details=False) if a.frames else "")
         for a in s.ancestors
@@ -221,7 +208,7 @@ def _code(text: str) -> str:
     return f"<code>{_e(text)}</code>"
 
 
-def _unwind(u: Unwind) -> str:
+def unwind(u: sec.Unwind) -> str:
     items = []
     if u.first_difference is not None:
         items.append(u.first_difference.text(_code))  # our words (nothing to escape) around code
@@ -236,7 +223,7 @@ def _unwind(u: Unwind) -> str:
     )
 
 
-def _group(grp: GoroutineGroup) -> str:
+def _group(grp: sec.GoroutineGroup) -> str:
     n = len(grp.ids)
     top = next((f for f in grp.frames if f.category != "runtime"), grp.frames[0] if grp.frames else None)
     at = f" — {_e(top.function)}" if top is not None else ""
@@ -249,7 +236,7 @@ def _group(grp: GoroutineGroup) -> str:
     )
 
 
-def _others(s: OtherGoroutines) -> str:
+def other_goroutines(s: sec.OtherGoroutines) -> str:
     return (
         f'<section id="others"><h2>other goroutines ({s.total}, '
         f"{plural(len(s.groups), 'group')} of identical stacks)</h2>"
@@ -260,7 +247,7 @@ def _others(s: OtherGoroutines) -> str:
     )
 
 
-def _inlining(s: InliningDiagnostics) -> str:
+def inlining_diagnostics(s: sec.InliningDiagnostics) -> str:
     rows = "".join(
         f'<tr><td class="loc">{_e(d.at)}</td><td><code>{_e(d.caller)}</code></td>'
         f"<td><code>{_e(d.callee)}</code></td><td><code>{_e(d.text)}</code></td></tr>"
@@ -273,7 +260,7 @@ def _inlining(s: InliningDiagnostics) -> str:
     )
 
 
-def _output(s: ProgramOutput) -> str:
+def program_output(s: sec.ProgramOutput) -> str:
     return "".join(
         f'<details class="output"><summary>program {stream.name} ({len(stream.text.splitlines())} lines)'
         f'</summary><div class="body"><pre class="output">{_e(stream.text)}</pre></div></details>'
@@ -281,32 +268,11 @@ def _output(s: ProgramOutput) -> str:
     )
 
 
-def _html(section: Section) -> str:
-    """How HTML shows a section (the headline and the landmarks make the page's header)."""
-    match section:
-        case Headline():
-            return _title(section)
-        case Landmarks():
-            return _facts(section)
-        case CrashGoroutine():
-            return _crash_goroutine(section)
-        case Ancestors():
-            return _ancestors(section)
-        case Unwind():
-            return _unwind(section)
-        case OtherGoroutines():
-            return _others(section)
-        case InliningDiagnostics():
-            return _inlining(section)
-        case ProgramOutput():
-            return _output(section)
-        case Notes():
-            return '<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in section.notes) + "</ul>"
-        case _:
-            assert_never(section)
+def notes(s: sec.Notes) -> str:
+    return '<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in s.notes) + "</ul>"
 
 
-_IN_THE_HEADER = (Headline, Landmarks)
+_IN_THE_HEADER = (sec.Headline, sec.Landmarks)
 _LEGEND = (
     '<p class="legend">'
     + "".join(
@@ -324,10 +290,12 @@ def write(report: Report, out: TextIO) -> None:
 
 def to_html(report: Report) -> str:
     """The whole report as one HTML document."""
+    from dlvauto.render import html  # this module is the view
+
     found = sections(report)
-    headline = next(s for s in found if isinstance(s, Headline))
-    header = "".join(_html(s) for s in found if isinstance(s, _IN_THE_HEADER))
-    body = "".join(_html(s) for s in found if not isinstance(s, _IN_THE_HEADER))
+    headline = next(s for s in found if isinstance(s, sec.Headline))
+    header = "".join(show(html, s) for s in found if isinstance(s, _IN_THE_HEADER))
+    body = "".join(show(html, s) for s in found if not isinstance(s, _IN_THE_HEADER))
     title = f"dlvauto: {headline.kind}" + (f": {headline.what}" if headline.what else "")
     return (
         "<!DOCTYPE html>\n"

@@ -13,23 +13,11 @@ backslashes, and in fenced blocks by a fence longer than any backtick run inside
 from __future__ import annotations
 
 import re
-from typing import TextIO, assert_never
+from typing import TextIO
 
+from dlvauto.render import sections as sec
 from dlvauto.render.common import plural, snippet_text
-from dlvauto.render.sections import (
-    Ancestors,
-    CrashGoroutine,
-    Headline,
-    InliningDiagnostics,
-    Landmark,
-    Landmarks,
-    Notes,
-    OtherGoroutines,
-    ProgramOutput,
-    Section,
-    Unwind,
-    sections,
-)
+from dlvauto.render.sections import sections, show
 from dlvauto.report import Report
 
 OUTPUT_TAIL_LINES = 30
@@ -71,41 +59,30 @@ def write(report: Report, out: TextIO) -> None:
 
 def to_markdown(report: Report) -> str:
     """The whole report as one Markdown document."""
+    from dlvauto.render import markdown  # this module is the view
+
     out: list[str] = []
     for section in sections(report):
-        out += _lines(section)
+        out += show(markdown, section)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _lines(section: Section) -> list[str]:
-    """How Markdown shows a section: its lines, a blank line after each block."""
-    match section:
-        case Headline():
-            return [
-                f"### dlvauto: {section.kind}" + (f" — {escape(section.what)}" if section.what else ""),
-                "",
-            ]
-        case Landmarks():
-            return _landmarks(section)
-        case CrashGoroutine():
-            return _crash_goroutine(section)
-        case Ancestors():
-            return _ancestors(section)
-        case Unwind():
-            return _unwind(section)
-        case OtherGoroutines():
-            return _others(section)
-        case InliningDiagnostics():
-            return []  # the crash table's column gives each frame's; the JSON and HTML list them all
-        case ProgramOutput():
-            return _output(section)
-        case Notes():
-            return [line for note in section.notes for line in ("", f"> note: {escape(note)}")]
-        case _:
-            assert_never(section)
+def headline(section: sec.Headline) -> list[str]:
+    return [
+        f"### dlvauto: {section.kind}" + (f" — {escape(section.what)}" if section.what else ""),
+        "",
+    ]
 
 
-def _landmarks(s: Landmarks) -> list[str]:
+def inlining_diagnostics(s: sec.InliningDiagnostics) -> list[str]:
+    return []  # the crash table's column gives each frame's; the JSON and HTML list them all
+
+
+def notes(s: sec.Notes) -> list[str]:
+    return [line for note in s.notes for line in ("", f"> note: {escape(note)}")]
+
+
+def landmarks(s: sec.Landmarks) -> list[str]:
     facts = []
     f = s.first_user
     if f is not None:
@@ -119,7 +96,7 @@ def _landmarks(s: Landmarks) -> list[str]:
     return ["  \n".join(facts), ""]
 
 
-def _crash_goroutine(g: CrashGoroutine) -> list[str]:
+def crash_goroutine(g: sec.CrashGoroutine) -> list[str]:
     """The frames as a table, then each landmark explained (source in a fence, values in tables)."""
     out = [f"#### goroutine {g.id} \\[{escape(g.state)}\\] — crash goroutine", ""]
     why = g.inlining_column
@@ -138,7 +115,7 @@ def _crash_goroutine(g: CrashGoroutine) -> list[str]:
     return out
 
 
-def _frame_detail(landmark: Landmark) -> list[str]:
+def _frame_detail(landmark: sec.Landmark) -> list[str]:
     f = landmark.frame
     out = [f"**{escape(landmark.label)}: #{f.index}** {code(f.function)} at {code(f.where)}"]
     if f.inlining:
@@ -151,7 +128,7 @@ def _frame_detail(landmark: Landmark) -> list[str]:
     return out
 
 
-def _ancestors(s: Ancestors) -> list[str]:
+def ancestors(s: sec.Ancestors) -> list[str]:
     out = []
     for a in s.ancestors:
         out += [f"**{escape(a.title)}**", ""]
@@ -160,7 +137,7 @@ def _ancestors(s: Ancestors) -> list[str]:
     return out
 
 
-def _unwind(u: Unwind) -> list[str]:
+def unwind(u: sec.Unwind) -> list[str]:
     """The verdict, then what explains it as a list (names and places from the program as code)."""
     details = []
     if u.first_difference is not None:
@@ -175,7 +152,7 @@ def _unwind(u: Unwind) -> list[str]:
     return out
 
 
-def _others(s: OtherGoroutines) -> list[str]:
+def other_goroutines(s: sec.OtherGoroutines) -> list[str]:
     out = [
         "<details>",
         f"<summary>{plural(s.total, 'other goroutine')} in {plural(len(s.groups), 'group')} "
@@ -195,7 +172,7 @@ def _others(s: OtherGoroutines) -> list[str]:
     return out
 
 
-def _output(s: ProgramOutput) -> list[str]:
+def program_output(s: sec.ProgramOutput) -> list[str]:
     out: list[str] = []
     for stream in s.streams:
         lines = stream.text.rstrip("\n").splitlines()

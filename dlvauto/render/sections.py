@@ -3,8 +3,9 @@
 `sections(report)` turns a Report into plain data, in the order a reader meets it: the headline,
 the landmarks, the crash goroutine, its ancestors, the unwind check, the other goroutines, the
 compiler's inlining diagnostics, the program's output, the notes. The terminal, Markdown and HTML
-views walk this one list and only decide how each section looks (each matches on `Section`, so a
-section added here is a type error in every view until it is shown there). A section with nothing
+views walk this one list and only decide how each section looks: a view is a module with one
+function per kind of section (`View`), and `show` is the one place that picks the function, so a
+section added here is a type error in every view until it is shown there. A section with nothing
 to say is left out of the list.
 """
 
@@ -14,12 +15,31 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from dlvauto.render.common import Value, exit_text, inlining_text, state, values, where
 from dlvauto.report import CrashKind, Frame, Goroutine, Report, SourceContext, UnwindCheck
 
 ID_LIST_LIMIT = 8  # goroutine ids a group's title names before "and N more"
 _DUMP_START = re.compile(r"^(panic: |fatal error: |SIG[A-Z]+: )", re.MULTILINE)
+
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class View(Protocol[T_co]):
+    """How one view shows each kind of section (a view's module is one: its functions are these)."""
+
+    def headline(self, s: Headline, /) -> T_co: ...
+    def landmarks(self, s: Landmarks, /) -> T_co: ...
+    def crash_goroutine(self, s: CrashGoroutine, /) -> T_co: ...
+    def ancestors(self, s: Ancestors, /) -> T_co: ...
+    def unwind(self, s: Unwind, /) -> T_co: ...
+    def other_goroutines(self, s: OtherGoroutines, /) -> T_co: ...
+    def inlining_diagnostics(self, s: InliningDiagnostics, /) -> T_co: ...
+    def program_output(self, s: ProgramOutput, /) -> T_co: ...
+    def notes(self, s: Notes, /) -> T_co: ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,9 @@ class Headline:
     what: str  # "" when there is nothing more to say
     goroutine_id: int | None
 
+    def shown_by(self, view: View[T]) -> T:
+        return view.headline(self)
+
 
 @dataclass(frozen=True)
 class FrameN:
@@ -103,6 +126,9 @@ class Landmarks:
             out.append(Landmark(f"frame {self.frame_n.n}", self.frame_n_apart))
         return out
 
+    def shown_by(self, view: View[T]) -> T:
+        return view.landmarks(self)
+
 
 @dataclass(frozen=True)
 class CrashGoroutine:
@@ -118,6 +144,9 @@ class CrashGoroutine:
     def inlining_column(self) -> bool:
         """Whether any frame carries the compiler's word on its inlining (a column of its own)."""
         return any(f.inlining is not None for f in self.frames)
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.crash_goroutine(self)
 
 
 @dataclass(frozen=True)
@@ -135,6 +164,9 @@ class Ancestors:
     """The goroutines that created the crash goroutine, as they stood then (--ancestors)."""
 
     ancestors: list[Ancestor]
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.ancestors(self)
 
 
 @dataclass(frozen=True)
@@ -165,6 +197,9 @@ class Unwind:
     @property
     def chain_end_text(self) -> str:
         return f"the chain ended: {self.chain_end}"
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.unwind(self)
 
 
 @dataclass(frozen=True)
@@ -206,6 +241,9 @@ class OtherGoroutines:
         """How many goroutines are the runtime's own (views may leave them out)."""
         return sum(len(grp.ids) for grp in self.groups if grp.runtime_only)
 
+    def shown_by(self, view: View[T]) -> T:
+        return view.other_goroutines(self)
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -221,6 +259,9 @@ class InliningDiagnostics:
 
     diagnostics: list[Diagnostic]
 
+    def shown_by(self, view: View[T]) -> T:
+        return view.inlining_diagnostics(self)
+
 
 @dataclass(frozen=True)
 class Stream:
@@ -235,10 +276,16 @@ class ProgramOutput:
 
     streams: list[Stream]
 
+    def shown_by(self, view: View[T]) -> T:
+        return view.program_output(self)
+
 
 @dataclass(frozen=True)
 class Notes:
     notes: list[str]
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.notes(self)
 
 
 Section = (
@@ -252,6 +299,11 @@ Section = (
     | ProgramOutput
     | Notes
 )
+
+
+def show(view: View[T], section: Section) -> T:
+    """What `view` makes of `section` (each section knows which of the view's functions is its)."""
+    return section.shown_by(view)
 
 
 def sections(report: Report) -> list[Section]:

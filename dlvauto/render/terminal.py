@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO, assert_never
+from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -11,20 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from dlvauto.render.sections import (
-    Ancestors,
-    CrashGoroutine,
-    FrameLine,
-    Headline,
-    InliningDiagnostics,
-    Landmarks,
-    Notes,
-    OtherGoroutines,
-    ProgramOutput,
-    Section,
-    Unwind,
-    sections,
-)
+from dlvauto.render import sections as sec
+from dlvauto.render.sections import sections, show
 from dlvauto.report import Report, SourceContext
 
 CATEGORY_STYLE = {
@@ -44,7 +32,7 @@ KIND_STYLE = {
 OTHER_GROUP_FRAMES = 6
 TAIL_LINES = 15
 PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so they stay greppable
-_IN_THE_BOX = (Headline, Landmarks)
+_IN_THE_BOX = (sec.Headline, sec.Landmarks)
 
 
 def console_for(out: TextIO) -> Console:
@@ -69,9 +57,11 @@ def write_several(reports: Sequence[Report], out: TextIO) -> None:
 
 def print_report(report: Report, console: Console) -> None:
     """Every section in turn; the headline and the landmarks in a box at the top."""
+    from dlvauto.render import terminal  # this module is the view
+
     box: list[RenderableType] = []
     for section in sections(report):
-        parts = _parts(section)
+        parts = show(terminal, section)
         if isinstance(section, _IN_THE_BOX):
             box += parts
             continue
@@ -87,43 +77,17 @@ def _print_box(box: list[RenderableType], console: Console) -> None:
         box.clear()
 
 
-def _parts(section: Section) -> list[RenderableType]:
-    """How the terminal shows a section: what to print, one console line or table each."""
-    match section:
-        case Headline():
-            return [_headline(section)]
-        case Landmarks():
-            return _landmarks(section)
-        case CrashGoroutine():
-            title = f"goroutine {section.id} [{section.state}] — crash goroutine"
-            return [Text(title, style="bold"), _crash_table(section)]
-        case Ancestors():
-            return _ancestors(section)
-        case Unwind():
-            return [_unwind(section)]
-        case OtherGoroutines():
-            return _others(section)
-        case InliningDiagnostics():
-            return []  # the crash table's column gives each frame's; the JSON and HTML list them all
-        case ProgramOutput():
-            return _output(section)
-        case Notes():
-            return [Text(f"note: {note}", style="yellow") for note in section.notes]
-        case _:
-            assert_never(section)
-
-
-def _headline(h: Headline) -> Text:
+def headline(h: sec.Headline) -> list[RenderableType]:
     text = Text()
     text.append(h.kind, style=KIND_STYLE.get(h.crash_kind, "bold"))
     if h.what:
         text.append(f": {h.what}")
     if h.goroutine_id is not None:
         text.append(f"  (goroutine {h.goroutine_id})", style="dim")
-    return text
+    return [text]
 
 
-def _landmarks(s: Landmarks) -> list[RenderableType]:
+def landmarks(s: sec.Landmarks) -> list[RenderableType]:
     parts: list[RenderableType] = []
     f = s.first_user
     if f is not None:
@@ -158,7 +122,7 @@ def _source(src: SourceContext, indent: str = "    ") -> Text:
     return text
 
 
-def _explained(f: FrameLine) -> list[RenderableType]:
+def _explained(f: sec.FrameLine) -> list[RenderableType]:
     """The frame's inlining note, source lines and values, under its line in the box."""
     out: list[RenderableType] = []
     if f.inlining:
@@ -174,7 +138,19 @@ def _explained(f: FrameLine) -> list[RenderableType]:
     return out
 
 
-def _crash_table(g: CrashGoroutine) -> Table:
+def crash_goroutine(g: sec.CrashGoroutine) -> list[RenderableType]:
+    return [Text(f"goroutine {g.id} [{g.state}] — crash goroutine", style="bold"), _crash_table(g)]
+
+
+def inlining_diagnostics(s: sec.InliningDiagnostics) -> list[RenderableType]:
+    return []  # the crash table's column gives each frame's; the JSON and HTML list them all
+
+
+def notes(s: sec.Notes) -> list[RenderableType]:
+    return [Text(f"note: {note}", style="yellow") for note in s.notes]
+
+
+def _crash_table(g: sec.CrashGoroutine) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("", no_wrap=True)
@@ -201,11 +177,11 @@ def _crash_table(g: CrashGoroutine) -> Table:
     return table
 
 
-def _frame_text(f: FrameLine) -> Text:
+def _frame_text(f: sec.FrameLine) -> Text:
     return Text(f"    {f.function}  {f.where}", style=CATEGORY_STYLE.get(f.category, ""))
 
 
-def _ancestors(s: Ancestors) -> list[RenderableType]:
+def ancestors(s: sec.Ancestors) -> list[RenderableType]:
     out: list[RenderableType] = []
     for a in s.ancestors:
         out.append(Text(a.title, style="bold"))
@@ -213,7 +189,7 @@ def _ancestors(s: Ancestors) -> list[RenderableType]:
     return out
 
 
-def _unwind(u: Unwind) -> Text:
+def unwind(u: sec.Unwind) -> list[RenderableType]:
     text = Text()
     text.append(f"unwind check: {u.verdict}", style="green" if u.agree else "bold red")
     if u.first_difference is not None:
@@ -222,10 +198,10 @@ def _unwind(u: Unwind) -> Text:
         text.append(f"\n    {u.explanation}", style="dim")
     if u.chain_end:
         text.append(f"\n    {u.chain_end_text}", style="dim")
-    return text
+    return [text]
 
 
-def _others(s: OtherGoroutines) -> list[RenderableType]:
+def other_goroutines(s: sec.OtherGoroutines) -> list[RenderableType]:
     out: list[RenderableType] = [Text(""), Text(f"other goroutines ({s.total})", style="bold")]
     if s.runtime_only:
         out.append(
@@ -243,7 +219,7 @@ def _others(s: OtherGoroutines) -> list[RenderableType]:
     return out
 
 
-def _output(s: ProgramOutput) -> list[RenderableType]:
+def program_output(s: sec.ProgramOutput) -> list[RenderableType]:
     """The tail of each stream; stderr up to the runtime's crash header (the dump is shown above)."""
     out: list[RenderableType] = [Text("")]
     for stream in s.streams:

@@ -22,10 +22,9 @@ import contextlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
-from dlvauto.debugger import Launch, Options, TargetOutput, Thread, Unsupported
+from dlvauto.debugger import Ends, Launch, Options, TargetOutput, Thread, Unsupported
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.gofacts.binary import build_facts, read_binary
 from dlvauto.repl import parse as p
@@ -47,7 +46,7 @@ _ENTRY_FUNCTIONS = frozenset(
 _POINTER = re.compile(r"\((0x[0-9a-f]+)\)\s*$")
 
 
-class ReplSession:
+class ReplSession(Ends):
     """A Debugger (dlvauto/debugger.py) typing into one dlv terminal."""
 
     def __init__(
@@ -68,14 +67,6 @@ class ReplSession:
 
     def stop(self) -> None:
         self._stack.close()
-
-    def __enter__(self) -> ReplSession:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def dlv_version(self) -> str | None:
@@ -216,12 +207,9 @@ class ReplBackend:
 
     def launch(self, program: Launch, options: Options, progress: Progress) -> ReplSession:
         progress.stage("starting dlv's terminal")
+        command = program.dlv_command()
         session = open_session(
-            options,
-            ["exec", str(program.binary), "--", *program.args],
-            redirect_output=True,
-            target_cwd=program.cwd,
-            env=program.env,
+            options, command, redirect_output=True, target_cwd=program.cwd, env=program.env
         )
         # dlv launched the program (in a group of its own) before its first prompt: own that group.
         for child in proc.children_of(session.dt.spawned.pid):

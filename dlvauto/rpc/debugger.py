@@ -9,10 +9,9 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
-from dlvauto.debugger import Launch, Options, PartialCollection, TargetOutput, Thread
+from dlvauto.debugger import Ends, Launch, Options, PartialCollection, TargetOutput, Thread
 from dlvauto.errors import DebuggerError, RPCError, UserError
 from dlvauto.rpc import convert
 from dlvauto.rpc import types as t
@@ -27,7 +26,7 @@ DUMP_SECONDS = 300.0  # how long dlv may take to write a core (--save-core)
 CONNECT_CHECK = 5.0  # seconds a server at a given address has to answer as dlv
 
 
-class RpcSession:
+class RpcSession(Ends):
     """A Debugger (dlvauto/debugger.py) over one connection to a dlv server.
 
     `server` is the dlv we started (None for someone else's server, which is never ended);
@@ -65,14 +64,6 @@ class RpcSession:
             self.client.close()
         if self.server is not None:
             self.server.stop(grace=self._grace)
-
-    def __enter__(self) -> RpcSession:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def dlv_version(self) -> str | None:
@@ -218,30 +209,6 @@ class RpcSession:
             raise DebuggerError(f"dlv could not write the core: {state.Err or 'it stopped before the end'}")
 
 
-def _version(client: DlvClient, server: HeadlessServer) -> t.GetVersionOut:
-    """The first call: when dlv hangs up instead of answering, its own words say why."""
-    try:
-        return client.version()
-    except DebuggerError as exc:
-        raise server.explain(exc) from exc
-
-
-def _session(
-    server: HeadlessServer, options: Options, *, linger: float = 5.0, grace: float = 1.0
-) -> RpcSession:
-    """Connect to a dlv we started; it is ended if anything fails before the session exists."""
-    try:
-        client = DlvClient(Connection.open(server.address), timeout=options.command_timeout)
-        try:
-            return RpcSession(client, server, linger=linger, grace=grace)
-        except BaseException:
-            client.close()
-            raise
-    except BaseException:
-        server.stop()
-        raise
-
-
 class RpcBackend:
     """Sessions over a headless dlv's JSON-RPC API."""
 
@@ -249,13 +216,8 @@ class RpcBackend:
 
     def launch(self, program: Launch, options: Options, progress: Progress) -> RpcSession:
         progress.stage("starting dlv")
-        server = start_headless(
-            options.dlv,
-            ["exec", str(program.binary), "--", *program.args],
-            redirect_output=True,
-            env=program.env,
-            cwd=program.cwd,
-        )
+        command = program.dlv_command()
+        server = start_headless(options.dlv, command, redirect_output=True, env=program.env, cwd=program.cwd)
         session = _session(server, options)
         with contextlib.suppress(RPCError):
             server.spawned.adopt_group(session.client.process_pid())
@@ -306,6 +268,30 @@ class RpcBackend:
             with contextlib.suppress(OSError):
                 client.close()
             raise
+
+
+def _version(client: DlvClient, server: HeadlessServer) -> t.GetVersionOut:
+    """The first call: when dlv hangs up instead of answering, its own words say why."""
+    try:
+        return client.version()
+    except DebuggerError as exc:
+        raise server.explain(exc) from exc
+
+
+def _session(
+    server: HeadlessServer, options: Options, *, linger: float = 5.0, grace: float = 1.0
+) -> RpcSession:
+    """Connect to a dlv we started; it is ended if anything fails before the session exists."""
+    try:
+        client = DlvClient(Connection.open(server.address), timeout=options.command_timeout)
+        try:
+            return RpcSession(client, server, linger=linger, grace=grace)
+        except BaseException:
+            client.close()
+            raise
+    except BaseException:
+        server.stop()
+        raise
 
 
 if TYPE_CHECKING:  # the backend and its sessions are what dlvauto/debugger.py declares
