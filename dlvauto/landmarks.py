@@ -129,6 +129,33 @@ def throw_index(frames: list[RawFrame], kind: CrashKind) -> int | None:
     return None
 
 
+_LIBRARY = ("runtime", "stdlib")
+
+
+def original_panic(
+    frames: list[RawFrame], throw: int | None, classify: Callable[[RawFrame], str]
+) -> int | None:
+    """The throw frame of a panic once re-panics by the standard library are seen through.
+
+    A library that recovers a panic and panics again with the same value (testing.tRunner,
+    encoding/json, text/template, net/http) puts a second runtime.gopanic inside the first. When
+    only runtime and standard-library frames stand between the throw frame and the next gopanic
+    outward, the outer (original) one is the throw frame; and again, while that holds. A user's
+    own deferred function in between keeps the inner one: the user panicked on purpose. So a crash
+    reads the same whether a library re-panicked it or not, in a test binary or in a program.
+    `throw` may be -1 (a text traceback hid the innermost gopanic).
+    """
+    if throw is None:
+        return None
+    while True:
+        outer = next(
+            (j for j in range(throw + 1, len(frames)) if frames[j].function in PANIC_FUNCTIONS), None
+        )
+        if outer is None or not all(classify(f) in _LIBRARY for f in frames[throw + 1 : outer]):
+            return throw
+        throw = outer
+
+
 def user_frames_above(
     frames: list[RawFrame], throw: int | None, is_user: Callable[[RawFrame], bool]
 ) -> list[int]:
@@ -150,6 +177,8 @@ def frames_worth_reading(
     at most `limit`), and frame N when it is on the stack."""
     classify = Classifier(facts)
     throw = throw_index(frames, kind)
+    if kind == "panic":
+        throw = original_panic(frames, throw, classify)
     chosen = user_frames_above(frames, throw, lambda f: classify(f) == "user")[:limit]
     n_index = frame_n_index(throw, frame_n)
     if 0 <= n_index < len(frames) and n_index not in chosen:

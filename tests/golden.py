@@ -116,9 +116,9 @@ def attach(backend: str) -> Callable[[str, Path, dict[str, Result]], Result]:
     """Attach to the example's program while it runs (examples whose kind is `hang`)."""
 
     def run(name: str, scratch: Path, done: dict[str, Result]) -> Result:
-        from dlvauto.build import build
+        from dlvauto.gobuild.program import build
 
-        from dlvauto import proc
+        from dlvauto.system import proc
 
         built = build(EXAMPLES / name, _expect(name).get("profile", "debug"))
         sp = proc.spawn([str(built.binary), *_expect(name).get("args", [])], cwd=scratch)
@@ -160,7 +160,8 @@ def run_modes(name: str) -> dict[str, Result]:
 
 
 def _machine_paths(scratch: Path) -> list[tuple[str, str]]:
-    from dlvauto.build import cache_root, go_env
+    from dlvauto.gobuild.program import cache_root
+    from dlvauto.system.go import go_env
 
     env = go_env()
     pairs = [
@@ -401,7 +402,7 @@ def record(name: str) -> dict[str, Any]:
 
 
 def _versions() -> dict[str, str]:
-    from dlvauto.build import go_env
+    from dlvauto.system.go import go_env
 
     done = subprocess.run([*DLVAUTO, "doctor", "--json"], capture_output=True, text=True, check=False)
     dlv = next((c["found"] for c in json.loads(done.stdout or "[]") if c["name"] == "dlv"), "")

@@ -12,6 +12,7 @@ from dlvauto.landmarks import (
     Classifier,
     category,
     frame_n_index,
+    original_panic,
     package_of,
     throw_index,
     user_frames_above,
@@ -138,6 +139,8 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     throw = throw_index(crash_raw.frames, kind) if crash_raw is not None else None
     if snap.runtime_frames_hidden and crash_raw is not None and crash_raw.id == snap.stop.goroutine_id:
         throw = -1  # the goroutine that threw, its runtime frames hidden by the traceback level
+    if kind == "panic" and crash_raw is not None:
+        throw = original_panic(crash_raw.frames, throw, classify)
     first_user = None
     n_index = frame_n_index(throw, frame_n)
     n_frame = None

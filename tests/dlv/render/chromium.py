@@ -1,6 +1,6 @@
 """A headless Chromium driven over the Chrome DevTools protocol, for the HTML report's browser test.
 
-Started through dlvauto.proc (its own process group, ended with it) with the flags that keep it off
+Started through dlvauto.system.proc (its own process group, ended with it) with the flags that keep it off
 the network (this machine has none: without them Chromium waits on connections), listening for
 DevTools on a free loopback port it writes to `DevToolsActivePort` in its profile folder. Messages go
 over one websocket to the page target (websocket-client; the Origin header is suppressed, which

@@ -1,7 +1,7 @@
 """Core dumps: real cores of every crashing example, read back to the same report as a live run.
 
 Cores are made as a user makes them: the built program runs on its own with GOTRACEBACK=crash and
-RLIMIT_CORE raised (through dlvauto.proc), in a folder of its own where core_pattern puts the core.
+RLIMIT_CORE raised (through dlvauto.system.proc), in a folder of its own where core_pattern puts the core.
 Where this machine cannot write a core file (core_pattern pipes cores away, hard limit 0) the tests
 that need one are skipped with the reason.
 """
