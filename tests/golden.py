@@ -117,7 +117,6 @@ def attach(backend: str) -> Callable[[str, Path, dict[str, Result]], Result]:
 
     def run(name: str, scratch: Path, done: dict[str, Result]) -> Result:
         from dlvauto.gobuild.program import build
-
         from dlvauto.system import proc
 
         built = build(EXAMPLES / name, _expect(name).get("profile", "debug"))
