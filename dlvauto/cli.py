@@ -42,8 +42,9 @@ def _normalise(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
-    from dlvauto.system import proc
+    from dlvauto.system import proc, timings
 
+    timings.start_of_process()
     proc.install_signal_handlers()
     proc.become_subreaper()
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))

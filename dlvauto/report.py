@@ -177,6 +177,12 @@ class Report(BaseModel):
         "each; the report was still written. Non-empty makes the command exit 1.",
     )
 
+    timings: dict[str, float] = Field(
+        default_factory=dict,
+        description="Wall seconds of each stage of the command that made the report, in order (python "
+        "start, build, dlv start, run to the stop, collection, values, finishing, analysis, ...).",
+    )
+
     def crash_goroutine(self) -> Goroutine | None:
         """The goroutine the crash names, if any."""
         for g in self.goroutines:

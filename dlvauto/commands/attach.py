@@ -8,7 +8,7 @@ import typer
 
 from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
-from dlvauto.commands.finish import finish
+from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 
 
@@ -18,24 +18,24 @@ def attach(
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
 ) -> None:
     """Halt a running program, capture every goroutine, detach and leave it running."""
-    from dlvauto.analysis import analyze
     from dlvauto.sources.attach import attach as attach_pid
 
     number = opt.count(pid, "PID", 1)
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
     opt.check_backend(backend, transcript)
-    output = Output(json=json_path)
+    output = Output(json=json_path, timings=timings)
     with output.progress() as progress:
         snap = attach_pid(
             number, backend=backend, depth=stack_depth, dlv=dlv, progress=progress, transcript=transcript
         )
-    finish(analyze(snap, frame_n=n), output)
+    finish(analysed(snap, n), output)
 
 
 @app.command()
@@ -45,14 +45,14 @@ def connect(
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
 ) -> None:
     """Capture the target of a dlv server someone else started, and leave the server as it was."""
-    from dlvauto.analysis import analyze
     from dlvauto.sources.attach import connect as connect_server
 
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
-    output = Output(json=json_path)
+    output = Output(json=json_path, timings=timings)
     with output.progress() as progress:
         snap = connect_server(address, allow_remote=allow_remote, depth=stack_depth, progress=progress)
-    finish(analyze(snap, frame_n=n), output)
+    finish(analysed(snap, n), output)

@@ -8,7 +8,7 @@ import typer
 
 from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
-from dlvauto.commands.finish import finish
+from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 
 
@@ -26,6 +26,7 @@ def core(
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
@@ -41,7 +42,7 @@ def core(
 
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
-    output = Output.checked(json_path, fmt, out, source_root)
+    output = Output.checked(json_path, fmt, out, source_root, timings)
     opt.check_backend(backend, transcript)
     if core_file is None:
         if not Path(binary).is_dir():
@@ -54,11 +55,10 @@ def core(
     started = start_core(bin_path, core_path, dlv, backend=backend, transcript=transcript)
     try:
         # Imported while dlv loads the binary's debug info: these cost about as much.
-        from dlvauto.analysis import analyze
         from dlvauto.sources.core import capture
     except BaseException:
         started.stop()
         raise
     with output.progress() as progress:
         snap = capture(started, depth=stack_depth, progress=progress)
-    finish(analyze(snap, frame_n=n), output)
+    finish(analysed(snap, n), output)

@@ -21,17 +21,28 @@ from typing import TYPE_CHECKING, TextIO
 from dlvauto.commands.output import Output
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.render.registry import JSON, TERMINAL, Format
+from dlvauto.system import timings
 from dlvauto.system.progress import checkpoint
 
 if TYPE_CHECKING:
     from dlvauto.report import Report
+    from dlvauto.snapshot import Snapshot
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def analysed(snap: Snapshot, frame_n: int) -> Report:
+    """The report of what a source saw (the analysis, timed as a stage of its own)."""
+    from dlvauto.analysis import analyze
+
+    checkpoint("analysing")
+    return analyze(snap, frame_n=frame_n)
 
 
 def finish(report: Report, output: Output) -> None:
     """Write `report` as `output` says; then exit 1 if it says something asked for was not done."""
     _enrich([report], output)
+    report.timings = timings.CLOCK.durations()
     write_json = JSON.renderer()
     json_on_stdout = _write_json(output.json, lambda out: write_json(report, out))
     path = output.view_path
@@ -39,6 +50,8 @@ def finish(report: Report, output: Output) -> None:
         _write_view(output.view, report, path)
     if not json_on_stdout and path != "-":  # whatever a file got, the person here reads the report
         TERMINAL.renderer()(report, sys.stdout)
+    if output.timings:
+        _print_timings()
     _fail_if_wanting([report])
 
 
@@ -48,7 +61,19 @@ def finish_several(reports: Sequence[Report], output: Output) -> None:
     write_json = JSON.several_renderer()
     if not _write_json(output.json, lambda out: write_json(reports, out)):
         output.view.several_renderer()(reports, sys.stdout)
+    if output.timings:
+        _print_timings()
     _fail_if_wanting(reports)
+
+
+def _print_timings() -> None:
+    """--timings: every stage's wall time on stderr, rendering included, and the total."""
+    spent = timings.CLOCK.durations()
+    width = max(len(name) for name in spent)
+    lines = [f"dlvauto: timing {name:<{width}} {seconds:7.3f} s" for name, seconds in spent.items()]
+    lines.append(f"dlvauto: timing {'total':<{width}} {sum(spent.values()):7.3f} s")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
 
 
 def _enrich(reports: Sequence[Report], output: Output) -> None:

@@ -19,6 +19,9 @@ DepthOption = Annotated[str, typer.Option("--depth", help="Stack frames to read 
 TimeoutOption = Annotated[
     str, typer.Option("--timeout", help="Seconds before a running program counts as a hang.")
 ]
+TimingsOption = Annotated[
+    bool, typer.Option("--timings", help="Print each stage's wall time on stderr at the end.")
+]
 JsonOption = Annotated[str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")]
 FormatOption = Annotated[
     str, typer.Option("--format", help="The view: terminal (default), md (a pull-request comment) or html.")

@@ -27,6 +27,7 @@ class Output:
     view: Format = TERMINAL
     out: str | None = None  # the view's file, "-" for stdout
     source_roots: tuple[SourceRoot, ...] = ()
+    timings: bool = False  # --timings: each stage's wall time on stderr at the end
 
     @classmethod
     def checked(
@@ -35,6 +36,7 @@ class Output:
         fmt: str = TERMINAL.name,
         out: str | None = None,
         source_roots: Sequence[str] | None = None,
+        timings: bool = False,
     ) -> Output:
         """The output options as given, or the one line saying which cannot hold."""
         from dlvauto.enrich.source import parse_source_root
@@ -47,7 +49,7 @@ class Output:
             )
         if json == "-" and out == "-":
             raise UserError("--json - and --out - both want stdout: give one of them a file")
-        return cls(json, chosen, out, roots)
+        return cls(json, chosen, out, roots, timings)
 
     @property
     def view_path(self) -> str | None:

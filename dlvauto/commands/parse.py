@@ -8,9 +8,10 @@ import typer
 
 from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
-from dlvauto.commands.finish import finish, finish_several
+from dlvauto.commands.finish import analysed, finish, finish_several
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
+from dlvauto.system.progress import checkpoint
 
 
 @app.command()
@@ -20,6 +21,7 @@ def parse(
     ],
     frame: opt.FrameOption = "17",
     json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
     every: Annotated[
         bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
     ] = False,
@@ -37,17 +39,17 @@ def parse(
     source_root: opt.SourceRootOption = None,
 ) -> None:
     """Read the runtime's crash text (any GOTRACEBACK level, noise around it) and report the crash."""
-    from dlvauto.analysis import analyze
     from dlvauto.snapshot import BuildFacts
     from dlvauto.sources.text import read_trace
 
     n = opt.read_frame(frame)
-    output = Output.checked(json_path, fmt, out, source_root)
+    output = Output.checked(json_path, fmt, out, source_root, timings)
     if every and (output.view.write_several is None or out is not None):
         raise UserError("--all reports several crashes: use it with the terminal view and --json only")
     given = BuildFacts(module_path=module_path, module_dir=module_dir, goroot=goroot)
+    checkpoint("parsing")
     snaps = read_trace(trace, given=given, every=every)
     if not every:
-        finish(analyze(snaps[-1], frame_n=n), output)
+        finish(analysed(snaps[-1], n), output)
         return
-    finish_several([analyze(s, frame_n=n) for s in snaps], output)
+    finish_several([analysed(s, n) for s in snaps], output)

@@ -8,7 +8,7 @@ import typer
 
 from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
-from dlvauto.commands.finish import finish
+from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
 
@@ -24,6 +24,7 @@ def run(
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     unwind_check: Annotated[
         str, typer.Option("--unwind-check", help="Check dlv's stack against frame pointers: crash or all.")
@@ -50,7 +51,6 @@ def run(
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from pathlib import Path
 
-    from dlvauto.analysis import analyze
     from dlvauto.gobuild.program import PROFILES, build
     from dlvauto.sources.live import run_live
 
@@ -66,7 +66,7 @@ def run(
     n_values = opt.count(values, "--values", 0)
     if via == "core" and (unwind != "none" or n_ancestors):
         raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
-    output = Output.checked(json_path, fmt, out, source_root)
+    output = Output.checked(json_path, fmt, out, source_root, timings)
     opt.check_backend(
         backend, transcript, unwind_check=unwind != "none", via=via != "live", save_core=save_core is not None
     )
@@ -91,4 +91,4 @@ def run(
                 built.binary, args or [], **common, backend=backend, unwind=unwind, ancestors=n_ancestors,
                 save_core=saved, values=n_values, frame_n=n, transcript=transcript,
             )  # fmt: skip
-    finish(analyze(snap, frame_n=n), output)
+    finish(analysed(snap, n), output)

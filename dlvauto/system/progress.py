@@ -8,6 +8,8 @@ import time
 from types import TracebackType
 from typing import Protocol
 
+from dlvauto.system import timings
+
 
 class Progress(Protocol):
     def stage(self, text: str, total: int | None = None) -> None: ...
@@ -18,11 +20,13 @@ PAUSE_ENV = "DLVAUTO_PAUSE_AT"
 
 
 def checkpoint(text: str) -> None:
-    """Fault-injection hook for tests: with DLVAUTO_PAUSE_AT=<stage prefix>, stop here a while.
+    """A stage begins: it is timed (system/timings.py), and it is the fault-injection hook for
+    tests: with DLVAUTO_PAUSE_AT=<stage prefix>, stop here a while.
 
     It says `dlvauto: paused at <stage>` on stderr so a test can signal or kill at exactly that
     phase (build, dlv start, continue, collection, rendering) instead of guessing with sleeps.
     """
+    timings.mark(text)
     at = os.environ.get(PAUSE_ENV)
     if at and text.startswith(at):
         sys.stderr.write(f"dlvauto: paused at {text}\n")
