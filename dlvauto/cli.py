@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 # Our models need no pydantic plugins; looking for them costs ~12 ms at every start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
-import typer
-
-from dlvauto.commands import app
 from dlvauto.errors import DlvautoError, UserError
+
+if TYPE_CHECKING:
+    import typer
+
+# Which module registers each command: a command line needs only its own command built (typer
+# builds every registered command's parameters when it starts, ~10 ms each).
+COMMANDS = {
+    "attach": "attach", "connect": "attach", "core": "core", "doctor": "doctor", "parse": "parse",
+    "run": "run", "sandbox": "sandbox", "schema": "schema", "suite": "suite", "history": "suite",
+}  # fmt: skip
 
 
 def _fail(message: str, status: int, detail: str = "") -> int:
@@ -40,16 +48,36 @@ def _normalise(argv: list[str]) -> list[str]:
     return out
 
 
+def _app(args: list[str] | None = None) -> typer.Typer:
+    """The typer application with the command `args` names registered on it (every command when
+    they name none, e.g. `--help`: then all are listed)."""
+    from importlib import import_module
+
+    from dlvauto.commands.app import app
+
+    named = COMMANDS.get(args[0]) if args else None
+    for module in [named] if named else sorted(set(COMMANDS.values())):
+        import_module(f"dlvauto.commands.{module}")
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
+    from dlvauto.commands import early
     from dlvauto.system import proc, timings
 
     timings.start_of_process()
     proc.install_signal_handlers()
     proc.become_subreaper()
+    args = _normalise(sys.argv[1:] if argv is None else argv)
+    early.begin(args)  # before the heavy imports: dlv loads the program while they run
+
+    import typer
+
+    app = _app(args)
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))
     try:
-        rv = app(args=_normalise(sys.argv[1:] if argv is None else argv), standalone_mode=False)
+        rv = app(args=args, standalone_mode=False)
         if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
             return _fail("interrupted", 130)
         return int(rv) if isinstance(rv, int) else 0

@@ -14,6 +14,7 @@ their result; a debugger that fails outright raises DebuggerError.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -194,6 +195,16 @@ class Launch:
     def dlv_command(self) -> list[str]:
         """dlv's subcommand and operands for it (flags of dlv's own go before the `--`)."""
         return ["exec", str(self.binary), "--", *self.args]
+
+
+def with_ancestors(env: dict[str, str] | None, ancestors: int) -> dict[str, str] | None:
+    """The target's environment with GODEBUG=tracebackancestors=N added, when N > 0."""
+    if ancestors <= 0:
+        return env
+    out = dict(env if env is not None else os.environ)
+    godebug = out.get("GODEBUG", "")
+    out["GODEBUG"] = ",".join(x for x in (godebug, f"tracebackancestors={ancestors}") if x)
+    return out
 
 
 class Backend(Protocol):

@@ -1,6 +1,2 @@
-"""The subcommands: one module each, registered on `app` when imported here."""
-
-from dlvauto.commands import attach, core, doctor, parse, run, sandbox, schema, suite
-from dlvauto.commands.app import app
-
-__all__ = ["app", "attach", "core", "doctor", "parse", "run", "sandbox", "schema", "suite"]
+"""The subcommands: one module each, registered on `app` (commands/app.py) when `dlvauto.cli`
+imports them; `early` starts a run's build and dlv before any of them is imported."""

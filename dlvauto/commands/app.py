@@ -16,3 +16,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _group() -> None:
+    """A group of commands even when one is registered: the command line registers only the one
+    it runs (cli.py), and its name must still be the first word."""

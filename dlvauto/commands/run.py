@@ -8,6 +8,7 @@ import typer
 
 from dlvauto.commands import options as opt
 from dlvauto.commands.app import app
+from dlvauto.commands.early import early_build
 from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
@@ -77,7 +78,7 @@ def run(
         check_free(saved)  # refuse a folder in the way before building anything
     with output.progress() as progress:
         progress.stage(f"building {src_dir} ({profile})")
-        built = build(src_dir, profile)
+        built = early_build(src_dir, profile) or build(src_dir, profile)
         # What every way of running the program takes; each adds what only it can do.
         common: dict[str, Any] = dict(
             facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress

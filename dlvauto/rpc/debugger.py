@@ -16,7 +16,7 @@ from dlvauto.errors import DebuggerError, RPCError, UserError
 from dlvauto.rpc import convert
 from dlvauto.rpc import types as t
 from dlvauto.rpc.client import DlvClient
-from dlvauto.rpc.server import HeadlessServer, start_headless
+from dlvauto.rpc.server import HeadlessServer, claim, start_headless
 from dlvauto.rpc.wire import Connection
 from dlvauto.snapshot import Ancestor, BuildFacts, FrameValues, RawFrame, RawGoroutine, StopEvent
 from dlvauto.system.dlv import parse_version
@@ -217,7 +217,11 @@ class RpcBackend:
     def launch(self, program: Launch, options: Options, progress: Progress) -> RpcSession:
         progress.stage("starting dlv")
         command = program.dlv_command()
-        server = start_headless(options.dlv, command, redirect_output=True, env=program.env, cwd=program.cwd)
+        server = claim(options.dlv, command, redirect_output=True, env=program.env, cwd=program.cwd)
+        if server is None:
+            server = start_headless(
+                options.dlv, command, redirect_output=True, env=program.env, cwd=program.cwd
+            )
         session = _session(server, options)
         with contextlib.suppress(RPCError):
             server.spawned.adopt_group(session.client.process_pid())

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +60,75 @@ class HeadlessServer:
         """
         self.spawned.stop(grace=grace)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# ---- started before it was asked for --------------------------------------------------------------
+# The command line starts the dlv a `run` will need while Python is still importing the rest of
+# dlvauto (commands/early.py); the backend then claims it, if it is exactly the dlv it would start.
+
+_EarlyKey = tuple[str, tuple[str, ...], bool, tuple[tuple[str, str], ...] | None, str | None]
+_early: list[tuple[_EarlyKey, Future[HeadlessServer]]] = []
+_early_lock = threading.Lock()
+
+
+def _early_key(
+    dlv: str, command: list[str], redirect_output: bool, env: dict[str, str] | None, cwd: str | Path | None
+) -> _EarlyKey:
+    return (
+        dlv,
+        tuple(command),
+        redirect_output,
+        tuple(sorted(env.items())) if env is not None else None,
+        str(cwd) if cwd is not None else None,
+    )
+
+
+def start_early(
+    dlv: str,
+    command: list[str],
+    *,
+    redirect_output: bool,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+) -> None:
+    """Start a headless dlv for a later `claim` (dlv loads the binary meanwhile). `dlv exec` stops
+    the target at its entry: until a client continues it, the program has run none of its code,
+    so one that is never claimed is ended as if it had not been started."""
+    future: Future[HeadlessServer] = Future()
+    with _early_lock:
+        _early.append((_early_key(dlv, command, redirect_output, env, cwd), future))
+    try:
+        future.set_result(start_headless(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd))
+    except BaseException as exc:
+        future.set_exception(exc)
+
+
+def claim(
+    dlv: str,
+    command: list[str],
+    *,
+    redirect_output: bool,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+) -> HeadlessServer | None:
+    """The dlv started early for exactly this, once it listens; None when there is none (or it
+    failed to start: the caller starts one itself and meets the reason then). Early dlvs that
+    were for something else are ended."""
+    key = _early_key(dlv, command, redirect_output, env, cwd)
+    with _early_lock:
+        taken = list(_early)
+        _early.clear()
+    found = None
+    for k, future in taken:
+        try:
+            server = future.result()
+        except BaseException:
+            continue
+        if k == key and found is None:
+            found = server
+        else:
+            server.stop(grace=0.2)
+    return found
 
 
 def _listen_address(folder: Path, prefer_unix: bool) -> str:

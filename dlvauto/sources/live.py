@@ -9,7 +9,6 @@ ended, whatever happened.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from dlvauto.debugger import (
     Launch,
     Options,
     PartialCollection,
+    with_ancestors,
 )
 from dlvauto.errors import DebuggerError
 from dlvauto.gofacts.tracetext import SIGNAL_NAMES
@@ -47,16 +47,6 @@ from dlvauto.system.progress import NullProgress, Progress
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
 # What dlv reads, in the stopped goroutine's scope, to say what happened.
 _MESSAGE_EXPR = {"panic": "runtime.curg._panic.arg", "fatal": "s", "signal": "sig"}
-
-
-def with_ancestors(env: dict[str, str] | None, ancestors: int) -> dict[str, str] | None:
-    """The target's environment with GODEBUG=tracebackancestors=N added, when N > 0."""
-    if ancestors <= 0:
-        return env
-    out = dict(env if env is not None else os.environ)
-    godebug = out.get("GODEBUG", "")
-    out["GODEBUG"] = ",".join(x for x in (godebug, f"tracebackancestors={ancestors}") if x)
-    return out
 
 
 def run_live(
