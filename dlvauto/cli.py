@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from dlvauto.system import proc, timings
 
     timings.start_of_process()
+    proc.reopen()
     proc.install_signal_handlers()
     proc.become_subreaper()
     args = _normalise(sys.argv[1:] if argv is None else argv)
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return _fail(f"internal error: {type(exc).__name__}: {exc} (DLVAUTO_DEBUG=1 shows the traceback)", 1)
     finally:
-        proc.kill_all()
+        proc.kill_all(final=True)
 
 
 def entry() -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dlvauto.gobuild.program import BuildResult
+    from dlvauto.rpc.server import EarlyStart
 
 # The options of `run` and whether each takes a value; those that change what dlv is started
 # with are read, the others only recognised.
@@ -94,6 +95,7 @@ class _Early:
     built: BuildResult | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    pending: EarlyStart | None = None  # rpc.server's handle: a claim waits on it
 
 
 _started: _Early | None = None
@@ -105,17 +107,23 @@ def begin(argv: list[str]) -> None:
     plan = plan_of(argv)
     if plan is None:
         return
-    _started = _Early(plan)
+    from dlvauto.rpc.server import expect_early
+
+    _started = _Early(plan, pending=expect_early())
     threading.Thread(target=_prepare, args=(_started,), name="dlvauto-early", daemon=True).start()
 
 
 def _prepare(early: _Early) -> None:
+    from dlvauto.rpc.server import no_early, start_early
+
+    assert early.pending is not None
     try:
         from dlvauto.gobuild.program import build
 
         early.built = build(early.plan.src, early.plan.profile)
     except BaseException as exc:  # handed to the main thread by early_build()
         early.error = exc
+        no_early(early.pending)
         return
     finally:
         early.done.set()
@@ -123,18 +131,18 @@ def _prepare(early: _Early) -> None:
         from pathlib import Path
 
         from dlvauto.debugger import Launch, with_ancestors
-        from dlvauto.rpc.server import start_early
         from dlvauto.system.dlv import find_dlv
 
         program = Launch(Path(early.built.binary).resolve(), list(early.plan.args))
         start_early(
+            early.pending,
             find_dlv(early.plan.dlv),
             program.dlv_command(),
             redirect_output=True,
             env=with_ancestors(None, early.plan.ancestors),
         )
     except BaseException:
-        return
+        no_early(early.pending)
 
 
 def early_build(src: str, profile: str) -> BuildResult | None:

@@ -67,7 +67,8 @@ class HeadlessServer:
 # dlvauto (commands/early.py); the backend then claims it, if it is exactly the dlv it would start.
 
 _EarlyKey = tuple[str, tuple[str, ...], bool, tuple[tuple[str, str], ...] | None, str | None]
-_early: list[tuple[_EarlyKey, Future[HeadlessServer]]] = []
+EarlyStart = Future[tuple[_EarlyKey, HeadlessServer] | None]
+_early: list[EarlyStart] = []
 _early_lock = threading.Lock()
 
 
@@ -83,7 +84,24 @@ def _early_key(
     )
 
 
+def expect_early() -> EarlyStart:
+    """Say, before its thread gets there, that a dlv is being started early: a `claim` meanwhile
+    waits for it instead of starting a second one. The caller ends the wait with `start_early`
+    or `no_early`, whatever happens."""
+    pending: EarlyStart = Future()
+    with _early_lock:
+        _early.append(pending)
+    return pending
+
+
+def no_early(pending: EarlyStart) -> None:
+    """Nothing will be started for `pending` (its build failed, or there was nothing to start)."""
+    if not pending.done():
+        pending.set_result(None)
+
+
 def start_early(
+    pending: EarlyStart,
     dlv: str,
     command: list[str],
     *,
@@ -91,16 +109,15 @@ def start_early(
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
 ) -> None:
-    """Start a headless dlv for a later `claim` (dlv loads the binary meanwhile). `dlv exec` stops
+    """Start a headless dlv for a later `claim` (dlv loads the binary meanwhile). `dlv exec` holds
     the target at its entry: until a client continues it, the program has run none of its code,
     so one that is never claimed is ended as if it had not been started."""
-    future: Future[HeadlessServer] = Future()
-    with _early_lock:
-        _early.append((_early_key(dlv, command, redirect_output, env, cwd), future))
     try:
-        future.set_result(start_headless(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd))
-    except BaseException as exc:
-        future.set_exception(exc)
+        server = start_headless(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd)
+    except BaseException:
+        no_early(pending)  # a failed start: the run starts its own and meets the reason there
+        raise
+    pending.set_result((_early_key(dlv, command, redirect_output, env, cwd), server))
 
 
 def claim(
@@ -111,23 +128,21 @@ def claim(
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
 ) -> HeadlessServer | None:
-    """The dlv started early for exactly this, once it listens; None when there is none (or it
-    failed to start: the caller starts one itself and meets the reason then). Early dlvs that
-    were for something else are ended."""
+    """The dlv started early for exactly this, once it listens; None when there is none. Early
+    dlvs that were for something else are ended."""
     key = _early_key(dlv, command, redirect_output, env, cwd)
     with _early_lock:
         taken = list(_early)
         _early.clear()
     found = None
-    for k, future in taken:
-        try:
-            server = future.result()
-        except BaseException:
+    for pending in taken:
+        started = pending.result()
+        if started is None:
             continue
-        if k == key and found is None:
-            found = server
+        if started[0] == key and found is None:
+            found = started[1]
         else:
-            server.stop(grace=0.2)
+            started[1].stop(grace=0.2)
     return found
 
 

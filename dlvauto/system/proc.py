@@ -22,10 +22,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from dlvauto.errors import ToolMissing
+from dlvauto.errors import DlvautoError, ToolMissing
 
 _live: list[Spawned] = []
 _live_lock = threading.Lock()
+_closed = False  # set by the final kill_all: nothing more is started
+
+
+def reopen() -> None:
+    """Allow children again (a command line run again in the same process, as tests do)."""
+    global _closed
+    with _live_lock:
+        _closed = False
+
+
+def _register(sp: Spawned) -> None:
+    """Remember a child, or end it at once when the process is shutting down."""
+    with _live_lock:
+        if not _closed:
+            _live.append(sp)
+            return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(sp.pid, signal.SIGKILL)
+    sp.popen.wait()
+    raise DlvautoError(f"not starting {sp.argv[0]}: dlvauto is ending")
 
 
 @dataclass
@@ -258,8 +278,7 @@ def spawn(
     except PermissionError as exc:
         raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
     sp = Spawned(popen=popen, argv=args)
-    with _live_lock:
-        _live.append(sp)
+    _register(sp)
     return sp
 
 
@@ -309,8 +328,7 @@ def spawn_pty(
     finally:
         os.close(slave)
     sp = Spawned(popen=popen, argv=args, pty_fd=master, ctty=setsid is not None)
-    with _live_lock:
-        _live.append(sp)
+    _register(sp)
     # Until setsid(1) has made its session the child is in ours: wait, so a group kill reaches it.
     deadline = time.monotonic() + 5
     while setsid and _pgid_of(popen.pid) not in (popen.pid, None) and time.monotonic() < deadline:
@@ -352,13 +370,17 @@ def run(
     )
 
 
-def kill_all() -> None:
+def kill_all(final: bool = False) -> None:
     """Stop every child still alive, newest first, then the orphans reparented to us.
 
     Orphans are only reaped here, when nothing of ours is starting any more: reaped while another
     thread is between starting a child and registering it, a fresh dlv would be taken for one.
+    `final` (the command line's last act): from now on nothing is started, so a thread still at
+    work (an early dlv start) cannot leave a child behind once this has run.
     """
+    global _closed
     with _live_lock:
+        _closed = _closed or final
         live = list(reversed(_live))
     for sp in live:
         sp.stop(grace=1.0)

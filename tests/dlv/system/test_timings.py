@@ -53,3 +53,16 @@ def test_parse_times_its_own_stages_and_says_nothing_without_the_flag() -> None:
     quiet, _ = _run("parse", str(trace), "--json", "-")
     assert quiet.returncode == 0 and "timing" not in quiet.stderr
     assert list(json.loads(quiet.stdout)["timings"]) == ["python start", "parse", "analysis", "rendering"]
+
+
+def test_an_early_dlv_that_the_run_does_not_take_is_ended() -> None:
+    """The early start reads `--format bogus` as a run it understands; the command then refuses the
+    format (exit 2) after dlv was started for it: that dlv and its target are ended."""
+    from tests.helpers import processes_mentioning
+
+    src = EXAMPLES / "nil_map_write"
+    _run("run", str(src), "--json", "-")  # cached: the early start reaches dlv quickly
+    built = json.loads(_run("run", str(src), "--json", "-")[0].stdout)["source"]["binary"]
+    done, _ = _run("run", str(src), "--format", "bogus")
+    assert done.returncode == 2 and "unknown --format 'bogus'" in done.stderr
+    assert processes_mentioning(built) == []
