@@ -39,6 +39,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
   echo "$want" > "$stamp"
 fi
+# Bytecode for the package's own modules (an editable install has none, and where
+# PYTHONDONTWRITEBYTECODE is set, as in many CI images, every run would compile ~50 modules again:
+# ~0.1 s of each command's start). compileall only rewrites what is out of date.
+"$venv/bin/python" -m compileall -q -j 0 dlvauto >/dev/null
 
 if ! "$venv/bin/dlv" version 2>/dev/null | grep -q "Version: ${DLV_VERSION#v}"; then
   say "installing dlv $DLV_VERSION into $venv/bin"

@@ -16,14 +16,16 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError
-from dlvauto.gofacts import gcdiag
-from dlvauto.snapshot import BuildFacts, InlineDiagnostic
 from dlvauto.system import proc
 from dlvauto.system.go import go_env
+
+if TYPE_CHECKING:
+    from dlvauto.snapshot import BuildFacts
 
 PROFILES: dict[str, list[str]] = {
     "debug": ["-gcflags=all=-N -l"],
@@ -115,11 +117,40 @@ def cache_root() -> Path:
 
 @dataclass
 class BuildResult:
+    """A built (or cached) binary and the facts of its build.
+
+    The facts are a pydantic model, made when first asked for: `dlv` can be started on the binary
+    before pydantic is even imported (commands/early.py checks the cache while the command line's
+    modules load), so this module imports no model of its own.
+    """
+
     binary: Path
-    facts: BuildFacts
     cached: bool
     key: str
     flags: list[str]
+    fields: dict[str, str] = field(default_factory=dict, repr=False)
+    diagnostics: tuple[str, str, str] | None = field(default=None, repr=False)  # text, cwd, package
+    _facts: BuildFacts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> BuildFacts:
+        if self._facts is None:
+            from dlvauto.snapshot import BuildFacts
+
+            facts = BuildFacts(**self.fields)
+            if self.diagnostics is not None:
+                from dlvauto.gofacts import gcdiag
+
+                text, cwd, package = self.diagnostics
+                facts.inlining = gcdiag.parse(text, cwd=cwd, main_package=package)
+            self._facts = facts
+        return self._facts
+
+
+def _diagnostics_flags(module_path: str) -> list[str]:
+    from dlvauto.gofacts import gcdiag
+
+    return gcdiag.flags(module_path)
 
 
 def build(
@@ -136,7 +167,7 @@ def build(
     main_package = module_path if rel == "." else f"{module_path}/{rel}"
     diagnose = profile == "optimized"
     # The diagnostics flag comes before extra flags: a later -gcflags for the same packages wins.
-    flags = [*PROFILES[profile], *(gcdiag.flags(module_path) if diagnose else []), *(extra_flags or [])]
+    flags = [*PROFILES[profile], *(_diagnostics_flags(module_path) if diagnose else []), *(extra_flags or [])]
     key_parts = {
         "format": CACHE_FORMAT,
         "tree": _hash_tree(module_dir),
@@ -153,7 +184,7 @@ def build(
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:24]
     out_dir = cache_root() / "builds" / key
     binary = out_dir / src.name
-    facts = BuildFacts(
+    facts = dict(
         binary=str(binary),
         profile=profile,
         module_path=module_path,
@@ -166,9 +197,8 @@ def build(
     )
     diagnostics = out_dir / DIAGNOSTICS_FILE
     if binary.is_file() and os.access(binary, os.X_OK) and (not diagnose or diagnostics.is_file()):
-        if diagnose:
-            facts.inlining = _read_diagnostics(diagnostics, src, main_package)
-        return BuildResult(binary, facts, True, key, flags)
+        text = diagnostics.read_text(errors="replace") if diagnose else None
+        return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{src.name}.{os.getpid()}.tmp"
     res = proc.run([env.go, "build", *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
@@ -179,20 +209,24 @@ def build(
         if diagnose and not res.timed_out:
             # -m=2 buries the errors among other packages' diagnostics: ask again without it, so the
             # user reads the errors as the compiler writes them (the packages that built are cached).
-            plain = [f for f in flags if f not in gcdiag.flags(module_path)]
+            plain = [f for f in flags if f not in _diagnostics_flags(module_path)]
             again = proc.run([env.go, "build", *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
             detail = again.stderr.rstrip() or detail
         raise BuildFailed(_build_failure(why, src, detail), detail=detail)
     if diagnose:
         # The diagnostics land before the binary, so a binary in the cache always has them beside it.
+        from dlvauto.gofacts import gcdiag
+
         text = gcdiag.relevant(res.stderr)
         tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.tmp"
         tmp_diag.write_text(text)
         tmp_diag.replace(diagnostics)
-        facts.inlining = gcdiag.parse(text, cwd=str(src), main_package=main_package)
     tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
-    return BuildResult(binary, facts, False, key, flags)
+    return BuildResult(
+        binary, False, key, flags, facts, _parse_later(text if diagnose else None, src, main_package)
+    )
 
 
-def _read_diagnostics(path: Path, src: Path, main_package: str) -> list[InlineDiagnostic]:
-    return gcdiag.parse(path.read_text(errors="replace"), cwd=str(src), main_package=main_package)
+def _parse_later(text: str | None, src: Path, main_package: str) -> tuple[str, str, str] | None:
+    """What the facts need to parse the compiler's diagnostics when they are first asked for."""
+    return None if text is None else (text, str(src), main_package)

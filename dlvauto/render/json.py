@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-
 from dlvauto.report import Goroutine, Report
 
 # Below this many goroutines a report is dumped in one piece; above, goroutine by goroutine.
@@ -51,6 +49,8 @@ def write_json(report: Report, out: Writer) -> None:
 
 
 _ID_FIRST = next(iter(Goroutine.model_fields)) == "id"
+_KEY_FIELDS = tuple(name for name in Goroutine.model_fields if name != "id")
+_BY_VALUE = (str, int, bool, float, type(None))
 
 
 def _same_as(g: Goroutine) -> tuple[object, ...]:
@@ -58,19 +58,21 @@ def _same_as(g: Goroutine) -> tuple[object, ...]:
 
     Goroutines parked at the same place share their Frame objects (the analysis shares them
     when the source shares raw frames), so equal keys mean equal JSON. Built from the model's
-    fields, so a field added later takes part too.
+    fields, so a field added later takes part too; anything not a plain value is keyed by its
+    identity (equal objects that are not the same one are only dumped again: still right).
+    Read from the instance's dict: this runs once per goroutine, 100,000 times in a big dump.
     """
+    fields = g.__dict__
     key: list[object] = []
-    for name in Goroutine.model_fields:
-        if name == "id":
-            continue
-        value = getattr(g, name)
-        if isinstance(value, list):
+    for name in _KEY_FIELDS:
+        value = fields[name]
+        kind = type(value)
+        if kind is list:
             key.append(tuple(map(id, value)))
-        elif isinstance(value, (BaseModel, dict, set)):
-            key.append(id(value))
-        else:
+        elif kind in _BY_VALUE:
             key.append(value)
+        else:
+            key.append(id(value))
     return tuple(key)
 
 
