@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 # Our models need no pydantic plugins; looking for them costs ~12 ms at every start.
@@ -72,11 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     proc.become_subreaper()
     args = _normalise(sys.argv[1:] if argv is None else argv)
     early.begin(args)  # before the heavy imports: dlv loads the program while they run
+    direct = early.direct_run(args)  # a run understood to its last word needs no typer (~50 ms)
+    debug = bool(os.environ.get("DLVAUTO_DEBUG"))
+    if direct is not None:
+        return _guarded(lambda: _run_direct(direct), debug)
 
     import typer
 
     app = _app(args)
-    debug = bool(os.environ.get("DLVAUTO_DEBUG"))
     try:
         rv = app(args=args, standalone_mode=False)
         if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
@@ -88,24 +92,53 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted", 130)
     except typer.TyperException as exc:  # usage errors (typer >= 0.29 keeps click private)
         return _fail(f"{exc.format_message()} (see `dlvauto --help`)", exc.exit_code)
-    except UserError as exc:
-        return _fail(str(exc), 2, exc.detail)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
-    except proc.Terminated as exc:
-        return _fail(f"terminated by {exc}", 128 + exc.signum)
-    except DlvautoError as exc:
-        if debug:
-            raise
-        return _fail(str(exc), 1)
-    except BrokenPipeError:
-        return 1
-    except Exception as exc:  # a bug of ours: still one line, the traceback on request
-        if debug:
-            raise
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (DLVAUTO_DEBUG=1 shows the traceback)", 1)
+    except BaseException as exc:
+        return _failed(exc, debug)
     finally:
         proc.kill_all(final=True)
+
+
+def _run_direct(job: dict[str, object]) -> int:
+    from dlvauto.commands.runjob import run_job
+
+    run_job(**job)  # type: ignore[arg-type]
+    return 0
+
+
+def _guarded(work: Callable[[], int], debug: bool) -> int:
+    """`work`'s exit status, or the one line and status of what it raised; every child ended."""
+    from dlvauto.system import proc
+
+    try:
+        status = work()
+        return _fail("interrupted", 130) if proc.interrupted else status
+    except BaseException as exc:
+        return _failed(exc, debug)
+    finally:
+        proc.kill_all(final=True)
+
+
+def _failed(exc: BaseException, debug: bool) -> int:
+    """The exit status (and one line on stderr) for what a command raised."""
+    from dlvauto.system import proc
+
+    if isinstance(exc, UserError):
+        return _fail(str(exc), 2, exc.detail)
+    if isinstance(exc, KeyboardInterrupt):
+        return _fail("interrupted", 130)
+    if isinstance(exc, proc.Terminated):
+        return _fail(f"terminated by {exc}", 128 + exc.signum)
+    if isinstance(exc, DlvautoError):
+        if debug:
+            raise exc
+        return _fail(str(exc), 1)
+    if isinstance(exc, BrokenPipeError):
+        return 1
+    if isinstance(exc, SystemExit):
+        raise exc
+    if not isinstance(exc, Exception) or debug:  # a bug of ours: the traceback on request
+        raise exc
+    return _fail(f"internal error: {type(exc).__name__}: {exc} (DLVAUTO_DEBUG=1 shows the traceback)", 1)
 
 
 def entry() -> None:

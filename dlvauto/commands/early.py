@@ -33,15 +33,26 @@ _FLAGS = {"--timings"}
 _UNWIND = ("crash", "all", "none")
 
 
+# The parameter of `runjob.run_job` each option of `run` sets (the command line's fast path).
+_PARAMETERS = {
+    "--profile": "profile", "--timeout": "timeout", "--frame": "frame", "--depth": "depth",
+    "--json": "json_path", "--dlv": "dlv", "--ancestors": "ancestors", "--values": "values",
+    "--via": "via", "--save-core": "save_core", "--format": "fmt", "--out": "out",
+    "--backend": "backend", "--unwind-check": "unwind_check", "--timings": "timings",
+}  # fmt: skip
+_REPEATABLE = {"--source-root": "source_root"}
+
+
 @dataclass(frozen=True)
 class Plan:
-    """What a `run` command line asks of the build and of dlv."""
+    """What a `run` command line asks of the build and of dlv, and every option it gave."""
 
     src: str
     profile: str = "debug"
     dlv: str | None = None
     ancestors: int = 0
     args: tuple[str, ...] = ()
+    job: dict[str, object] = field(default_factory=dict, compare=False)  # run_job's keywords
 
 
 def plan_of(argv: list[str]) -> Plan | None:
@@ -49,6 +60,8 @@ def plan_of(argv: list[str]) -> Plan | None:
     if not argv or argv[0] != "run":
         return None
     values: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
+    flags: set[str] = set()
     positional: list[str] = []
     args: tuple[str, ...] = ()
     i = 1
@@ -59,10 +72,12 @@ def plan_of(argv: list[str]) -> Plan | None:
             break
         name, eq, value = word.partition("=")
         if name in _FLAGS and not eq:
+            flags.add(name)
             i += 1
             continue
         if name == "--unwind-check" and not eq and (i + 1 == len(argv) or argv[i + 1] not in _UNWIND):
-            i += 1  # a bare --unwind-check (it means `crash`)
+            values[name] = "crash"  # a bare --unwind-check
+            i += 1
             continue
         if name in _VALUED:
             if not eq:
@@ -70,7 +85,10 @@ def plan_of(argv: list[str]) -> Plan | None:
                     return None
                 value = argv[i + 1]
                 i += 1
-            values[name] = value
+            if name in _REPEATABLE:
+                repeated.setdefault(name, []).append(value)
+            else:
+                values[name] = value
         elif word.startswith("-"):
             return None
         else:
@@ -86,7 +104,18 @@ def plan_of(argv: list[str]) -> Plan | None:
     ancestors = values.get("--ancestors", "0")
     if profile not in ("debug", "optimized") or not ancestors.isdigit():
         return None
-    return Plan(positional[0], profile, values.get("--dlv"), int(ancestors), args)
+    job: dict[str, object] = {_PARAMETERS[k]: v for k, v in values.items()}
+    job.update({_REPEATABLE[k]: v for k, v in repeated.items()})
+    job.update({_PARAMETERS[k]: True for k in flags})
+    job.update(src_dir=positional[0], args=list(args) or None)
+    return Plan(positional[0], profile, values.get("--dlv"), int(ancestors), args, job)
+
+
+def direct_run(argv: list[str]) -> dict[str, object] | None:
+    """`runjob.run_job`'s keywords for the run `argv` asks for, when every word of it is understood
+    here; None sends the command line through typer as usual (help, errors of usage, the rest)."""
+    plan = plan_of(argv)
+    return dict(plan.job) if plan is not None else None
 
 
 @dataclass

@@ -1,0 +1,85 @@
+"""What `dlvauto run` does once its options are read, without typer.
+
+The typer command (`run.py`) and the command line's fast path (`cli.py`, for a `run` every word
+of which `early.plan_of` understands) both call `run_job`: one body, the same checks in the same
+order, the same one-line errors. Parameters are the command line's texts, checked here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dlvauto.commands import checks as opt
+from dlvauto.commands.early import early_build
+from dlvauto.commands.finish import analysed, finish
+from dlvauto.commands.output import Output
+from dlvauto.errors import UserError
+
+VIAS = ("live", "core")
+
+
+def run_job(
+    src_dir: str,
+    args: list[str] | None = None,
+    profile: str = "debug",
+    timeout: str = "60",
+    frame: str = "17",
+    depth: str = "100",
+    json_path: str | None = None,
+    timings: bool = False,
+    dlv: str | None = None,
+    unwind_check: str = "none",
+    ancestors: str = "0",
+    values: str = "8",
+    via: str = "live",
+    save_core: str | None = None,
+    fmt: str = "terminal",
+    out: str | None = None,
+    source_root: list[str] | None = None,
+    backend: str = "rpc",
+    transcript: str | None = None,
+) -> None:
+    """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
+    from pathlib import Path
+
+    from dlvauto.gobuild.program import PROFILES, build
+    from dlvauto.sources.live import run_live
+
+    if profile not in PROFILES:
+        raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    if via not in VIAS:
+        raise UserError(f"unknown --via {via!r}: use one of {', '.join(VIAS)}")
+    seconds = opt.read_timeout(timeout)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
+    unwind = opt.unwind_mode(unwind_check)
+    n_ancestors = opt.count(ancestors, "--ancestors", 0)
+    n_values = opt.count(values, "--values", 0)
+    if via == "core" and (unwind != "none" or n_ancestors):
+        raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
+    output = Output.checked(json_path, fmt, out, source_root, timings)
+    opt.check_backend(
+        backend, transcript, unwind_check=unwind != "none", via=via != "live", save_core=save_core is not None
+    )
+    saved = Path(save_core) if save_core is not None else None
+    if saved is not None:
+        from dlvauto.sources.savedcore import check_free
+
+        check_free(saved)  # refuse a folder in the way before building anything
+    with output.progress() as progress:
+        progress.stage(f"building {src_dir} ({profile})")
+        built = early_build(src_dir, profile) or build(src_dir, profile)
+        # What every way of running the program takes; each adds what only it can do.
+        common: dict[str, Any] = dict(
+            facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress
+        )
+        if via == "core":
+            from dlvauto.sources.viacore import run_via_core
+
+            snap = run_via_core(built.binary, args or [], **common, save_core=saved)
+        else:
+            snap = run_live(
+                built.binary, args or [], **common, backend=backend, unwind=unwind, ancestors=n_ancestors,
+                save_core=saved, values=n_values, frame_n=n, transcript=transcript,
+            )  # fmt: skip
+    finish(analysed(snap, n), output)
