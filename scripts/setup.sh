@@ -36,7 +36,12 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing dlvauto and its test tools into $venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
+  # The "compat" editable mode is a plain path in a .pth file: Python starts ~20 ms faster than with
+  # the import hook of the default mode (which every dlvauto command would pay). A setuptools that
+  # no longer has it gets the default mode.
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" \
+      --config-settings editable_mode=compat >&2 2>/dev/null \
+    || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
   echo "$want" > "$stamp"
 fi
 # Bytecode for the package's own modules (an editable install has none, and where
