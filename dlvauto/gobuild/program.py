@@ -35,7 +35,6 @@ CACHE_FORMAT = "2"  # 2: optimized builds keep their -m=2 diagnostics beside the
 DIAGNOSTICS_FILE = "inlining-m2.txt"
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
-_PACKAGE_LINE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
 
 
 def find_module(src: Path) -> tuple[Path, str]:
@@ -48,29 +47,6 @@ def find_module(src: Path) -> tuple[Path, str]:
                 raise UserError(f"{gomod} has no module line: run `go mod init <path>` in {d}")
             return d, m.group(1).strip('"')
     raise UserError(f"{src} is not inside a Go module (no go.mod found): run `go mod init <path>` there")
-
-
-def check_main_package(src: Path) -> None:
-    """Reject a folder that is not a Go main package before spending a build on it."""
-    if not src.exists():
-        raise UserError(f"{src} does not exist: give the folder of a Go main package")
-    if not src.is_dir():
-        raise UserError(f"{src} is not a folder: give the folder of a Go main package (not a file)")
-    names: set[str] = set()
-    for f in sorted(src.glob("*.go")):
-        if f.name.endswith("_test.go"):
-            continue
-        m = _PACKAGE_LINE.search(f.read_text(errors="replace"))
-        if m:
-            names.add(m.group(1))
-    if not names:
-        raise UserError(f"{src} has no Go source files: give the folder of a Go main package")
-    if "main" not in names:
-        pkg = ", ".join(sorted(names))
-        raise UserError(
-            f"{src} holds package {pkg}, not a main package: "
-            "point at the folder with `package main` and `func main`"
-        )
 
 
 def _hash_tree(root: Path) -> str:
@@ -159,8 +135,9 @@ def build(
     """Build the main package in `src_dir` with `profile`'s flags, reusing a cached binary if any."""
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    src = Path(src_dir).resolve()
-    check_main_package(src)
+    from dlvauto.gobuild import targets
+
+    src = targets.main_package(str(src_dir))
     module_dir, module_path = find_module(src)
     env = go_env()
     rel = src.relative_to(module_dir).as_posix()

@@ -37,7 +37,8 @@ from pathlib import Path, PurePosixPath
 from types import FrameType
 
 from dlvauto.errors import DlvautoError, UserError
-from dlvauto.gobuild.program import check_main_package, find_module
+from dlvauto.gobuild.program import find_module
+from dlvauto.gobuild.targets import main_package
 from dlvauto.system import proc
 from dlvauto.version import __version__
 
@@ -71,7 +72,7 @@ def locate(src: str | Path, *, shell: bool = False) -> tuple[Path, PurePosixPath
     package's folder inside the container. A shell may be opened on any folder."""
     path = Path(src).resolve()
     if not shell:
-        check_main_package(path)
+        path = main_package(str(src))
     elif not path.is_dir():
         raise UserError(f"{src} is not a folder: give the folder to open the sandbox shell on")
     try:
