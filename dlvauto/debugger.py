@@ -191,10 +191,12 @@ class Launch:
     args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
     cwd: Path | None = None
+    stdin: Path | None = None  # the program's standard input (the servers give it /dev/null else)
 
     def dlv_command(self) -> list[str]:
         """dlv's subcommand and operands for it (flags of dlv's own go before the `--`)."""
-        return ["exec", str(self.binary), "--", *self.args]
+        redirect = ["-r", f"stdin:{self.stdin}"] if self.stdin is not None else []
+        return ["exec", str(self.binary), *redirect, "--", *self.args]
 
 
 def with_ancestors(env: dict[str, str] | None, ancestors: int) -> dict[str, str] | None:

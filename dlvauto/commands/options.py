@@ -59,3 +59,19 @@ TranscriptOption = Annotated[
         "--transcript", help="With --backend repl: write the dlv session (commands and replies) here."
     ),
 ]
+
+# The program's surroundings (commands/surroundings.py checks them), for run, exec and test.
+WdOption = Annotated[str | None, typer.Option("--wd", help="Run the program in this folder.")]
+StdinOption = Annotated[
+    str | None, typer.Option("--stdin", help="A file for the program's standard input (- for ours).")
+]
+EnvOption = Annotated[
+    list[str] | None, typer.Option("--env", help="NAME=VALUE in the program's environment (repeatable).")
+]
+TagsOption = Annotated[
+    str | None, typer.Option("--tags", help="Build tags, comma-separated (go build -tags).")
+]
+BuildFlagOption = Annotated[
+    list[str] | None,
+    typer.Option("--build-flag", help="One more flag for go build / go test -c (repeatable)."),
+]

@@ -44,11 +44,16 @@ def run(
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
+    wd: opt.WdOption = None,
+    stdin: opt.StdinOption = None,
+    env: opt.EnvOption = None,
+    tags: opt.TagsOption = None,
+    build_flag: opt.BuildFlagOption = None,
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     run_job(
         src_dir, args, profile=profile, timeout=timeout, frame=frame, depth=depth, json_path=json_path,
         timings=timings, dlv=dlv, unwind_check=unwind_check, ancestors=ancestors, values=values, via=via,
         save_core=save_core, fmt=fmt, out=out, source_root=source_root, backend=backend,
-        transcript=transcript,
+        transcript=transcript, wd=wd, stdin=stdin, env=env, tags=tags, build_flag=build_flag,
     )  # fmt: skip

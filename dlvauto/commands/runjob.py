@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlvauto.commands import checks as opt
+from dlvauto.commands import surroundings
 from dlvauto.commands.early import early_build
 from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
@@ -38,6 +39,11 @@ def run_job(
     source_root: list[str] | None = None,
     backend: str = "rpc",
     transcript: str | None = None,
+    wd: str | None = None,
+    stdin: str | None = None,
+    env: list[str] | None = None,
+    tags: str | None = None,
+    build_flag: list[str] | None = None,
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from pathlib import Path
@@ -66,12 +72,18 @@ def run_job(
         from dlvauto.sources.savedcore import check_free
 
         check_free(saved)  # refuse a folder in the way before building anything
-    with output.progress() as progress:
+    place = surroundings.read(wd, stdin, env, tags, build_flag)
+    if via == "core" and (place.cwd is not None or place.stdin is not None):
+        place.close()
+        raise UserError("--wd and --stdin need dlv to start the program: use --via live or drop them")
+    with place, output.progress() as progress:
         progress.stage(f"building {src_dir} ({profile})")
-        built = early_build(src_dir, profile) or build(src_dir, profile)
+        built = (None if place.build_flags else early_build(src_dir, profile)) or build(
+            src_dir, profile, extra_flags=place.build_flags
+        )
         # What every way of running the program takes; each adds what only it can do.
         common: dict[str, Any] = dict(
-            facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress
+            facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress, env=place.env
         )
         if via == "core":
             from dlvauto.sources.viacore import run_via_core
@@ -80,6 +92,7 @@ def run_job(
         else:
             snap = run_live(
                 built.binary, args or [], **common, backend=backend, unwind=unwind, ancestors=n_ancestors,
-                save_core=saved, values=n_values, frame_n=n, transcript=transcript,
+                save_core=saved, values=n_values, frame_n=n, transcript=transcript, cwd=place.cwd,
+                stdin=place.stdin,
             )  # fmt: skip
     finish(analysed(snap, n), output)

@@ -132,19 +132,32 @@ def _diagnostics_flags(module_path: str) -> list[str]:
 def build(
     src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None
 ) -> BuildResult:
-    """Build the main package in `src_dir` with `profile`'s flags, reusing a cached binary if any."""
+    """Build the main package `src_dir` names (a folder, an import path: gobuild/targets.py) with
+    `profile`'s flags, reusing a cached binary if any."""
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     from dlvauto.gobuild import targets
 
-    src = targets.main_package(str(src_dir))
+    return _build(targets.main_package(str(src_dir)), profile, extra_flags or [], test=False)
+
+
+def build_test(
+    package_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None
+) -> BuildResult:
+    """The test binary of the package in `package_dir` (`go test -c`), cached exactly like `build`."""
+    if profile not in PROFILES:
+        raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    return _build(Path(package_dir).resolve(), profile, extra_flags or [], test=True)
+
+
+def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> BuildResult:
     module_dir, module_path = find_module(src)
     env = go_env()
     rel = src.relative_to(module_dir).as_posix()
     main_package = module_path if rel == "." else f"{module_path}/{rel}"
     diagnose = profile == "optimized"
     # The diagnostics flag comes before extra flags: a later -gcflags for the same packages wins.
-    flags = [*PROFILES[profile], *(_diagnostics_flags(module_path) if diagnose else []), *(extra_flags or [])]
+    flags = [*PROFILES[profile], *(_diagnostics_flags(module_path) if diagnose else []), *extra_flags]
     key_parts = {
         "format": CACHE_FORMAT,
         "tree": _hash_tree(module_dir),
@@ -157,10 +170,11 @@ def build(
         "cc": env.cc,
         "goflags": env.goflags + "|" + os.environ.get("GOFLAGS", ""),
         "flags": flags,
+        **({"test": True} if test else {}),  # a program's key stays what it always was
     }
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:24]
     out_dir = cache_root() / "builds" / key
-    binary = out_dir / src.name
+    binary = out_dir / (f"{src.name}.test" if test else src.name)
     facts = dict(
         binary=str(binary),
         profile=profile,
@@ -177,8 +191,9 @@ def build(
         text = diagnostics.read_text(errors="replace") if diagnose else None
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir / f".{src.name}.{os.getpid()}.tmp"
-    res = proc.run([env.go, "build", *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
+    tmp = out_dir / f".{binary.name}.{os.getpid()}.tmp"
+    verb = ["test", "-c"] if test else ["build"]
+    res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
     if res.returncode != 0 or res.timed_out:
         tmp.unlink(missing_ok=True)
         why = "timed out after 600s" if res.timed_out else "failed"
@@ -187,7 +202,7 @@ def build(
             # -m=2 buries the errors among other packages' diagnostics: ask again without it, so the
             # user reads the errors as the compiler writes them (the packages that built are cached).
             plain = [f for f in flags if f not in _diagnostics_flags(module_path)]
-            again = proc.run([env.go, "build", *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
+            again = proc.run([env.go, *verb, *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
             detail = again.stderr.rstrip() or detail
         raise BuildFailed(_build_failure(why, src, detail), detail=detail)
     if diagnose:

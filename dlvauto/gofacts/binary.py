@@ -77,11 +77,21 @@ class BinaryFacts:
         return "-N" in words and "-l" in words
 
     @property
+    def tested_path(self) -> str | None:
+        """For a test binary (`go test -c`: build info path `PKG.test`), the import path tested."""
+        main = self.main_path
+        return main[: -len(".test")] if main and main.endswith(".test") else None
+
+    @property
     def module_dir(self) -> str | None:
-        """The main module's folder: the main package's folder less the package's path in the module."""
+        """The main module's folder: the main package's folder less the package's path in the module.
+
+        A test binary's `main` is generated in a temporary folder: its tested package's folder
+        (`main_dir` then holds that one) stands in for it.
+        """
         if self.main_dir is None:
             return None
-        mod, main = self.module_path, self.main_path
+        mod, main = self.module_path, self.tested_path or self.main_path
         if not mod or not main or main == mod or not main.startswith(mod + "/"):
             return self.main_dir
         rel = main[len(mod) + 1 :]
@@ -313,6 +323,7 @@ def _read_dwarf(elf: Any, facts: BinaryFacts) -> None:
     deps = {_cache_escape(p): v for p, v in facts.deps.items() if "@" not in v and not v.startswith(".")}
     want_cache = bool(deps)
     first_producer = None
+    tested = facts.tested_path
     with contextlib.suppress(DWARFError, ValueError, KeyError, AttributeError):
         for cu in dwarf.iter_CUs():
             top = cu.get_top_DIE()
@@ -322,7 +333,9 @@ def _read_dwarf(elf: Any, facts: BinaryFacts) -> None:
             name = _attr(top, "DW_AT_name") or ""
             if first_producer is None:
                 first_producer = _attr(top, "DW_AT_producer")
-            if name == "main" and facts.main_dir is None:
+            # A test binary's own code is its tested package's (its `main` is generated).
+            ours = name == "main" if tested is None else name in (tested, tested + "_test")
+            if ours and facts.main_dir is None:
                 facts.producer = _attr(top, "DW_AT_producer")
                 facts.main_dir = _first_source_dir(dwarf, cu)
             elif name == "runtime" and facts.goroot is None:

@@ -115,7 +115,9 @@ def start_terminal(
         out = err = None
         if redirect_output:
             out, err = folder / "stdout", folder / "stderr"
-            flags += ["-r", "stdin:/dev/null", "-r", f"stdout:{out}", "-r", f"stderr:{err}"]
+            if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
+                flags += ["-r", "stdin:/dev/null"]
+            flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]
         if command and command[0] == "exec":
             flags += ["--wd", str(Path(target_cwd) if target_cwd is not None else Path.cwd())]
         cmd = list(command)

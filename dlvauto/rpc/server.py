@@ -195,7 +195,9 @@ def _start(
     out = err = None
     if redirect_output:
         out, err = folder / "stdout", folder / "stderr"
-        flags += ["-r", "stdin:/dev/null", "-r", f"stdout:{out}", "-r", f"stderr:{err}"]
+        if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
+            flags += ["-r", "stdin:/dev/null"]
+        flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]
     if "--" in command:
         cut = command.index("--")
         argv = [dlv, *command[:cut], *flags, *command[cut:]]

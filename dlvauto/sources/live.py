@@ -60,6 +60,7 @@ def run_live(
     dlv: str | None = None,
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
+    stdin: Path | None = None,
     progress: Progress | None = None,
     command_timeout: float = COMMAND_TIMEOUT,
     unwind: Literal["none", "crash", "all"] = "none",
@@ -83,7 +84,7 @@ def run_live(
     saved_dir = savedcore.prepare(save_core) if save_core is not None else None
     facts = facts or BuildFacts(binary=str(binary))
     program = Launch(
-        binary, list(args), with_ancestors(env, ancestors), Path(cwd) if cwd is not None else None
+        binary, list(args), with_ancestors(env, ancestors), Path(cwd) if cwd is not None else None, stdin
     )
     with backends.get(backend).launch(program, options, progress) as dbg:
         progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
