@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # builds every registered command's parameters when it starts, ~10 ms each).
 COMMANDS = {
     "attach": "attach", "connect": "attach", "core": "core", "doctor": "doctor", "parse": "parse",
-    "run": "run", "sandbox": "sandbox", "schema": "schema", "suite": "suite", "history": "suite",
+    "run": "run", "test": "tests", "exec": "execute", "sandbox": "sandbox", "schema": "schema",
+    "suite": "suite", "history": "suite",
 }  # fmt: skip
 
 

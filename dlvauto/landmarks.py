@@ -60,6 +60,9 @@ def in_module(pkg: str | None, facts: BuildFacts) -> bool:
     return bool(mod) and (pkg == mod or pkg.startswith(f"{mod}/"))
 
 
+TESTMAIN_FILE = "_testmain.go"
+
+
 def category(frame: RawFrame, facts: BuildFacts) -> Category:
     """The frame's category: runtime, stdlib, user, thirdparty or unknown.
 
@@ -74,6 +77,8 @@ def category(frame: RawFrame, facts: BuildFacts) -> Category:
         return "thirdparty"
     if pkg is not None and _is_runtime_package(pkg):
         return "runtime"
+    if pkg == "main" and frame.file is not None and frame.file.rsplit("/", 1)[-1] == TESTMAIN_FILE:
+        return "stdlib"  # the main package `go test` generates: the testing package's, not the user's
     if in_module(pkg, facts) or in_dir is not None:
         return "user"
     in_goroot = _under(frame.file, f"{facts.goroot}/src" if facts.goroot else None)

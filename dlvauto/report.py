@@ -77,6 +77,14 @@ class FrameN(BaseModel):
     frame: Frame | None
 
 
+class StuckGoroutine(BaseModel):
+    """A test that was still running when `-test.timeout` fired: where its goroutine was."""
+
+    goroutine_id: int
+    test: str | None = None  # the test function tRunner was running (`TestX`, `TestX.func1`)
+    first_user_frame: Frame | None = None
+
+
 class Crash(BaseModel):
     kind: CrashKind
     message: str | None = None
@@ -85,6 +93,11 @@ class Crash(BaseModel):
     first_user_frame: Frame | None = None
     frame_n: FrameN
     signature: str
+    stuck: list[StuckGoroutine] = Field(
+        default_factory=list,
+        description="For a test timeout (`test timed out after D`): the goroutines of the tests that "
+        "were still running, each with its first user frame; the panicking goroutine is the alarm's.",
+    )
 
 
 class AncestorStack(BaseModel):
@@ -149,6 +162,20 @@ class Source(BaseModel):
     module_path: str | None = None
     module_dir: str | None = None
     goroot: str | None = None
+    tested_package: str | None = None  # a test binary's package (import path)
+
+
+class TestMessage(BaseModel):
+    file: str
+    line: int
+    text: str
+
+
+class FailedTest(BaseModel):
+    """A test that failed without crashing (`t.Error`, `t.Fatal`), with its messages."""
+
+    name: str
+    messages: list[TestMessage] = Field(default_factory=list)
 
 
 class Output(BaseModel):
@@ -177,6 +204,11 @@ class Report(BaseModel):
         "each; the report was still written. Non-empty makes the command exit 1.",
     )
 
+    failed_tests: list[FailedTest] = Field(
+        default_factory=list,
+        description="A test binary's failed tests (kind none, exit code 1 when nothing crashed), from "
+        "the testing package's own `--- FAIL` lines and messages.",
+    )
     timings: dict[str, float] = Field(
         default_factory=dict,
         description="Wall seconds of each stage of the command that made the report, in order (python "

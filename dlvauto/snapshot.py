@@ -136,6 +136,7 @@ class BuildFacts(BaseModel):
     gomodcache: str | None = None
     go_version: str | None = None
     gcflags: str | None = None
+    tested_package: str | None = None  # set for a test binary: the import path of the package tested
     # The compiler's -m=2 inlining decisions for the main module (optimized builds only).
     inlining: list[InlineDiagnostic] = Field(default_factory=list)
 

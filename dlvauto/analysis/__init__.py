@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlvauto.analysis import unwind
+from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
@@ -166,8 +166,12 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         frame_n=FrameN(n=frame_n, index=n_index, frame=n_frame),
         signature=signature(kind, sig_message, user_functions),
     )
+    is_test = facts.tested_package is not None
+    if kind == "panic" and tests.is_timeout(message):
+        crash.stuck = tests.stuck(goroutines, crash.goroutine_id)
     unwind_check, unwind_others = _unwind_checks(snap, goroutines, crash_g)
     return Report(
+        failed_tests=tests.failures(snap.output.stdout, snap.output.stderr) if is_test else [],
         unwind_check=unwind_check,
         unwind_others=unwind_others,
         incomplete=snap.incomplete,
@@ -182,6 +186,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
             module_path=facts.module_path,
             module_dir=facts.module_dir,
             goroot=facts.goroot,
+            tested_package=facts.tested_package,
         ),
         exit_code=exit_code,
         output=Output(**snap.output.model_dump()),

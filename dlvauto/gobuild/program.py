@@ -185,6 +185,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         gomodcache=env.gomodcache,
         go_version=env.version,
         gcflags=" ".join(flags),
+        **({"tested_package": main_package} if test else {}),
     )
     diagnostics = out_dir / DIAGNOSTICS_FILE
     if binary.is_file() and os.access(binary, os.X_OK) and (not diagnose or diagnostics.is_file()):

@@ -387,6 +387,7 @@ def build_facts(facts: BinaryFacts) -> BuildFacts:
         gomodcache=facts.gomodcache,
         go_version=facts.go_version,
         gcflags=_gcflags(facts),
+        tested_package=facts.tested_path,
     )
 
 

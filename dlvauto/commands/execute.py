@@ -1,0 +1,78 @@
+"""`dlvauto exec BINARY [-- ARGS]`: a prebuilt binary under dlv, the way `dlv exec` takes one.
+
+There is no source folder to build from, so the facts that tell the user's code from the rest
+(module path and folder, GOROOT) are read from the binary itself: its build information and DWARF
+(gofacts/binary.py). A binary built without `-N -l` is explained anyway, with a note that its frames
+may be inlined or missing; one without DWARF is refused with the fix. A test binary (`x.test`) gets
+the test rules (analysis/tests.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dlvauto.commands import options as opt
+from dlvauto.commands import surroundings
+from dlvauto.commands.app import app
+from dlvauto.commands.finish import analysed, finish
+from dlvauto.commands.output import Output
+from dlvauto.errors import UserError
+
+OPTIMISED_NOTE = (
+    "the binary was built without -gcflags=all=-N -l: optimised frames may be inlined or missing, "
+    "and values optimised away (rebuild with those flags for the whole story)"
+)
+
+
+@app.command("exec")
+def exec_command(
+    binary: Annotated[str, typer.Argument(help="A Go binary built with DWARF (ideally -gcflags=all=-N -l).")],
+    args: Annotated[list[str] | None, typer.Argument(help="Arguments for the program (after --).")] = None,
+    timeout: opt.TimeoutOption = "60",
+    frame: opt.FrameOption = "17",
+    depth: opt.DepthOption = "100",
+    json_path: opt.JsonOption = None,
+    timings: opt.TimingsOption = False,
+    dlv: opt.DlvOption = None,
+    values: Annotated[
+        str, typer.Option("--values", help="Read args and locals of up to N user frames (0: none).")
+    ] = "8",
+    fmt: opt.FormatOption = "terminal",
+    out: opt.OutOption = None,
+    source_root: opt.SourceRootOption = None,
+    backend: opt.BackendOption = "rpc",
+    transcript: opt.TranscriptOption = None,
+    wd: opt.WdOption = None,
+    stdin: opt.StdinOption = None,
+    env: opt.EnvOption = None,
+) -> None:
+    """Run BINARY under dlv until it crashes, exits or times out, and report."""
+    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
+    from dlvauto.sources.live import run_live
+
+    seconds = opt.read_timeout(timeout)
+    n = opt.read_frame(frame)
+    stack_depth = opt.read_depth(depth)
+    n_values = opt.count(values, "--values", 0)
+    output = Output.checked(json_path, fmt, out, source_root, timings)
+    opt.check_backend(backend, transcript)
+    path = Path(binary)
+    if not path.exists():
+        raise UserError(f"{binary} does not exist: give the path of a Go binary")
+    if not path.is_file():
+        raise UserError(f"{binary} is not a file: give the path of a Go binary (dlvauto run takes folders)")
+    bfacts = read_binary(path)
+    require_debug_info(bfacts)
+    facts = build_facts(bfacts)
+    with surroundings.read(wd, stdin, env) as place, output.progress() as progress:
+        snap = run_live(
+            path, args or [], facts=facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress,
+            backend=backend, values=n_values, frame_n=n, transcript=transcript, env=place.env,
+            cwd=place.cwd, stdin=place.stdin,
+        )  # fmt: skip
+    if bfacts.debug_build is False:
+        snap.notes.append(OPTIMISED_NOTE)
+    finish(analysed(snap, n), output)
