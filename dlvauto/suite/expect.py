@@ -50,6 +50,12 @@ class Expectation(BaseModel):
     inlined: list[str] = Field(default_factory=list)  # functions whose frames must be inlined
     not_inlined: list[str] = Field(default_factory=list)
     signature: str | None = None
+    # A scenario that is a test: the test binary of `package` (relative to the scenario's folder),
+    # run with -test.run=^test$ (and `args` after it, e.g. -test.timeout=2s).
+    test: str | None = None
+    package: str = "."
+    stuck_tests: list[str] = Field(default_factory=list)  # tests a -test.timeout found running
+    failed_tests: list[str] = Field(default_factory=list)  # tests reported failed, exactly
 
     @field_validator("message_regex")
     @classmethod
@@ -156,6 +162,14 @@ def differences(expect: Expectation, report: Report) -> list[str]:
             diffs.append(f"not_inlined: {fn!r} was expected not inlined, it is inlined")
     if expect.signature is not None and c.signature != expect.signature:
         diffs.append(f"signature: expected {expect.signature}, got {c.signature}")
+    if expect.stuck_tests:
+        got_stuck = sorted(s.test or "?" for s in c.stuck)
+        if got_stuck != sorted(expect.stuck_tests):
+            diffs.append(f"stuck_tests: expected {sorted(expect.stuck_tests)}, got {got_stuck}")
+    if expect.failed_tests:
+        got_failed = [t.name for t in report.failed_tests]
+        if got_failed != expect.failed_tests:
+            diffs.append(f"failed_tests: expected {expect.failed_tests}, got {got_failed}")
     if expect.frame_n is not None:
         if c.frame_n.n != expect.frame_n.n:
             diffs.append(f"frame_n.n: report used {c.frame_n.n}, expectation is for {expect.frame_n.n}")
