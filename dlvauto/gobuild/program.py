@@ -71,16 +71,16 @@ _MISSING_PACKAGE = re.compile(
 )
 
 
-def _build_failure(why: str, src: Path, stderr: str) -> str:
+def _build_failure(why: str, src: Path, stderr: str, what: str = "go build") -> str:
     """The one line for a failed build: a missing dependency is named, with the command that fixes it."""
     m = _MISSING_PACKAGE.search(stderr)
     if m:
         pkg = m.group(1)
         return (
-            f"go build {why} in {src}: package {pkg} is missing from the module's dependencies: "
+            f"{what} {why} in {src}: package {pkg} is missing from the module's dependencies: "
             f"run `go get {pkg}` (or `go mod tidy`) there, and `go mod vendor` to build offline"
         )
-    return f"go build {why} in {src}: fix the errors the compiler reports below"
+    return f"{what} {why} in {src}: fix the errors the compiler reports below"
 
 
 def cache_root() -> Path:
@@ -205,7 +205,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
             plain = [f for f in flags if f not in _diagnostics_flags(module_path)]
             again = proc.run([env.go, *verb, *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
             detail = again.stderr.rstrip() or detail
-        raise BuildFailed(_build_failure(why, src, detail), detail=detail)
+        raise BuildFailed(_build_failure(why, src, detail, " ".join(["go", *verb])), detail=detail)
     if diagnose:
         # The diagnostics land before the binary, so a binary in the cache always has them beside it.
         from dlvauto.gofacts import gcdiag
