@@ -154,6 +154,13 @@ def test_packages(spec: str, cwd: str | Path | None = None) -> list[Package]:
         raise UserError(
             f"{spec} does not exist: give a package folder (., ./internal/x) or a pattern (./...)"
         )
+    if folder is not None and any(folder.glob("*_test.go")):  # plainly a package with tests
+        from dlvauto.gobuild.program import find_module
+
+        module_dir, module_path = find_module(folder)
+        rel = folder.relative_to(module_dir).as_posix()
+        path = module_path if rel == "." else f"{module_path}/{rel}"
+        return [Package(folder, path, "", True)]
     found = _listed(".", folder) if folder is not None else _listed(spec, here)
     with_tests = [p for p in found if p.has_tests]
     if not with_tests:
