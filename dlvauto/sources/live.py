@@ -82,7 +82,10 @@ def run_live(
     options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
     binary = Path(binary).resolve()
     saved_dir = savedcore.prepare(save_core) if save_core is not None else None
-    facts = facts or BuildFacts(binary=str(binary))
+    if facts is None:  # a binary someone built: what it says of itself (module, folder, GOROOT)
+        from dlvauto.gofacts.binary import build_facts, read_binary
+
+        facts = build_facts(read_binary(binary))
     program = Launch(
         binary, list(args), with_ancestors(env, ancestors), Path(cwd) if cwd is not None else None, stdin
     )
