@@ -424,3 +424,20 @@ def test_nothing_outlives_a_test_timeout_or_a_hang(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["crash"]["kind"] == "hang"
     assert wait_for(lambda: not processes_mentioning(str(cache / "builds")), 10)
+
+
+@pytest.mark.parametrize(
+    "body", ["func TestOk(t *testing.T) {}\n", 'func TestBad(t *testing.T) {\n\tt.Fatal("x")\n}\n']
+)
+def test_nothing_outlives_a_test_run_that_passes_or_fails(tmp_path: Path, body: str) -> None:
+    m = write_module(tmp_path, body)
+    cache = tmp_path / "cache"
+    r = subprocess.run(
+        [*DLVAUTO_ARGV, "test", f"./{m.pkg}", "--json", "-"], cwd=m.root, env=cache_env(cache),
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["crash"]["kind"] == "none"
+    assert report["exit_code"] == (0 if "TestOk" in body else 1)
+    assert wait_for(lambda: not processes_mentioning(str(cache / "builds")), 10)
