@@ -113,6 +113,10 @@ class Debugger(Protocol):
         what was read when dlv fails on the way."""
         ...
 
+    def stack(self, goroutine: int, depth: int) -> list[RawFrame]:
+        """One goroutine's stack, up to `depth` frames (the crash goroutine's is read whole)."""
+        ...
+
     def thread_stack(self, depth: int) -> list[RawFrame]:
         """The current thread's stack (a system stack with no goroutine); [] when unreadable."""
         ...

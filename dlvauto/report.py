@@ -117,6 +117,12 @@ class Goroutine(BaseModel):
     ancestors: list[AncestorStack] = Field(default_factory=list)
     wait_minutes: int | None = None  # how long it had been blocked, when the source says (text)
     locked_to_thread: bool = False
+    frames_omitted: int | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Frames of this goroutine's stack left out: beyond --depth (the crash goroutine's "
+        "is read whole), or not printed by the runtime (`...N frames elided...`).",
+    )
 
 
 class UnwindFrame(BaseModel):

@@ -41,6 +41,7 @@ class RawGoroutine(BaseModel):
     unreadable: str | None = None
     wait_minutes: int | None = None  # text: "[chan receive, 2 minutes]" (the runtime's estimate)
     locked_to_thread: bool = False  # text: "[..., locked to thread]"
+    frames_omitted: int | None = None  # frames of its stack not read (beyond --depth) or not printed
 
 
 class FPChain(BaseModel):

@@ -97,6 +97,7 @@ def to_goroutine(
             wait_reason=g.wait_reason,
             wait_minutes=g.wait_minutes,
             locked_to_thread=g.locked_to_thread,
+            frames_omitted=g.frames_omitted,
             created_by=_created_by(g.created_by, classify, memo),
             frames=_frames(g.frames, classify, memo),
             ancestors=[

@@ -211,6 +211,7 @@ class GoroutineGroup:
     runtime_only: bool  # every frame is the runtime's own (GC workers, finalizers, ...)
     frames: list[FrameLine]
     created_by: FrameLine | None
+    frames_omitted: int | None = None  # frames of the stack left out (beyond --depth, or elided)
 
     def id_list(self, limit: int = ID_LIST_LIMIT) -> str:
         shown = ", ".join(str(i) for i in self.ids[:limit])
@@ -223,7 +224,8 @@ class GoroutineGroup:
 
     @property
     def title(self) -> str:
-        return f"{len(self.ids)} × [{self.state}] {self.noun} {self.id_list()}"
+        left_out = f" ({self.frames_omitted} frames left out)" if self.frames_omitted else ""
+        return f"{len(self.ids)} × [{self.state}] {self.noun} {self.id_list()}{left_out}"
 
 
 @dataclass(frozen=True)
@@ -420,7 +422,12 @@ def _unwind(u: UnwindCheck, others: list[UnwindCheck], report: Report) -> Unwind
 
 
 def _key(g: Goroutine) -> tuple[str, ...]:
-    return (g.status, g.wait_reason or "", *[f"{f.function}:{f.line}" for f in g.frames])
+    return (
+        g.status,
+        g.wait_reason or "",
+        str(g.frames_omitted),
+        *[f"{f.function}:{f.line}" for f in g.frames],
+    )
 
 
 def _groups(report: Report) -> list[GoroutineGroup]:
@@ -438,6 +445,7 @@ def _groups(report: Report) -> list[GoroutineGroup]:
                 runtime_only=bool(first.frames) and all(f.category == "runtime" for f in first.frames),
                 frames=[_line(f, report) for f in first.frames],
                 created_by=_line(first.created_by, report) if first.created_by is not None else None,
+                frames_omitted=first.frames_omitted,
             )
         )
     out.sort(key=lambda grp: (grp.runtime_only, -len(grp.ids), grp.ids[0]))

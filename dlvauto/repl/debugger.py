@@ -94,6 +94,11 @@ class ReplSession(Ends):
         self.reader.resolve_entries(stacks, also=at_entry)
         return self.reader.goroutines(listing)
 
+    def stack(self, goroutine: int, depth: int) -> list[RawFrame]:
+        frames = self.reader.goroutine_stack(goroutine, depth)
+        self.reader.resolve_entries([frames])
+        return [self.reader.frames(f) for f in frames]
+
     def thread_stack(self, depth: int) -> list[RawFrame]:
         frames = self.reader.thread_stack(depth)
         self.reader.resolve_entries([frames])

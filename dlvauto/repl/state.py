@@ -198,6 +198,13 @@ class Reader:
             return None
         return RawFrame(function=loc.function, file=loc.file, line=loc.line, pc=loc.pc)
 
+    def goroutine_stack(self, goroutine: int, depth: int) -> list[p.StackFrame]:
+        """One goroutine's stack (`goroutine N stack D -offsets`)."""
+        reply = self.term.command(self.stack_command(depth, goroutine))
+        if p.command_error(reply):
+            raise DebuggerError(f"goroutine {goroutine} stack: {p.command_error(reply)}")
+        return p.parse_stack(reply).frames
+
     def thread_stack(self, depth: int) -> list[p.StackFrame]:
         """The current thread's stack, for a stop on a system stack with no goroutine (deadlock)."""
         reply = self.term.command(self.stack_command(depth))

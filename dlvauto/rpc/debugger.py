@@ -115,6 +115,9 @@ class RpcSession(Ends):
             raise PartialCollection(str(exc), list(out.values())) from exc
         return list(out.values())
 
+    def stack(self, goroutine: int, depth: int) -> list[RawFrame]:
+        return [convert.raw_frame(f) for f in self.client.stacktrace(goroutine, depth)]
+
     def thread_stack(self, depth: int) -> list[RawFrame]:
         try:
             return [convert.raw_frame(f) for f in self.client.stacktrace(-1, depth)]

@@ -167,6 +167,7 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
     got.goroutines = dbg.goroutines(want.depth, progress)
     if stop.goroutine_id is None:
         stop.goroutine_id = dbg.current_goroutine()  # after a halt: the current thread's goroutine
+    read_whole(dbg, got.goroutines, stop.goroutine_id or MAIN_GOROUTINE, want.depth, got.notes)
     read_message(dbg, stop)
     if stop.goroutine_id is None:
         stop.thread_frames = dbg.thread_stack(want.depth)
@@ -190,6 +191,38 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
     if stop.reason != "halted":
         progress.stage("letting the runtime report the crash")
         stop.exit_status = finish(dbg)
+
+
+WHOLE_DEPTH = 100_000  # "whole": deeper than any stack a Go program can have short of overflowing
+MAX_RECOUNTED = 200  # other goroutines cut at --depth whose frames left out are counted
+
+
+def read_whole(
+    dbg: Debugger, goroutines: list[RawGoroutine], crash_id: int, depth: int, notes: list[str]
+) -> None:
+    """The crash goroutine's stack whole, and how many frames --depth left out of the others.
+
+    dlv returns at most depth+1 frames; a stack that filled them was cut. The crash goroutine's
+    is read again without a limit, since where the crash came from is the point of the report
+    (main.main at frame 150 must not go missing). A cut one of the others is read again only to
+    count what was left out (up to MAX_RECOUNTED of them; beyond, the count stays unknown).
+    """
+    recounted = 0
+    for g in goroutines:
+        if len(g.frames) <= depth:
+            continue
+        if g.id != crash_id and recounted >= MAX_RECOUNTED:
+            continue
+        try:
+            whole = dbg.stack(g.id, WHOLE_DEPTH)
+        except DebuggerError as exc:
+            notes.append(f"goroutine {g.id}: its stack could not be read past {depth} frames ({exc})")
+            continue
+        if g.id == crash_id:
+            g.frames = whole
+        else:
+            recounted += 1
+            g.frames_omitted = max(0, len(whole) - len(g.frames))
 
 
 def read_message(dbg: Debugger, stop: StopEvent) -> None:

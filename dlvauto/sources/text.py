@@ -453,6 +453,9 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
     if h is not None and dump.first_status in _CRASHING_STATUS:
         crash_id = dump.first_goroutine
     goroutines = list(dump.goroutines.values())
+    for gid, count in dump.elided.items():
+        if count.isdigit() and gid in dump.goroutines:
+            dump.goroutines[gid].frames_omitted = int(count)
     facts = infer_build_facts(dump.frames.values())
     if given is not None:
         facts = merge_facts(facts, given)
