@@ -56,6 +56,9 @@ class Value(BaseModel):
 class Frame(BaseModel):
     index: int
     function: str | None
+    # An instantiated generic's type arguments as dlv named them (`go.shape.string`); `function`
+    # is written as the runtime prints it (`pkg.(*Stack[...]).Pop`) in every mode.
+    type_args: str | None = Field(default=None, exclude_if=_absent)
     package: str | None
     file: str | None
     line: int

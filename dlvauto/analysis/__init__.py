@@ -7,6 +7,7 @@ from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.signature import signature
+from dlvauto.gofacts.runtime import runtime_name
 from dlvauto.landmarks import (
     DEFAULT_FRAME_N,
     Classifier,
@@ -35,9 +36,11 @@ SIGNATURE_USER_FRAMES = 3
 
 
 def to_frame(index: int, raw: RawFrame, classify: Classifier, inlined: bool = False) -> Frame:
+    name, type_args = runtime_name(raw.function)
     return Frame(
         index=index,
-        function=raw.function,
+        function=name,
+        type_args=type_args,
         package=package_of(raw.function),
         file=raw.file,
         line=raw.line,

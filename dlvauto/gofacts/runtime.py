@@ -16,3 +16,38 @@ STACK_SWITCHES = frozenset(
 # The handler of every signal the runtime catches; a core taken after a fatal signal shows it
 # calling runtime.crash where fatalsignal (which has returned by then) stood in a live stop.
 SIGNAL_HANDLER = "runtime.sighandler"
+
+
+def runtime_name(function: str | None) -> tuple[str | None, str | None]:
+    """A function's name as the runtime prints it, and the instantiation dlv's name carried.
+
+    dlv names an instantiated generic function by its shape (`pkg.(*Stack[go.shape.string]).Pop`,
+    `pkg.Map[go.shape.int,go.shape.string]`); the runtime's traceback prints `[...]` for every
+    type-argument list. The same crash must read the same in every mode, so report names are the
+    runtime's; the type arguments are kept beside (`go.shape.string`, lists joined by `; `).
+    Compiler-generated `type:` names are left as they are.
+    """
+    if not function or "[" not in function or function.startswith("type:"):
+        return function, None
+    out: list[str] = []
+    args: list[str] = []
+    depth = 0
+    start = 0
+    for i, c in enumerate(function):
+        if c == "[":
+            if depth == 0:
+                out.append("[")
+                start = i + 1
+            depth += 1
+        elif c == "]" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                inner = function[start:i]
+                out.append("...]")
+                if inner != "...":
+                    args.append(inner)
+        elif depth == 0:
+            out.append(c)
+    if depth != 0:  # unbalanced: not a name this understands
+        return function, None
+    return "".join(out), "; ".join(args) or None
