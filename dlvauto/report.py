@@ -88,6 +88,14 @@ class StuckGoroutine(BaseModel):
     first_user_frame: Frame | None = None
 
 
+class PanicLink(BaseModel):
+    """One panic of the crash goroutine's chain (design.md, "Panic chain")."""
+
+    message: str | None = None
+    recovered: bool = False
+    raised_by: Frame | None = None  # the first frame above its runtime.gopanic that is not the runtime's
+
+
 class Crash(BaseModel):
     kind: CrashKind
     message: str | None = None
@@ -96,6 +104,11 @@ class Crash(BaseModel):
     first_user_frame: Frame | None = None
     frame_n: FrameN
     signature: str
+    panics: list[PanicLink] = Field(
+        default_factory=list,
+        description="Every runtime.gopanic on the crash goroutine's stack, first raised first, when "
+        "there is more than one: a panic raised while the program was already panicking.",
+    )
     stuck: list[StuckGoroutine] = Field(
         default_factory=list,
         description="For a test timeout (`test timed out after D`): the goroutines of the tests that "

@@ -93,6 +93,9 @@ class StopEvent(BaseModel):
     signal: str | None = None
     exit_status: int | None = None
     thread_frames: list[RawFrame] = Field(default_factory=list)  # current thread when no goroutine
+    # The runtime's chain of panics (`panic: A` then `\tpanic: B`), first raised first:
+    # (value, whether it was marked [recovered]). Empty when it printed a single panic.
+    runtime_chain: list[tuple[str, bool]] = Field(default_factory=list)
 
     @classmethod
     def after_continue(

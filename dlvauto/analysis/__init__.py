@@ -6,6 +6,7 @@ from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
+from dlvauto.analysis.panics import panic_chain
 from dlvauto.analysis.signature import signature
 from dlvauto.gofacts.runtime import runtime_name
 from dlvauto.landmarks import (
@@ -143,6 +144,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     throw = throw_index(crash_raw.frames, kind) if crash_raw is not None else None
     if snap.runtime_frames_hidden and crash_raw is not None and crash_raw.id == snap.stop.goroutine_id:
         throw = -1  # the goroutine that threw, its runtime frames hidden by the traceback level
+    innermost_throw = throw
     if kind == "panic" and crash_raw is not None:
         throw = original_panic(crash_raw.frames, throw, classify)
     first_user = None
@@ -170,6 +172,10 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         frame_n=FrameN(n=frame_n, index=n_index, frame=n_frame),
         signature=signature(kind, sig_message, user_functions),
     )
+    if kind == "panic":
+        crash.panics = panic_chain(
+            crash_g, snap.stop.runtime_chain, message, throw != innermost_throw, innermost_throw == -1
+        )
     is_test = facts.tested_package is not None
     if kind == "panic" and tests.is_timeout(message):
         crash.stuck = tests.stuck(goroutines, crash.goroutine_id)

@@ -64,8 +64,11 @@ class CrashHeader:
     kind: HeaderKind
     message: str
     signal: str | None = None
-    recovered_chain: list[str] | None = None
+    recovered_chain: list[str] | None = None  # the values printed before the last one
     detail: str | None = None  # "signal arrived during cgo execution"
+    # Every panic of the chain, first raised first: its value and whether the runtime marked it
+    # `[recovered]` (a panic raised in a deferred call while panicking is not, unless recovered).
+    chain: list[tuple[str, bool]] | None = None
 
 
 def signal_name_line(line: str) -> bool:
@@ -141,7 +144,8 @@ class HeaderBuilder:
             return CrashHeader(self.kind, self._current[0], self.signal, None, self.detail)
         values = [*self._values, "\n".join(self._current)]
         cleaned = [_RECOVERED.sub("", v) for v in values]
-        return CrashHeader("panic", cleaned[-1], self.signal, cleaned[:-1] or None, self.detail)
+        chain = [(c, _RECOVERED.search(v) is not None) for c, v in zip(cleaned, values, strict=True)]
+        return CrashHeader("panic", cleaned[-1], self.signal, cleaned[:-1] or None, self.detail, chain)
 
 
 def crash_header(text: str) -> CrashHeader | None:

@@ -364,7 +364,10 @@ def sections(report: Report) -> list[Section]:
 
 def _headline(report: Report) -> Headline:
     c = report.crash
-    if c.message:
+    first = c.panics[0].message if len(c.panics) > 1 else None
+    if c.message and first and first != c.message:
+        what = f"{c.message} (raised while panicking: {first})"
+    elif c.message:
         what = c.message
     elif c.kind == "none":
         what = exit_text(report.exit_code)

@@ -167,8 +167,8 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
     got.goroutines = dbg.goroutines(want.depth, progress)
     if stop.goroutine_id is None:
         stop.goroutine_id = dbg.current_goroutine()  # after a halt: the current thread's goroutine
-    read_whole(dbg, got.goroutines, stop.goroutine_id or MAIN_GOROUTINE, want.depth, got.notes)
     read_message(dbg, stop)
+    read_whole(dbg, got.goroutines, stop, want.depth, got.notes)
     if stop.goroutine_id is None:
         stop.thread_frames = dbg.thread_stack(want.depth)
     candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
@@ -193,12 +193,12 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
         stop.exit_status = finish(dbg)
 
 
-WHOLE_DEPTH = 100_000  # "whole": deeper than any stack a Go program can have short of overflowing
+WHOLE_DEPTH = 10_000  # "whole": deeper than any stack a Go program has short of a runaway recursion
 MAX_RECOUNTED = 200  # other goroutines cut at --depth whose frames left out are counted
 
 
 def read_whole(
-    dbg: Debugger, goroutines: list[RawGoroutine], crash_id: int, depth: int, notes: list[str]
+    dbg: Debugger, goroutines: list[RawGoroutine], stop: StopEvent, depth: int, notes: list[str]
 ) -> None:
     """The crash goroutine's stack whole, and how many frames --depth left out of the others.
 
@@ -207,6 +207,9 @@ def read_whole(
     (main.main at frame 150 must not go missing). A cut one of the others is read again only to
     count what was left out (up to MAX_RECOUNTED of them; beyond, the count stays unknown).
     """
+    crash_id = stop.goroutine_id or MAIN_GOROUTINE
+    if "stack overflow" in (stop.debugger_message or ""):
+        return  # a runaway recursion: its stack is millions of frames deep, the cut one says it all
     recounted = 0
     for g in goroutines:
         if len(g.frames) <= depth:
@@ -218,7 +221,11 @@ def read_whole(
         except DebuggerError as exc:
             notes.append(f"goroutine {g.id}: its stack could not be read past {depth} frames ({exc})")
             continue
-        if g.id == crash_id:
+        if g.id == crash_id and len(whole) > WHOLE_DEPTH:
+            notes.append(
+                f"goroutine {g.id}'s stack is deeper than {WHOLE_DEPTH} frames: the first {depth} are shown"
+            )
+        elif g.id == crash_id:
             g.frames = whole
         else:
             recounted += 1

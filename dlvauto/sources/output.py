@@ -55,4 +55,5 @@ def add_crash_text(stop: StopEvent, stderr: str) -> None:
     if header is not None and stop.reason in ("panic", "fatal", "signal"):
         stop.runtime_message = header.message
         stop.runtime_kind = header.kind
+        stop.runtime_chain = list(header.chain or []) if len(header.chain or []) > 1 else []
         stop.signal = stop.signal or header.signal

@@ -421,9 +421,14 @@ def _notes(dump: _Dump, crash_id: int | None) -> list[str]:
             "the text has goroutine stacks but no crash header (panic:, fatal error: or a signal): "
             "reported as a capture of a running program"
         )
-    elif h.recovered_chain:
-        chain = " -> ".join(repr(v) for v in h.recovered_chain)
-        notes.append(f"panics recovered before the last one: {chain}")
+    elif h.chain and len(h.chain) > 1:
+        earlier = h.chain[:-1]
+        recovered = [repr(v) for v, r in earlier if r]
+        raised = [repr(v) for v, r in earlier if not r]
+        if raised:
+            notes.append(f"the last panic was raised while panicking with {' -> '.join(raised)}")
+        if recovered:
+            notes.append(f"panics recovered before the last one: {' -> '.join(recovered)}")
     if h is not None and h.detail:
         notes.append(h.detail)
     if dump.attached_runtime_stack:
@@ -466,6 +471,7 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
         runtime_kind=h.kind if h is not None else None,
         signal=h.signal if h is not None else None,
         thread_frames=dump.thread_frames if not dump.attached_runtime_stack else [],
+        runtime_chain=list(h.chain or []) if h is not None and len(h.chain or []) > 1 else [],
     )
     if dump.runtime_stack and not dump.attached_runtime_stack and not dump.thread_frames:
         stop.thread_frames = dump.runtime_stack
