@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "go"
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE_NAMES = sorted(p.parent.name for p in EXAMPLES.glob("*/expect.toml"))
+# Every scenario of the corpus: the examples and the scenarios nested in them (service/scenarios/*).
+SCENARIO_NAMES = sorted(str(p.parent.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("expect.toml"))
 DLVAUTO = [sys.executable, "-m", "dlvauto"]
 
 

@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from dlvauto.gobuild.targets import main_package  # noqa: E402
+
 EXAMPLES = ROOT / "examples" / "go"
 OUT = ROOT / "tests" / "data" / "tracebacks"
 PROGRAMS = OUT / "programs"
@@ -131,8 +134,11 @@ def record(prog: Program, version: str, go_ver: str) -> tuple[list[Path], str | 
         shutil.copytree(prog.src, module)
         lower_go_line(module, go_ver)
         binary = Path(tmp) / "prog"
+        # The main package, as `dlvauto run` finds it (a module root may hold it in cmd/NAME).
+        main_dir = main_package(str(module))
+        target = "./" + main_dir.relative_to(module.resolve()).as_posix()
         built = subprocess.run(
-            ["go", "build", *prog.flags, "-o", str(binary), "."],
+            ["go", "build", *prog.flags, "-o", str(binary), target],
             cwd=module,
             env=env,
             capture_output=True,

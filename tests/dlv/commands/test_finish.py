@@ -83,15 +83,18 @@ def _command_options() -> dict[str, dict[str, tuple[object, object]]]:
 def test_shared_options_read_the_same_in_every_command() -> None:
     options = _command_options()
     expected = {
-        "--frame": {"run", "core", "parse", "attach", "connect"},
-        "--depth": {"run", "core", "attach", "connect"},
-        "--json": {"run", "core", "parse", "attach", "connect", "doctor"},
-        "--dlv": {"run", "core", "attach"},
-        "--backend": {"run", "core", "attach"},
-        "--transcript": {"run", "core", "attach"},
-        "--format": {"run", "core", "parse"},
-        "--out": {"run", "core", "parse"},
-        "--source-root": {"run", "core", "parse"},
+        "--frame": {"run", "test", "exec", "core", "parse", "attach", "connect"},
+        "--depth": {"run", "test", "exec", "core", "attach", "connect"},
+        "--json": {"run", "test", "exec", "core", "parse", "attach", "connect", "doctor"},
+        "--dlv": {"run", "test", "exec", "core", "attach"},
+        "--backend": {"run", "test", "exec", "core", "attach"},
+        "--transcript": {"run", "test", "exec", "core", "attach"},
+        "--format": {"run", "test", "exec", "core", "parse"},
+        "--out": {"run", "test", "exec", "core", "parse"},
+        "--source-root": {"run", "test", "exec", "core", "parse"},
+        "--wd": {"run", "test", "exec"},
+        "--stdin": {"run", "test", "exec"},
+        "--env": {"run", "test", "exec"},
     }
     for flag, commands in expected.items():
         assert set(options[flag]) == commands, flag

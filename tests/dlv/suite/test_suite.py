@@ -12,7 +12,15 @@ import pytest
 import xmlschema
 from junitparser import JUnitXml
 
-from tests.helpers import DATA, EXAMPLE_NAMES, EXAMPLES, ROOT, needs_dlv, one_error_line, run_cli
+from tests.helpers import (
+    DATA,
+    EXAMPLES,
+    ROOT,
+    SCENARIO_NAMES,
+    needs_dlv,
+    one_error_line,
+    run_cli,
+)
 
 pytestmark = needs_dlv
 
@@ -21,15 +29,15 @@ def test_corpus_passes_and_junit_validates(tmp_path: Path) -> None:
     junit, md = tmp_path / "out.xml", tmp_path / "summary.md"
     r = run_cli("suite", str(EXAMPLES), "-j", "2", "--junit", str(junit), "--md", str(md))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert f"{len(EXAMPLE_NAMES)} passed, 0 failed" in r.stdout
+    assert f"{len(SCENARIO_NAMES)} passed, 0 failed" in r.stdout
     xmlschema.XMLSchema(DATA / "junit" / "junit.xsd").validate(junit)
     suites = list(JUnitXml.fromfile(str(junit)))
-    assert len(suites) == 1 and suites[0].tests == len(EXAMPLE_NAMES) and suites[0].failures == 0
+    assert len(suites) == 1 and suites[0].tests == len(SCENARIO_NAMES) and suites[0].failures == 0
     cases = {c.name: c for c in suites[0]}
-    assert set(cases) == set(EXAMPLE_NAMES)
+    assert set(cases) == set(SCENARIO_NAMES)
     report = json.loads(cases["deep_stack"].system_out)
     assert report["crash"]["frame_n"]["frame"]["function"] == "example.com/deep_stack/a.Level2"
-    assert f"## dlvauto suite: {len(EXAMPLE_NAMES)}/{len(EXAMPLE_NAMES)} scenarios hold" in md.read_text()
+    assert f"## dlvauto suite: {len(SCENARIO_NAMES)}/{len(SCENARIO_NAMES)} scenarios hold" in md.read_text()
 
 
 def _scenario(tmp_path: Path, name: str) -> Path:
@@ -133,7 +141,7 @@ def test_pytest_plugin_runs_the_scenarios(xdist: list[str]) -> None:
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )  # fmt: skip
     assert r.returncode == 0, r.stdout[-3000:]
-    assert f"{len(EXAMPLE_NAMES)} passed" in r.stdout
+    assert f"{len(SCENARIO_NAMES)} passed" in r.stdout
 
 
 def test_pytest_plugin_shows_the_difference(tmp_path: Path) -> None:
