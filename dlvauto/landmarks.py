@@ -167,7 +167,23 @@ def user_frames_above(
     """Indexes of the user frames above the throw frame, innermost first (the first is the first
     user frame). Without a throw frame the count starts at -1, as frame N's does."""
     start = (throw if throw is not None else -1) + 1
-    return [i for i in range(start, len(frames)) if is_user(frames[i])]
+    return [i for i in range(start, len(frames)) if is_user(frames[i]) and not is_cgo_glue(frames[i])]
+
+
+CGO_GLUE_FILE = "_cgo_gotypes.go"
+
+
+def is_cgo_glue(frame: RawFrame) -> bool:
+    """Code cgo generates between Go and C (`main._Cfunc_f` in _cgo_gotypes.go, `_cgo_export.c`,
+    `x.cgo2.c`): in the user's package, but not where the user's code is. The C function it calls
+    is, when a frame for it is known (the C compiler may inline the user's static function into
+    cgo's wrapper: that frame's file and line are then the user's preamble), or else the Go
+    function that made the call. Decided by the file when there is one."""
+    base = frame.file.rsplit("/", 1)[-1] if frame.file else ""
+    if base:
+        return base == CGO_GLUE_FILE or base.startswith("_cgo_") or base.endswith(".cgo2.c")
+    tail = (frame.function or "").rsplit("/", 1)[-1]
+    return "._Cfunc_" in tail or "_cgo_" in tail
 
 
 def frame_n_index(throw: int | None, n: int) -> int:

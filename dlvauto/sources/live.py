@@ -22,9 +22,11 @@ from dlvauto.debugger import (
     Launch,
     Options,
     PartialCollection,
+    Unsupported,
     with_ancestors,
 )
 from dlvauto.errors import DebuggerError
+from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES
 from dlvauto.gofacts.tracetext import SIGNAL_NAMES
 from dlvauto.landmarks import DEFAULT_FRAME_N
 from dlvauto.snapshot import (
@@ -33,6 +35,7 @@ from dlvauto.snapshot import (
     BuildFacts,
     FPChain,
     FrameValues,
+    RawFrame,
     RawGoroutine,
     Snapshot,
     StopEvent,
@@ -169,6 +172,9 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
         stop.goroutine_id = dbg.current_goroutine()  # after a halt: the current thread's goroutine
     read_message(dbg, stop)
     read_whole(dbg, got.goroutines, stop, want.depth, got.notes)
+    crash_g = next((g for g in got.goroutines if g.id == (stop.goroutine_id or MAIN_GOROUTINE)), None)
+    if crash_g is not None:
+        name_unknown_frames(dbg, crash_g.frames)
     if stop.goroutine_id is None:
         stop.thread_frames = dbg.thread_stack(want.depth)
     candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
@@ -230,6 +236,31 @@ def read_whole(
         else:
             recounted += 1
             g.frames_omitted = max(0, len(whole) - len(g.frames))
+
+
+def name_unknown_frames(dbg: Debugger, frames: list[RawFrame]) -> None:
+    """Name frames dlv left as `???` by the instruction before their return address.
+
+    A C function that calls one that never returns (`abort()`) ends with that call: its return
+    address is past its last byte, inside whatever the linker put next, or nowhere. A debugger
+    looks up pc-1 for every frame but the innermost (and those right above a signal trampoline,
+    whose pc is where the signal hit); dlv's stack does not for C frames.
+    """
+    wanted = [
+        i for i, f in enumerate(frames)
+        if i > 0 and f.function is None and f.pc > 0 and frames[i - 1].function not in SIGNAL_TRAMPOLINES
+    ]  # fmt: skip
+    if not wanted:
+        return
+    try:
+        found = dbg.locations([frames[i].pc - 1 for i in wanted])
+    except (DebuggerError, Unsupported):
+        return
+    for i, loc in zip(wanted, found, strict=False):
+        if loc.function:
+            frames[i] = frames[i].model_copy(
+                update={"function": loc.function, "file": loc.file, "line": loc.line}
+            )
 
 
 def read_message(dbg: Debugger, stop: StopEvent) -> None:

@@ -431,6 +431,11 @@ def _notes(dump: _Dump, crash_id: int | None) -> list[str]:
             notes.append(f"panics recovered before the last one: {' -> '.join(recovered)}")
     if h is not None and h.detail:
         notes.append(h.detail)
+        if "cgo" in h.detail:
+            notes.append(
+                "the runtime's traceback has no C frames: the first user frame is the Go function "
+                "that called into C (live and core name the C frame when dlv can unwind it)"
+            )
     if dump.attached_runtime_stack:
         notes.append(
             f"goroutine {crash_id}'s first frames are the system stack of the thread that threw "
