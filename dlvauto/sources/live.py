@@ -174,7 +174,7 @@ def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, pro
     read_whole(dbg, got.goroutines, stop, want.depth, got.notes)
     crash_g = next((g for g in got.goroutines if g.id == (stop.goroutine_id or MAIN_GOROUTINE)), None)
     if crash_g is not None:
-        name_unknown_frames(dbg, crash_g.frames)
+        name_unknown_frames(dbg, crash_g.frames, want.binary)
     if stop.goroutine_id is None:
         stop.thread_frames = dbg.thread_stack(want.depth)
     candidates = sorted({stop.goroutine_id or MAIN_GOROUTINE, MAIN_GOROUTINE})
@@ -238,7 +238,7 @@ def read_whole(
             g.frames_omitted = max(0, len(whole) - len(g.frames))
 
 
-def name_unknown_frames(dbg: Debugger, frames: list[RawFrame]) -> None:
+def name_unknown_frames(dbg: Debugger, frames: list[RawFrame], binary: Path | None = None) -> None:
     """Name frames dlv left as `???` by the instruction before their return address.
 
     A C function that calls one that never returns (`abort()`) ends with that call: its return
@@ -255,12 +255,21 @@ def name_unknown_frames(dbg: Debugger, frames: list[RawFrame]) -> None:
     try:
         found = dbg.locations([frames[i].pc - 1 for i in wanted])
     except (DebuggerError, Unsupported):
-        return
-    for i, loc in zip(wanted, found, strict=False):
-        if loc.function:
-            frames[i] = frames[i].model_copy(
-                update={"function": loc.function, "file": loc.file, "line": loc.line}
-            )
+        found = []
+    for k, i in enumerate(wanted):
+        loc = found[k] if k < len(found) else None
+        if loc is not None and loc.function:
+            update = {"function": loc.function, "file": loc.file, "line": loc.line}
+        elif binary is not None:  # e.g. the cold part of a C function (`f.cold`): no DWARF function
+            from dlvauto.gofacts.ccode import locate
+
+            c = locate(binary, frames[i].pc - 1)
+            if c is None:
+                continue
+            update = {"function": c.function, "file": c.file, "line": c.line}
+        else:
+            continue
+        frames[i] = frames[i].model_copy(update=update)
 
 
 def read_message(dbg: Debugger, stop: StopEvent) -> None:

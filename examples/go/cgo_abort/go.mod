@@ -1,0 +1,3 @@
+module example.com/cgo_abort
+
+go 1.22

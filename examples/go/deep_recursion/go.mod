@@ -1,0 +1,3 @@
+module example.com/deep_recursion
+
+go 1.22

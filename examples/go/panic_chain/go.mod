@@ -1,0 +1,3 @@
+module example.com/panic_chain
+
+go 1.22

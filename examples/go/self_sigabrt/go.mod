@@ -1,0 +1,3 @@
+module example.com/self_sigabrt
+
+go 1.22
