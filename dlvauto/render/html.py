@@ -167,17 +167,18 @@ def landmarks(s: sec.Landmarks) -> str:
             ("first user frame", f"#{f.index} <code>{_e(f.function)}</code> at <code>{_e(f.where)}</code>")
         )
     nf = s.frame_n.frame
-    facts.append(
-        (
-            f"frame {s.frame_n.n}",
-            f"#{s.frame_n.index} "
-            + (
-                f"<code>{_e(nf.function)}</code> at <code>{_e(nf.where)}</code> ({_e(nf.category)})"
-                if nf
-                else "beyond the stack"
-            ),
+    if s.frame_n_shown:
+        facts.append(
+            (
+                f"frame {s.frame_n.n}",
+                f"#{s.frame_n.index} "
+                + (
+                    f"<code>{_e(nf.function)}</code> at <code>{_e(nf.where)}</code> ({_e(nf.category)})"
+                    if nf
+                    else "beyond the stack"
+                ),
+            )
         )
-    )
     if s.goroutine_id is not None:
         facts.append(("crash goroutine", _e(s.goroutine_id)))
     facts.append(("signature", f"<code>{_e(s.signature)}</code>"))

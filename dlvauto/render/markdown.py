@@ -88,10 +88,11 @@ def landmarks(s: sec.Landmarks) -> list[str]:
     if f is not None:
         facts.append(f"**first user frame:** #{f.index} {code(f.function)} at {code(f.where)}")
     nf = s.frame_n.frame
-    facts.append(
-        f"**frame {s.frame_n.n}:** #{s.frame_n.index} "
-        + (f"{code(nf.function)} at {code(nf.where)} ({nf.category})" if nf else "beyond the stack")
-    )
+    if s.frame_n_shown:
+        facts.append(
+            f"**frame {s.frame_n.n}:** #{s.frame_n.index} "
+            + (f"{code(nf.function)} at {code(nf.where)} ({nf.category})" if nf else "beyond the stack")
+        )
     facts.append(f"**signature:** {code(s.signature)} · {' · '.join(escape(x) for x in s.build)}")
     return ["  \n".join(facts), ""]
 

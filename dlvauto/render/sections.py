@@ -107,6 +107,12 @@ class Landmarks:
     signature: str
     build: list[str]  # mode, profile, Go version, "dlv VERSION": those known
     binary: str | None
+    crashed: bool = True  # False for kind none: no throw, so no frame N to speak of
+
+    @property
+    def frame_n_shown(self) -> bool:
+        """Whether the views name frame N: always after a crash, when it is a frame otherwise."""
+        return self.crashed or self.frame_n.frame is not None
 
     @property
     def frame_n_apart(self) -> FrameLine | None:
@@ -320,6 +326,7 @@ def sections(report: Report) -> list[Section]:
         signature=c.signature,
         build=_build(report),
         binary=report.source.binary,
+        crashed=c.kind != "none",
     )
     out: list[Section] = [_headline(report), landmarks]
     g = report.crash_goroutine()

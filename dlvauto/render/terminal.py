@@ -94,13 +94,14 @@ def landmarks(s: sec.Landmarks) -> list[RenderableType]:
         parts.append(Text(f"first user frame: #{f.index} {f.function} at {f.where}", style="green"))
         parts += _explained(f)
     nf = s.frame_n.frame
-    parts.append(
-        Text(
-            f"frame {s.frame_n.n}: #{s.frame_n.index} "
-            + (f"{nf.function} at {nf.where} [{nf.category}]" if nf else "(beyond the stack)"),
-            style="yellow",
+    if s.frame_n_shown:
+        parts.append(
+            Text(
+                f"frame {s.frame_n.n}: #{s.frame_n.index} "
+                + (f"{nf.function} at {nf.where} [{nf.category}]" if nf else "(beyond the stack)"),
+                style="yellow",
+            )
         )
-    )
     if s.frame_n_apart is not None:
         parts += _explained(s.frame_n_apart)
     parts.append(Text(f"signature {s.signature}", style="dim"))

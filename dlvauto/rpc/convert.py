@@ -202,9 +202,13 @@ def value(v: t.Variable) -> RawValue:
     elif v.flags & _FAKE_ADDRESS and not v.value and not v.children:
         note = "optimized away: the value is no longer in memory or a register here"
     text = _short(words(v))
-    if v.kind == _INTERFACE and v.children and v.children[0].type:
-        kind_note = f"dynamic type {v.children[0].type}"
-        note = f"{note}; {kind_note}" if note else kind_note
+    if v.kind == _INTERFACE:
+        dynamic = v.children[0].type if v.children else ""
+        if dynamic in ("", "void"):
+            text = "nil"  # a nil interface (a nil `error`): dlv's child is a `void` with no value
+        else:
+            kind_note = f"dynamic type {dynamic}"
+            note = f"{note}; {kind_note}" if note else kind_note
     return RawValue(name=v.name, type=v.type, value=text, note=note)
 
 
