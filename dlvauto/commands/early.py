@@ -182,5 +182,9 @@ def early_build(src: str, profile: str) -> BuildResult | None:
         return None
     early.done.wait()
     if early.error is not None:
+        from dlvauto.system import proc
+
+        if proc.interrupted:  # Ctrl-C ended the build it was waiting for: say that, not "it failed"
+            raise KeyboardInterrupt
         raise early.error
     return early.built

@@ -290,7 +290,11 @@ def _session(
 ) -> RpcSession:
     """Connect to a dlv we started; it is ended if anything fails before the session exists."""
     try:
-        client = DlvClient(Connection.open(server.address), timeout=options.command_timeout)
+        try:
+            conn = Connection.open(server.address)
+        except DebuggerError as exc:  # dlv listened, then ended (e.g. a Go version it refuses)
+            raise server.explain(exc) from exc
+        client = DlvClient(conn, timeout=options.command_timeout)
         try:
             return RpcSession(client, server, linger=linger, grace=grace)
         except BaseException:
