@@ -90,7 +90,9 @@ def text(name: str, scratch: Path, done: dict[str, Result]) -> Result:
     status, doc = done["live-rpc"]
     if status != 0 or not doc["output"]["stderr"]:
         return 2, {"error": "no stderr to parse"}
-    return _cli("parse", "-", "--json", "-", stdin=doc["output"]["stderr"])
+    # The folder the user names to get source lines (a traceback's own paths are not trusted).
+    folder = str(EXAMPLES / name)
+    return _cli("parse", "-", "--module-dir", folder, "--json", "-", stdin=doc["output"]["stderr"])
 
 
 def via_core(name: str, scratch: Path, done: dict[str, Result]) -> Result:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
@@ -34,6 +36,9 @@ from dlvauto.report import (
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
 
 SIGNATURE_USER_FRAMES = 3
+
+
+_GOWRAP = re.compile(r"\.gowrap\d+$")
 
 
 def to_frame(index: int, raw: RawFrame, classify: Classifier, inlined: bool = False) -> Frame:
@@ -158,8 +163,12 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
 
     user_functions: list[str] = []
     if crash_g is not None and first_user is not None:
+        # The compiler's wrapper of a `go f(x)` statement (`F.gowrap1`) is a frame dlv shows and the
+        # runtime's traceback never prints: it takes no part, so the signature is the same in text.
         user_functions = [
-            f.function or "?" for f in crash_g.frames[first_user.index :] if f.category == "user"
+            f.function or "?"
+            for f in crash_g.frames[first_user.index :]
+            if f.category == "user" and not _GOWRAP.search(f.function or "")
         ][:SIGNATURE_USER_FRAMES]
     exit_code = snap.stop.exit_status if snap.mode == "live" else None
     sig_message = message if kind != "none" else f"exit {exit_code}"

@@ -81,7 +81,7 @@ def _enrich(reports: Sequence[Report], output: Output) -> None:
 
     checkpoint("rendering")
     for report in reports:
-        add_source(report, output.source_roots)
+        add_source(report, output.source_roots, given_dirs=output.source_dirs)
 
 
 def _fail_if_wanting(reports: Sequence[Report]) -> None:

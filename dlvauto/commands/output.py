@@ -28,6 +28,7 @@ class Output:
     out: str | None = None  # the view's file, "-" for stdout
     source_roots: tuple[SourceRoot, ...] = ()
     timings: bool = False  # --timings: each stage's wall time on stderr at the end
+    source_dirs: tuple[str, ...] = ()  # folders the user named where source may be read (--module-dir)
 
     @classmethod
     def checked(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -44,6 +45,8 @@ def parse(
 
     n = opt.read_frame(frame)
     output = Output.checked(json_path, fmt, out, source_root, timings)
+    if module_dir is not None:  # the one folder of a traceback's files the user vouches for
+        output = dataclasses.replace(output, source_dirs=(module_dir,))
     if every and (output.view.write_several is None or out is not None):
         raise UserError("--all reports several crashes: use it with the terminal view and --json only")
     given = BuildFacts(module_path=module_path, module_dir=module_dir, goroot=goroot)
