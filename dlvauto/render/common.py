@@ -6,11 +6,30 @@ the snippet and count helpers to show it.
 
 from __future__ import annotations
 
+import re
 import signal
 from dataclasses import dataclass
 from typing import Any
 
 from dlvauto.report import Frame, Goroutine, Report, SourceContext
+
+# C0 controls but newline and tab, DEL, C1 controls, and the Unicode marks that reorder or hide
+# text (bidirectional overrides and isolates, zero-width joiners): what a program could use to
+# rewrite a terminal's title, clear it, set its clipboard (OSC 52) or make one name read as another.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character shown as its escape (`\\x1b`, `\\u202e`).
+
+    Everything the program controls (its output, panic values, function and file names, values)
+    passes through here before any human view shows it; the JSON report keeps the exact text.
+    """
+    if not _HIDDEN.search(text):
+        return text
+    return _HIDDEN.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def short_path(path: str | None, report: Report) -> str:
@@ -25,7 +44,7 @@ def short_path(path: str | None, report: Report) -> str:
 
 
 def where(f: Frame, report: Report) -> str:
-    return f"{short_path(f.file, report)}:{f.line}"
+    return visible(f"{short_path(f.file, report)}:{f.line}")
 
 
 def exit_text(code: int | None) -> str:
@@ -53,7 +72,7 @@ def plural(n: int, noun: str) -> str:
 
 
 def state(g: Goroutine) -> str:
-    return g.wait_reason or g.status
+    return visible(g.wait_reason or g.status)
 
 
 @dataclass
@@ -68,7 +87,7 @@ class Value:
 
 def _field(item: Any, name: str) -> str:
     v = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-    return "" if v is None else str(v)
+    return "" if v is None else visible(str(v))
 
 
 def values(f: Frame) -> list[tuple[str, list[Value]]]:
@@ -91,7 +110,10 @@ def values(f: Frame) -> list[tuple[str, list[Value]]]:
 
 def numbered(src: SourceContext) -> list[tuple[int, bool, str]]:
     """(line number, is the frame's line, text) for each line of a source snippet."""
-    return [(src.first_line + i, src.first_line + i == src.line, line) for i, line in enumerate(src.lines)]
+    return [
+        (src.first_line + i, src.first_line + i == src.line, visible(line))
+        for i, line in enumerate(src.lines)
+    ]
 
 
 def snippet_text(src: SourceContext) -> str:

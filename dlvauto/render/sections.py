@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from dlvauto.render.common import Value, exit_text, inlining_text, state, values, where
+from dlvauto.render.common import Value, exit_text, inlining_text, state, values, visible, where
 from dlvauto.report import CrashKind, Frame, Goroutine, Report, SourceContext, UnwindCheck
 
 ID_LIST_LIMIT = 8  # goroutine ids a group's title names before "and N more"
@@ -325,7 +325,7 @@ def sections(report: Report) -> list[Section]:
         goroutine_id=c.goroutine_id,
         signature=c.signature,
         build=_build(report),
-        binary=report.source.binary,
+        binary=visible(report.source.binary) if report.source.binary else None,
         crashed=c.kind != "none",
     )
     out: list[Section] = [_headline(report), landmarks]
@@ -365,7 +365,7 @@ def sections(report: Report) -> list[Section]:
     if streams:
         out.append(ProgramOutput(streams))
     if report.notes:
-        out.append(Notes(list(report.notes)))
+        out.append(Notes([visible(n) for n in report.notes]))
     return out
 
 
@@ -384,7 +384,7 @@ def _headline(report: Report) -> Headline:
         what = "did not end before the timeout; halted and captured"
     else:
         what = ""
-    return Headline(crash_kind=c.kind, kind=c.kind.upper(), what=what, goroutine_id=c.goroutine_id)
+    return Headline(crash_kind=c.kind, kind=c.kind.upper(), what=visible(what), goroutine_id=c.goroutine_id)
 
 
 def _build(report: Report) -> list[str]:
@@ -398,7 +398,7 @@ def _line(f: Frame, report: Report, *, landmarks: bool = False) -> FrameLine:
     c = report.crash
     return FrameLine(
         index=f.index,
-        function=f.function or "???",
+        function=visible(f.function or "???"),
         where=where(f, report),
         category=f.category,
         inlined=f.inlined,
@@ -406,8 +406,20 @@ def _line(f: Frame, report: Report, *, landmarks: bool = False) -> FrameLine:
         first_user=landmarks and c.first_user_frame is not None and f.index == c.first_user_frame.index,
         frame_n=c.frame_n.n if landmarks and f.index == c.frame_n.index else None,
         inlining=inlining_text(f, report),
-        source=f.source,
+        source=_shown_source(f.source),
         values=values(f),
+    )
+
+
+def _shown_source(src: SourceContext | None) -> SourceContext | None:
+    """The source lines as views show them: a file is the program's, its bytes untrusted."""
+    if src is None:
+        return None
+    return SourceContext(
+        path=visible(src.path),
+        first_line=src.first_line,
+        line=src.line,
+        lines=[visible(x) for x in src.lines],
     )
 
 
@@ -465,12 +477,12 @@ def _groups(report: Report) -> list[GoroutineGroup]:
 def _streams(report: Report) -> list[Stream]:
     out = []
     if report.output.stdout:
-        out.append(Stream("stdout", report.output.stdout))
+        out.append(Stream("stdout", visible(report.output.stdout)))
     text = report.output.stderr
     if text:
-        out.append(
-            Stream("stderr", text, _dump_at(text) if report.crash.kind not in ("none", "hang") else None)
-        )
+        dump_at = _dump_at(text) if report.crash.kind not in ("none", "hang") else None
+        at = len(visible(text[:dump_at])) if dump_at is not None else None  # the same place, made visible
+        out.append(Stream("stderr", visible(text), at))
     return out
 
 

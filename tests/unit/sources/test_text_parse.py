@@ -36,6 +36,14 @@ VERSIONS = sorted((d.name for d in TRACEBACKS.glob("go1.*")), key=lambda v: int(
 LEVELS = ("single", "all", "system", "crash")
 HIDDEN_LEVELS = ("single", "all")  # the runtime hides its own frames at these levels
 
+# The Go caller of the C function each cgo example crashes in: text's first user frame for them.
+C_FRAMES = {
+    "cgo_sigsegv": FrameExpect(
+        function="example.com/cgo_sigsegv/cfault.Store", file="cfault/cfault.go", line=10
+    ),
+    "cgo_abort": FrameExpect(function="main.loadConfig", file="main.go", line=18),
+}
+
 
 def _crashing_examples() -> list[str]:
     out = []
@@ -101,13 +109,11 @@ def test_every_crashing_example_is_recorded_for_every_version_and_level() -> Non
 def test_recorded_traceback_gives_the_expected_report(version: str, stem: str, level: str) -> None:
     name = stem.split(".")[0]
     exp = Expectation.load(EXAMPLES / name / "expect.toml")
-    if name == "cgo_sigsegv":
+    if name in C_FRAMES:
         # A text traceback has no C frames (the runtime prints them only with a cgo symbolizer
-        # installed): the innermost user frame it shows is the cgo wrapper that called
-        # C.store_value. Its line in the generated _cgo_gotypes.go varies with the Go version.
-        exp.first_user_frame = FrameExpect(
-            function="example.com/cgo_sigsegv/cfault._Cfunc_store_value", file="_cgo_gotypes.go"
-        )
+        # installed), and cgo's generated wrapper is never a first user frame: the first user
+        # frame is the Go function that called into C.
+        exp.first_user_frame = C_FRAMES[name]
     r = report(recording(version, stem))
     # The expectations hold as they are at every level: frame N counts from the throw frame, which
     # sits at index -1 when the runtime hid its own frames (single, all) and at the printed
@@ -153,11 +159,11 @@ def _live(name: str) -> Report | None:
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("name", [n for n in _crashing_examples() if n != "cgo_sigsegv"])
+@pytest.mark.parametrize("name", [n for n in _crashing_examples() if n not in C_FRAMES])
 def test_text_names_the_same_frames_as_a_live_run(name: str, level: str) -> None:
     """design.md: live and text modes name the same frame for the same crash (same Go, 1.26).
 
-    cgo_sigsegv is left out: dlv shows the C frames, the text does not (see above).
+    The cgo examples are left out: dlv shows the C frames, the text does not (see above).
     """
     live = _live(name)
     if live is None:
@@ -368,10 +374,8 @@ def test_crash_level_sections_of_other_threads(version: str) -> None:
         "runtime.cgocall",
         "main._Cfunc_spin_forever",
     ]
-    assert (
-        r.crash.first_user_frame is not None
-        and r.crash.first_user_frame.function == "main._Cfunc_spin_forever"
-    )
+    # cgo's generated wrapper is never the first user frame: the Go function that called into C is.
+    assert r.crash.first_user_frame is not None and r.crash.first_user_frame.function == "main.spin"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
