@@ -173,7 +173,10 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         **({"test": True} if test else {}),  # a program's key stays what it always was
     }
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:24]
-    out_dir = cache_root() / "builds" / key
+    from dlvauto.gobuild import cache
+
+    builds = cache.private_dir(cache.private_dir(cache_root(), root=True) / "builds")
+    out_dir = cache.private_dir(builds / key)
     binary = out_dir / (f"{src.name}.test" if test else src.name)
     facts = dict(
         binary=str(binary),
@@ -188,10 +191,10 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         **({"tested_package": main_package} if test else {}),
     )
     diagnostics = out_dir / DIAGNOSTICS_FILE
-    if binary.is_file() and os.access(binary, os.X_OK) and (not diagnose or diagnostics.is_file()):
+    usable = binary.is_file() and (not diagnose or diagnostics.is_file())
+    if usable and cache.intact(binary):
         text = diagnostics.read_text(errors="replace") if diagnose else None
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
-    out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{binary.name}.{os.getpid()}.tmp"
     verb = ["test", "-c"] if test else ["build"]
     res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
@@ -214,6 +217,9 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.tmp"
         tmp_diag.write_text(text)
         tmp_diag.replace(diagnostics)
+    cache.seal(tmp)  # private, its digest recorded: before any run can see it
+    digest = tmp.with_name(tmp.name + cache.DIGEST_SUFFIX)
+    digest.replace(binary.with_name(binary.name + cache.DIGEST_SUFFIX))
     tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
     return BuildResult(
         binary, False, key, flags, facts, _parse_later(text if diagnose else None, src, main_package)
