@@ -101,6 +101,22 @@ def _check_address(address: str, allow_remote: bool) -> str:
     return address
 
 
+def _refuse_single_client(address: str) -> None:
+    """Refuse, before connecting, a local dlv that our hanging up would end (no --accept-multiclient)."""
+    from dlvauto.system.listeners import listener_argv
+
+    argv = listener_argv(address)
+    if argv is None or not argv or Path(argv[0]).name != "dlv":
+        return  # not found here (another user's, remote, not dlv): the API's answer decides
+    if any(a == "--accept-multiclient" or a.startswith("--accept-multiclient=") for a in argv):
+        return
+    raise UserError(
+        f"the dlv server at {address} was started without --accept-multiclient: connecting and hanging "
+        "up would end it and its program, so dlvauto did not connect; restart it with "
+        "`dlv ... --headless --accept-multiclient --listen=...` to share it"
+    )
+
+
 def connect(
     address: str,
     *,
@@ -112,6 +128,7 @@ def connect(
     """Capture the target of a running dlv server and leave the server as it was."""
     progress = progress or NullProgress()
     address = _check_address(address, allow_remote)
+    _refuse_single_client(address)
     with backends.rpc().connect(address, Options("", command_timeout)) as dbg:
         was_running = dbg.is_running()
         if was_running:
