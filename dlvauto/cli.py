@@ -45,8 +45,8 @@ def _normalise(argv: list[str]) -> list[str]:
         out.append(a)
         if a == "--":
             return out + argv[i + 1 :]
-        if a == "--unwind-check" and (i + 1 == len(argv) or argv[i + 1] not in ("crash", "all", "none")):
-            out.append("crash")
+        if a == "--unwind-check" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append("crash")  # a bare --unwind-check; a word after it is its value, checked later
     return out
 
 

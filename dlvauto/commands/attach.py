@@ -26,7 +26,7 @@ def attach(
     """Halt a running program, capture every goroutine, detach and leave it running."""
     from dlvauto.sources.attach import attach as attach_pid
 
-    number = opt.count(pid, "PID", 1)
+    number = opt.count(pid, "PID", 1, opt.MAX_PID)
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
     opt.check_backend(backend, transcript)

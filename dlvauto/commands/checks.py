@@ -11,24 +11,37 @@ from typing import Literal
 from dlvauto.errors import UserError
 from dlvauto.sources.backends import BACKENDS
 
+# The ranges of every number the command line takes (README "Use"): checked before anything runs,
+# so a huge one is one line, not an overflow after the program ran or a dlv that falls over.
+MAX_SECONDS = 31 * 24 * 3600  # --timeout: a month
+MAX_FRAMES = 100_000  # --frame, --depth: far past any real stack (dlv's own limit is an int32)
+MAX_READ = 1000  # --values, --ancestors
+MAX_JOBS = 256
+MAX_PID = 2**31 - 1  # a pid_t: above it a number is no pid at all (below it, perhaps no process)
 
-def positive(value: str, name: str) -> float:
+
+def positive(value: str, name: str, maximum: float = MAX_SECONDS) -> float:
     try:
         number = float(value)
     except ValueError:
         raise UserError(f"{name} must be a positive number of seconds, not {value!r}") from None
     if not number > 0 or number == float("inf"):
         raise UserError(f"{name} must be a positive number of seconds, not {value!r}")
+    if number > maximum:
+        days = f"{maximum / 86400:g} days"
+        raise UserError(f"{name} must be at most {int(maximum)} seconds ({days}), not {value!r}")
     return number
 
 
-def count(value: str, name: str, minimum: int) -> int:
+def count(value: str, name: str, minimum: int, maximum: int = MAX_FRAMES) -> int:
     try:
         number = int(value)
     except ValueError:
         raise UserError(f"{name} must be a whole number >= {minimum}, not {value!r}") from None
     if number < minimum:
         raise UserError(f"{name} must be a whole number >= {minimum}, not {value!r}")
+    if number > maximum:
+        raise UserError(f"{name} must be at most {maximum}, not {value!r}")
     return number
 
 

@@ -30,7 +30,6 @@ _VALUED = {
     "--via", "--save-core", "--format", "--out", "--source-root", "--backend", "--unwind-check",
 }  # fmt: skip
 _FLAGS = {"--timings"}
-_UNWIND = ("crash", "all", "none")
 
 
 # The parameter of `runjob.run_job` each option of `run` sets (the command line's fast path).
@@ -75,7 +74,7 @@ def plan_of(argv: list[str]) -> Plan | None:
             flags.add(name)
             i += 1
             continue
-        if name == "--unwind-check" and not eq and (i + 1 == len(argv) or argv[i + 1] not in _UNWIND):
+        if name == "--unwind-check" and not eq and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
             values[name] = "crash"  # a bare --unwind-check
             i += 1
             continue

@@ -13,6 +13,8 @@ import typer
 
 # The checks live apart from typer (a `run` the command line understands fully skips typer):
 # they are re-exported here, so every command reads them as `opt.read_frame` and so on.
+from dlvauto.commands.checks import MAX_PID as MAX_PID
+from dlvauto.commands.checks import MAX_READ as MAX_READ
 from dlvauto.commands.checks import check_backend as check_backend
 from dlvauto.commands.checks import count as count
 from dlvauto.commands.checks import positive as positive

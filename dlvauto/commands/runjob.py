@@ -59,8 +59,8 @@ def run_job(
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
     unwind = opt.unwind_mode(unwind_check)
-    n_ancestors = opt.count(ancestors, "--ancestors", 0)
-    n_values = opt.count(values, "--values", 0)
+    n_ancestors = opt.count(ancestors, "--ancestors", 0, opt.MAX_READ)
+    n_values = opt.count(values, "--values", 0, opt.MAX_READ)
     if via == "core" and (unwind != "none" or n_ancestors):
         raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
     output = Output.checked(json_path, fmt, out, source_root, timings)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dlvauto.commands.app import app
-from dlvauto.commands.options import count
+from dlvauto.commands.checks import MAX_JOBS, count
 from dlvauto.errors import UserError
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def suite(
     from dlvauto.suite import scenarios as sc
     from dlvauto.suite.runner import run_all
 
-    n_jobs = count(jobs, "-j", 1)
+    n_jobs = count(jobs, "-j", 1, MAX_JOBS)
     found = sc.find(dirs or ["."])
     for s in found:  # a bad expect.toml stops the run before anything is built
         s.expectation()

@@ -68,7 +68,7 @@ def test_command(
     seconds = opt.read_timeout(timeout)
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
-    n_values = opt.count(values, "--values", 0)
+    n_values = opt.count(values, "--values", 0, opt.MAX_READ)
     output = Output.checked(json_path, fmt, out, source_root, timings)
     opt.check_backend(backend, transcript)
     packages = test_packages(package)

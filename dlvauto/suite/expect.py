@@ -26,7 +26,7 @@ class FrameExpect(BaseModel):
 
 class FrameNExpect(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    n: int = 17
+    n: int = Field(default=17, ge=0, le=100_000)
     function: str = ""  # "" when frame N lies beyond the stack
 
 
@@ -40,7 +40,7 @@ class Expectation(BaseModel):
     message_regex: str | None = None
     crash_goroutine: Literal["main", "other"] | None = None
     exit_code: int | None = None
-    timeout: float = Field(default=60.0, gt=0)
+    timeout: float = Field(default=60.0, gt=0, le=31 * 24 * 3600)  # at most a month, as --timeout
     args: list[str] = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)
     profile: Literal["debug", "optimized"] = "debug"

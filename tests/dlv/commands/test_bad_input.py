@@ -211,6 +211,36 @@ def _cases(f: Fixtures) -> list[tuple[str, list[str], str, dict[str, str]]]:
             noenv,
         ),
         (
+            "--timeout 1e10 (an overflow once)",
+            ["run", str(EXAMPLES / "nil_map_write"), "--timeout", "1e10"],
+            "--timeout must be at most 2678400 seconds (31 days), not '1e10'",
+            noenv,
+        ),
+        (
+            "--depth past an int32 (dlv fell over)",
+            ["run", str(EXAMPLES / "nil_map_write"), "--depth", "2147483647"],
+            "--depth must be at most 100000, not '2147483647'",
+            noenv,
+        ),
+        (
+            "--depth past an int64 (a crash goroutine with no frames)",
+            ["connect", "127.0.0.1:1", "--depth", "9223372036854775807"],
+            "--depth must be at most 100000",
+            noenv,
+        ),
+        (
+            "--values too many",
+            ["run", str(EXAMPLES / "nil_map_write"), "--values", "5000"],
+            "--values must be at most 1000, not '5000'",
+            noenv,
+        ),
+        (
+            "--unwind-check bogus",
+            ["run", str(EXAMPLES / "nil_map_write"), "--unwind-check", "bogus"],
+            "--unwind-check takes crash or all, not 'bogus'",
+            noenv,
+        ),
+        (
             "an unknown profile",
             ["run", str(EXAMPLES / "nil_map_write"), "--profile", "fast"],
             "unknown profile",
