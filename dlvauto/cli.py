@@ -6,6 +6,7 @@ Exit status: 0 when a report was written (whatever the crash), 2 for bad input o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from dlvauto.system import proc, timings
 
     timings.start_of_process()
+    _usable_streams()
     proc.reopen()
     proc.install_signal_handlers()
     proc.become_subreaper()
@@ -134,7 +136,7 @@ def _failed(exc: BaseException, debug: bool) -> int:
             raise exc
         return _fail(str(exc), 1)
     if isinstance(exc, BrokenPipeError):
-        return 1
+        return _closed_pipe()
     if isinstance(exc, SystemExit):
         raise exc
     if not isinstance(exc, Exception) or debug:  # a bug of ours: the traceback on request
@@ -152,8 +154,33 @@ def entry() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
-        code = code or 1
+        code = code or _closed_pipe()
     os._exit(code)
+
+
+SIGPIPE_STATUS = 128 + 13  # what a shell reports for a writer its reader hung up on (`| head -1`)
+
+
+def _closed_pipe() -> int:
+    """The reader went away: end quietly with the status pipelines expect, nothing more written."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the flush at exit must not fail again
+    return SIGPIPE_STATUS
+
+
+def _usable_streams() -> None:
+    """Closed standard streams (`2>&-`, `>&-`) become /dev/null: output meant for them is dropped,
+    the report files are still written, and nothing fails on a stream that is not there."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "w" if fd else "r", closefd=False))  # noqa: SIM115
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ def doctor(
     """Check go, dlv, ptrace and core dumps on this machine, with what to do when one is wrong."""
     import json
 
-    from rich.console import Console
     from rich.table import Table
 
+    from dlvauto.render.terminal import QuietConsole
     from dlvauto.system.doctor import run_checks
 
     checks = run_checks()
@@ -32,6 +32,6 @@ def doctor(
         style = {"ok": "green", "warn": "yellow", "fail": "bold red"}
         for c in checks:
             table.add_row(c.name, f"[{style[c.status]}]{c.status}[/]", c.found, c.fix)
-        Console().print(table)
+        QuietConsole().print(table)
     if any(c.status == "fail" for c in checks if c.name in ("go", "dlv", "dlv supports go")):
         raise typer.Exit(2)

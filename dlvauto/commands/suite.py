@@ -164,9 +164,9 @@ def history_cmd(
     path: Annotated[str, typer.Argument(help="The SQLite file `suite --history` wrote.")],
 ) -> None:
     """List the crash signatures seen so far, newest first."""
-    from rich.console import Console
     from rich.table import Table
 
+    from dlvauto.render.terminal import QuietConsole
     from dlvauto.suite.history import entries
 
     table = Table(show_header=True, header_style="bold")
@@ -192,4 +192,4 @@ def history_cmd(
             time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_seen)),
             ", ".join(e.scenarios),
         )
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    QuietConsole(width=200 if not sys.stdout.isatty() else None).print(table)

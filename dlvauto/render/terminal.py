@@ -35,11 +35,21 @@ PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so 
 _IN_THE_BOX = (sec.Headline, sec.Landmarks)
 
 
+class QuietConsole(Console):
+    """A rich Console that leaves a closed pipe to the command line (exit 141, `| head -1`).
+
+    rich's own answer to a reader that hung up is SystemExit(1), which would read as a failure.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def console_for(out: TextIO) -> Console:
     """A console writing to `out`: in colour on a terminal; else plain, wide and unwrapped."""
     if out.isatty():
-        return Console(file=out)
-    return Console(file=out, width=PIPED_WIDTH, soft_wrap=True, force_terminal=False)
+        return QuietConsole(file=out)
+    return QuietConsole(file=out, width=PIPED_WIDTH, soft_wrap=True, force_terminal=False)
 
 
 def write(report: Report, out: TextIO) -> None:

@@ -88,6 +88,6 @@ class TerminalProgress:
 
 def for_terminal(quiet: bool) -> NullProgress | TerminalProgress:
     """A terminal progress display when stderr is a terminal and output is for a person."""
-    if quiet or not sys.stderr.isatty():
+    if quiet or sys.stderr is None or not sys.stderr.isatty():
         return NullProgress()
     return TerminalProgress()
