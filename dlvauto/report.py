@@ -80,6 +80,16 @@ class FrameN(BaseModel):
     frame: Frame | None
 
 
+class RecoveredPanic(BaseModel):
+    """A panic the program survived, whose stack a library or the program printed (design.md)."""
+
+    source: str  # who printed it: "net/http" (`http: panic serving ...`) or "runtime/debug.Stack"
+    message: str | None = None
+    goroutine_id: int
+    first_user_frame: Frame | None = None  # the innermost user frame above the panic
+    frames: list[Frame] = Field(default_factory=list)
+
+
 class StuckGoroutine(BaseModel):
     """A test that was still running when `-test.timeout` fired: where its goroutine was."""
 
@@ -226,6 +236,11 @@ class Report(BaseModel):
         "each; the report was still written. Non-empty makes the command exit 1.",
     )
 
+    recovered: list[RecoveredPanic] = Field(
+        default_factory=list,
+        description="Panics the program survived, found in its stderr or the text parsed (net/http's "
+        "`http: panic serving` stacks, runtime/debug.Stack dumps): never the crash.",
+    )
     failed_tests: list[FailedTest] = Field(
         default_factory=list,
         description="A test binary's failed tests (kind none, exit code 1 when nothing crashed), from "

@@ -44,6 +44,14 @@ class RawGoroutine(BaseModel):
     frames_omitted: int | None = None  # frames of its stack not read (beyond --depth) or not printed
 
 
+class RecoveredStack(BaseModel):
+    """A panic the program survived, as a library (or the program) printed its stack."""
+
+    source: str  # "net/http" (its `http: panic serving` log) or "runtime/debug.Stack"
+    message: str | None = None
+    goroutine: RawGoroutine
+
+
 class FPChain(BaseModel):
     """A goroutine's stack by its saved frame pointers: the return addresses, outermost last."""
 
@@ -172,6 +180,7 @@ class Snapshot(BaseModel):
     ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators
     notes: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)  # asked for and not done (see Report.errors)
+    recovered: list[RecoveredStack] = Field(default_factory=list)  # panics it survived (logs, stderr)
 
 
 # ---- models by the hundred thousand: one shared fields-set instead of one set per instance -----

@@ -8,7 +8,7 @@ from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
-from dlvauto.analysis.panics import panic_chain
+from dlvauto.analysis.panics import panic_chain, recovered_panic
 from dlvauto.analysis.signature import signature
 from dlvauto.gofacts.runtime import runtime_name
 from dlvauto.landmarks import (
@@ -189,7 +189,11 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     if kind == "panic" and tests.is_timeout(message):
         crash.stuck = tests.stuck(goroutines, crash.goroutine_id)
     unwind_check, unwind_others = _unwind_checks(snap, goroutines, crash_g)
+    recovered = [
+        recovered_panic(r.source, r.message, to_goroutine(r.goroutine, classify)) for r in snap.recovered
+    ]
     return Report(
+        recovered=recovered,
         failed_tests=tests.failures(snap.output.stdout, snap.output.stderr) if is_test else [],
         unwind_check=unwind_check,
         unwind_others=unwind_others,

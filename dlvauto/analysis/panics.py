@@ -9,7 +9,7 @@ report keeps every link, first raised first, so the headline can name the first 
 from __future__ import annotations
 
 from dlvauto.gofacts.runtime import PANIC_FUNCTIONS
-from dlvauto.report import Frame, Goroutine, PanicLink
+from dlvauto.report import Frame, Goroutine, PanicLink, RecoveredPanic
 
 
 def panic_chain(
@@ -48,3 +48,16 @@ def _raiser(frames: list[Frame], index: int | None) -> Frame | None:
     if index is None:
         return None
     return next((f for f in frames[index + 1 :] if f.category != "runtime"), None)
+
+
+def recovered_panic(source: str, message: str | None, g: Goroutine) -> RecoveredPanic:
+    """A survived panic: its first user frame is the innermost user frame above its gopanic (or,
+    for a stack printed outside a panic, above runtime/debug.Stack)."""
+    at = next((i for i, f in enumerate(g.frames) if f.function in PANIC_FUNCTIONS), None)
+    start = at + 1 if at is not None else 0
+    first = next(
+        (f for f in g.frames[start:] if f.category == "user" and f.function != "runtime/debug.Stack"), None
+    )
+    return RecoveredPanic(
+        source=source, message=message, goroutine_id=g.id, first_user_frame=first, frames=g.frames
+    )

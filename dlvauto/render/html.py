@@ -307,3 +307,18 @@ def to_html(report: Report) -> str:
         f'<body>\n<header class="kind-{_e(headline.crash_kind)}">{header}</header>{_LEGEND}{body}'
         f"\n<script>{JS}</script>\n</body></html>\n"
     )
+
+
+def recovered(s: sec.Recovered) -> str:
+    """Panics the program survived, with the frame of the user's code each was raised in."""
+    items = "".join(
+        f"<li>{_e(item.title)}"
+        + (
+            f" — <code>{_e(item.first_user.function)}</code> at <code>{_e(item.first_user.where)}</code>"
+            if item.first_user
+            else ""
+        )
+        + "</li>"
+        for item in s.items
+    )
+    return f"<section><h2>Recovered panics ({len(s.items)})</h2><ul>{items}</ul></section>"

@@ -189,3 +189,14 @@ def program_output(s: sec.ProgramOutput) -> list[str]:
             "",
         ]
     return out
+
+
+def recovered(s: sec.Recovered) -> list[str]:
+    """Panics the program survived, one bullet each with its first user frame."""
+    out = [f"**Recovered panics ({len(s.items)})**", ""]
+    for item in s.items:
+        where = (
+            f" — {code(item.first_user.function)} at {code(item.first_user.where)}" if item.first_user else ""
+        )
+        out.append(f"- {escape(item.title)}{where}")
+    return [*out, ""]

@@ -40,6 +40,7 @@ class View(Protocol[T_co]):
     def inlining_diagnostics(self, s: InliningDiagnostics, /) -> T_co: ...
     def program_output(self, s: ProgramOutput, /) -> T_co: ...
     def notes(self, s: Notes, /) -> T_co: ...
+    def recovered(self, s: Recovered, /) -> T_co: ...
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,22 @@ class ProgramOutput:
 
 
 @dataclass(frozen=True)
+class RecoveredItem:
+    title: str  # who printed it, and the value
+    first_user: FrameLine | None
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """Panics the program survived (a library or the program printed their stacks)."""
+
+    items: list[RecoveredItem]
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.recovered(self)
+
+
+@dataclass(frozen=True)
 class Notes:
     notes: list[str]
 
@@ -305,6 +322,7 @@ Section = (
     | OtherGoroutines
     | InliningDiagnostics
     | ProgramOutput
+    | Recovered
     | Notes
 )
 
@@ -358,6 +376,22 @@ def sections(report: Report) -> list[Section]:
                         d.text,
                     )
                     for d in report.inlining
+                ]
+            )
+        )
+    if report.recovered:
+        out.append(
+            Recovered(
+                [
+                    RecoveredItem(
+                        visible(
+                            f"{r.source}: {r.message}"
+                            if r.message
+                            else f"{r.source} (goroutine {r.goroutine_id})"
+                        ),
+                        _line(r.first_user_frame, report) if r.first_user_frame is not None else None,
+                    )
+                    for r in report.recovered
                 ]
             )
         )

@@ -242,3 +242,13 @@ def program_output(s: sec.ProgramOutput) -> list[RenderableType]:
         out.append(Text(f"program {stream.name} ({len(lines)} lines{cut})", style="bold"))
         out.append(Text("\n".join(lines[-TAIL_LINES:])))
     return out
+
+
+def recovered(s: sec.Recovered) -> list[RenderableType]:
+    """Panics the program survived: who printed each, and where in the user's code it was raised."""
+    out: list[RenderableType] = [Text(""), Text(f"recovered panics ({len(s.items)})", style="bold")]
+    for item in s.items:
+        out.append(Text(item.title, style="yellow"))
+        if item.first_user is not None:
+            out.append(Text(f"    first user frame: {item.first_user.function} at {item.first_user.where}"))
+    return out

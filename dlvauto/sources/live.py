@@ -37,6 +37,7 @@ from dlvauto.snapshot import (
     FrameValues,
     RawFrame,
     RawGoroutine,
+    RecoveredStack,
     Snapshot,
     StopEvent,
 )
@@ -120,6 +121,7 @@ def run_live(
         output = captured(dbg.output.stdout, dbg.output.stderr)
     add_crash_text(stop, output.stderr)
     return Snapshot(
+        recovered=recovered_in(output.stderr),
         mode="live",
         build=facts,
         dlv_version=dbg.dlv_version,
@@ -270,6 +272,17 @@ def name_unknown_frames(dbg: Debugger, frames: list[RawFrame], binary: Path | No
         else:
             continue
         frames[i] = frames[i].model_copy(update=update)
+
+
+def recovered_in(stderr: str) -> list[RecoveredStack]:
+    """The panics the program survived, as it (or net/http) printed their stacks on stderr."""
+    if "goroutine " not in stderr or (
+        "http: panic serving" not in stderr and "runtime/debug.Stack" not in stderr
+    ):
+        return []
+    from dlvauto.sources.text import parse_text
+
+    return [r for snap in parse_text(stderr, every=True) for r in snap.recovered]
 
 
 def read_message(dbg: Debugger, stop: StopEvent) -> None:

@@ -55,6 +55,7 @@ from dlvauto.snapshot import (
     CapturedOutput,
     RawFrame,
     RawGoroutine,
+    RecoveredStack,
     Snapshot,
     StopEvent,
     lean,
@@ -69,6 +70,8 @@ _FILE_LINE = re.compile(
     r"\t(.*?):([0-9]{1,9})(?: \+0x[0-9a-f]+)?( fp=0x[0-9a-f]+ sp=0x[0-9a-f]+)?(?: pc=0x([0-9a-f]{1,16}))?$"
 )
 _CREATED_BY = re.compile(r"created by (\S+)(?: in goroutine ([0-9]{1,19}))?$")
+_HTTP_PANIC = re.compile(r"http: panic serving \S+: (.*)$")  # net/http's log line before the stack
+DEBUG_STACK = "runtime/debug.Stack"
 _ELIDED = re.compile(r"\.\.\.([0-9]{1,19}|additional) frames elided\.\.\.$")
 _NON_GO = re.compile(r"non-Go function(?: at pc=0x([0-9a-f]{1,16}))?$")
 _ORIGINATING = re.compile(r"\[originating from goroutine ([0-9]{1,19})\]:$")
@@ -111,6 +114,7 @@ class _Dump:
         "header_builder",
         "noise_dropped",
         "preamble",
+        "recovered",
         "runtime_detail",
         "runtime_stack",
         "thread_frames",
@@ -136,6 +140,7 @@ class _Dump:
         self.unavailable: list[int] = []
         self.preamble = preamble
         self.noise_dropped = noise_dropped
+        self.recovered: dict[int, tuple[str, str | None]] = {}  # goroutine -> (who printed it, value)
 
 
 def _status(text: str) -> tuple[str, str | None, int | None, bool]:
@@ -307,6 +312,9 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
                 )
                 dump.goroutines[gid] = g
                 frames = g.frames
+                served = _HTTP_PANIC.search(previous) if previous else None
+                if served is not None:  # net/http recovered a handler's panic and logged its stack
+                    dump.recovered[gid] = ("net/http", served.group(1))
                 if dump.first_goroutine is None:
                     dump.first_goroutine = gid
                     dump.first_status = status
@@ -462,6 +470,15 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
     crash_id = None
     if h is not None and dump.first_status in _CRASHING_STATUS:
         crash_id = dump.first_goroutine
+    for g in dump.goroutines.values():
+        if g.frames and g.frames[0].function == DEBUG_STACK and g.id not in dump.recovered:
+            dump.recovered[g.id] = (DEBUG_STACK, None)  # a stack the program printed itself
+    recovered = [  # in the order the text printed them
+        RecoveredStack(
+            source=dump.recovered[gid][0], message=dump.recovered[gid][1], goroutine=dump.goroutines.pop(gid)
+        )
+        for gid in [g for g in dump.goroutines if g in dump.recovered]
+    ]
     goroutines = list(dump.goroutines.values())
     for gid, count in dump.elided.items():
         if count.isdigit() and gid in dump.goroutines:
@@ -470,7 +487,8 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
     if given is not None:
         facts = merge_facts(facts, given)
     stop = StopEvent(
-        reason=h.kind if h is not None else "halted",
+        # Only recovered panics' stacks (a log of a program that survived them): no crash at all.
+        reason=h.kind if h is not None else ("exited" if recovered and not goroutines else "halted"),
         goroutine_id=crash_id,
         runtime_message=h.message if h is not None else None,
         runtime_kind=h.kind if h is not None else None,
@@ -490,7 +508,8 @@ def to_snapshot(dump: _Dump, trace: str | None, given: BuildFacts | None = None)
         output=CapturedOutput(stderr=preamble + "\n" if preamble else "", truncated=dump.noise_dropped > 0),
         runtime_frames_hidden=not dump.runtime_detail,
         ancestors=dump.ancestors,
-        notes=_notes(dump, crash_id),
+        notes=_notes(dump, crash_id) if goroutines or not recovered else [],
+        recovered=recovered,
     )
 
 
@@ -506,10 +525,19 @@ def parse_lines(
     if every:
         return [to_snapshot(d, trace, given) for d in _scan(lines)]
     last: _Dump | None = None
+    recovered: list[RecoveredStack] = []  # every dump's: a log's recovered panics come before its crash
     for d in _scan(lines):
         if d.header is not None or last is None or last.header is None:
+            if last is not None:
+                recovered += to_snapshot(last, trace, given).recovered
             last = d
-    return [to_snapshot(last, trace, given)] if last is not None else []
+        else:
+            recovered += to_snapshot(d, trace, given).recovered
+    if last is None:
+        return []
+    snap = to_snapshot(last, trace, given)
+    snap.recovered = recovered + snap.recovered
+    return [snap]
 
 
 def parse_text(text: str, trace: str | None = None, every: bool = True) -> list[Snapshot]:

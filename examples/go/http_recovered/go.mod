@@ -1,0 +1,3 @@
+module example.com/http_recovered
+
+go 1.22
