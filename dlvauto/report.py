@@ -90,6 +90,29 @@ class RecoveredPanic(BaseModel):
     frames: list[Frame] = Field(default_factory=list)
 
 
+class RaceAccess(BaseModel):
+    op: Literal["read", "write"]
+    address: str
+    goroutine_id: int | None = None
+    previous: bool = False  # the earlier of the two accesses ("Previous write at ...")
+    frames: list[Frame] = Field(default_factory=list)
+    first_user_frame: Frame | None = None
+
+
+class GoroutineCreation(BaseModel):
+    state: str  # running | finished (when the race was seen)
+    frames: list[Frame] = Field(default_factory=list)
+
+
+class Race(BaseModel):
+    """A data race the detector reported (design.md, "Races"): not a crash kind."""
+
+    signature: str  # the same across runs, whichever access came first
+    accesses: list[RaceAccess] = Field(default_factory=list)
+    goroutines_created_at: dict[int, GoroutineCreation] = Field(default_factory=dict)
+    truncated: bool = False  # the text ended in the middle of the report: what is there is kept
+
+
 class StuckGoroutine(BaseModel):
     """A test that was still running when `-test.timeout` fired: where its goroutine was."""
 
@@ -240,6 +263,11 @@ class Report(BaseModel):
         default_factory=list,
         description="Panics the program survived, found in its stderr or the text parsed (net/http's "
         "`http: panic serving` stacks, runtime/debug.Stack dumps): never the crash.",
+    )
+    races: list[Race] = Field(
+        default_factory=list,
+        description="The race detector's reports (a -race build), in the order printed; kept beside a "
+        "crash when there is one.",
     )
     failed_tests: list[FailedTest] = Field(
         default_factory=list,

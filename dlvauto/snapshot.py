@@ -52,6 +52,28 @@ class RecoveredStack(BaseModel):
     goroutine: RawGoroutine
 
 
+class RawRaceAccess(BaseModel):
+    op: Literal["read", "write"]
+    address: str
+    goroutine_id: int | None = None
+    previous: bool = False
+    frames: list[RawFrame] = Field(default_factory=list)
+
+
+class RawRaceCreation(BaseModel):
+    goroutine_id: int
+    state: str
+    frames: list[RawFrame] = Field(default_factory=list)
+
+
+class RawRace(BaseModel):
+    """One report of the race detector, as printed (gofacts/racetext.py)."""
+
+    accesses: list[RawRaceAccess] = Field(default_factory=list)
+    created: list[RawRaceCreation] = Field(default_factory=list)
+    truncated: bool = False
+
+
 class FPChain(BaseModel):
     """A goroutine's stack by its saved frame pointers: the return addresses, outermost last."""
 
@@ -181,6 +203,7 @@ class Snapshot(BaseModel):
     notes: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)  # asked for and not done (see Report.errors)
     recovered: list[RecoveredStack] = Field(default_factory=list)  # panics it survived (logs, stderr)
+    races: list[RawRace] = Field(default_factory=list)  # the race detector's reports (-race)
 
 
 # ---- models by the hundred thousand: one shared fields-set instead of one set per instance -----

@@ -9,6 +9,7 @@ from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.panics import panic_chain, recovered_panic
+from dlvauto.analysis.races import race
 from dlvauto.analysis.signature import signature
 from dlvauto.gofacts.runtime import runtime_name
 from dlvauto.landmarks import (
@@ -192,7 +193,9 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     recovered = [
         recovered_panic(r.source, r.message, to_goroutine(r.goroutine, classify)) for r in snap.recovered
     ]
+    races = [race(r, lambda i, f: to_frame(i, f, classify)) for r in snap.races]
     return Report(
+        races=races,
         recovered=recovered,
         failed_tests=tests.failures(snap.output.stdout, snap.output.stderr) if is_test else [],
         unwind_check=unwind_check,

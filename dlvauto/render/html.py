@@ -322,3 +322,22 @@ def recovered(s: sec.Recovered) -> str:
         for item in s.items
     )
     return f"<section><h2>Recovered panics ({len(s.items)})</h2><ul>{items}</ul></section>"
+
+
+def races(s: sec.Races) -> str:
+    """Data races: one row per signature, the two accesses side by side with their source lines."""
+    rows = []
+    for g in s.groups:
+        cells = "".join(
+            f"<td>{_e(side.what)}"
+            + (
+                f": <code>{_e(side.frame.function)}</code> at <code>{_e(side.frame.where)}</code>"
+                f"{_source(side.frame)}"
+                if side.frame is not None
+                else ""
+            )
+            + "</td>"
+            for side in g.sides
+        )
+        rows.append(f"<tr><td><code>{_e(g.signature)}</code> × {g.count}</td>{cells}</tr>")
+    return f"<section><h2>Data races ({s.total})</h2><table>{''.join(rows)}</table></section>"

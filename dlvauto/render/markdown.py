@@ -200,3 +200,23 @@ def recovered(s: sec.Recovered) -> list[str]:
         )
         out.append(f"- {escape(item.title)}{where}")
     return [*out, ""]
+
+
+def races(s: sec.Races) -> list[str]:
+    """Data races as a table: one row per signature, the two accesses side by side."""
+    out = [
+        f"**Data races ({s.total})**",
+        "",
+        "| race | count | access | previous access |",
+        "|---|---|---|---|",
+    ]
+    for g in s.groups:
+        cells = [
+            f"{escape(side.what)}: {code(side.frame.function)} at {code(side.frame.where)}"
+            if side.frame is not None
+            else escape(side.what)
+            for side in g.sides
+        ]
+        cells += [""] * (2 - len(cells))
+        out.append(f"| {code(g.signature)} | {g.count} | {cells[0]} | {cells[1]} |")
+    return [*out, ""]

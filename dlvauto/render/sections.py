@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from dlvauto.render.common import Value, exit_text, inlining_text, state, values, visible, where
-from dlvauto.report import CrashKind, Frame, Goroutine, Report, SourceContext, UnwindCheck
+from dlvauto.report import CrashKind, Frame, Goroutine, Race, Report, SourceContext, UnwindCheck
 
 ID_LIST_LIMIT = 8  # goroutine ids a group's title names before "and N more"
 _DUMP_START = re.compile(r"^(panic: |fatal error: |SIG[A-Z]+: )", re.MULTILINE)
@@ -41,6 +41,7 @@ class View(Protocol[T_co]):
     def program_output(self, s: ProgramOutput, /) -> T_co: ...
     def notes(self, s: Notes, /) -> T_co: ...
     def recovered(self, s: Recovered, /) -> T_co: ...
+    def races(self, s: Races, /) -> T_co: ...
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,36 @@ class Recovered:
 
 
 @dataclass(frozen=True)
+class RaceSide:
+    """One access of a race: what it did and where in the user's code."""
+
+    what: str  # "write by goroutine 7" (previous accesses say so)
+    frame: FrameLine | None
+
+
+@dataclass(frozen=True)
+class RaceGroup:
+    """Races with one signature: the two accesses side by side, and how often it was reported."""
+
+    signature: str
+    count: int
+    sides: list[RaceSide]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Races:
+    groups: list[RaceGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    def shown_by(self, view: View[T]) -> T:
+        return view.races(self)
+
+
+@dataclass(frozen=True)
 class Notes:
     notes: list[str]
 
@@ -323,6 +354,7 @@ Section = (
     | InliningDiagnostics
     | ProgramOutput
     | Recovered
+    | Races
     | Notes
 )
 
@@ -379,6 +411,8 @@ def sections(report: Report) -> list[Section]:
                 ]
             )
         )
+    if report.races:
+        out.append(Races(_race_groups(report)))
     if report.recovered:
         out.append(
             Recovered(
@@ -443,6 +477,24 @@ def _line(f: Frame, report: Report, *, landmarks: bool = False) -> FrameLine:
         source=_shown_source(f.source),
         values=values(f),
     )
+
+
+def _race_groups(report: Report) -> list[RaceGroup]:
+    by_signature: dict[str, list[Race]] = {}
+    for r in report.races:
+        by_signature.setdefault(r.signature, []).append(r)
+    groups = []
+    for sig, races in by_signature.items():
+        first = races[0]
+        sides = [
+            RaceSide(
+                visible(f"{'previous ' if a.previous else ''}{a.op} by goroutine {a.goroutine_id}"),
+                _line(a.first_user_frame, report) if a.first_user_frame is not None else None,
+            )
+            for a in first.accesses
+        ]
+        groups.append(RaceGroup(sig, len(races), sides, any(r.truncated for r in races)))
+    return groups
 
 
 def _shown_source(src: SourceContext | None) -> SourceContext | None:

@@ -252,3 +252,19 @@ def recovered(s: sec.Recovered) -> list[RenderableType]:
         if item.first_user is not None:
             out.append(Text(f"    first user frame: {item.first_user.function} at {item.first_user.where}"))
     return out
+
+
+def races(s: sec.Races) -> list[RenderableType]:
+    """Data races, one group per signature: the accesses side by side, with source lines."""
+    out: list[RenderableType] = [Text(""), Text(f"data races ({s.total})", style="bold red")]
+    for g in s.groups:
+        cut = ", the report was cut short" if g.truncated else ""
+        out.append(Text(f"race {g.signature} × {g.count}{cut}", style="bold"))
+        for side in g.sides:
+            f = side.frame
+            out.append(
+                Text(f"    {side.what}: " + (f"{f.function} at {f.where}" if f else "(no user frame)"))
+            )
+            if f is not None and f.source is not None:
+                out.append(_source(f.source, indent="        "))
+    return out

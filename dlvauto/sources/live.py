@@ -43,6 +43,7 @@ from dlvauto.snapshot import (
 )
 from dlvauto.sources import backends, savedcore
 from dlvauto.sources.output import add_crash_text, captured
+from dlvauto.sources.races import races_in
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
 from dlvauto.system.dlv import find_dlv
@@ -122,6 +123,7 @@ def run_live(
     add_crash_text(stop, output.stderr)
     return Snapshot(
         recovered=recovered_in(output.stderr),
+        races=races_in(output.stderr),
         mode="live",
         build=facts,
         dlv_version=dbg.dlv_version,

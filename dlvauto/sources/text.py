@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import IO, cast
 
 from dlvauto.errors import UserError
+from dlvauto.gofacts.racetext import WARNING as RACE_WARNING
+from dlvauto.gofacts.racetext import RaceScanner
 from dlvauto.gofacts.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
 from dlvauto.snapshot import (
     Ancestor,
@@ -55,11 +57,13 @@ from dlvauto.snapshot import (
     CapturedOutput,
     RawFrame,
     RawGoroutine,
+    RawRace,
     RecoveredStack,
     Snapshot,
     StopEvent,
     lean,
 )
+from dlvauto.sources.races import to_raw
 from dlvauto.sources.textfacts import infer_build_facts, merge_facts
 
 _GOROUTINE = re.compile(
@@ -165,8 +169,10 @@ def _status(text: str) -> tuple[str, str | None, int | None, bool]:
     return "waiting", word, minutes, locked
 
 
-def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
-    """Every dump in `lines` (no line ends), in order; each is yielded when the next one starts."""
+def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_Dump]:
+    """Every dump in `lines` (no line ends), in order; each is yielded when the next one starts.
+
+    `races` is handed the race detector's reports met on the way (their lines are no dump's)."""
     memo: FrameMemo = {}  # the dump's own (a new dump starts a new one)
     statuses: dict[str, tuple[str, str | None, int | None, bool]] = {}  # one string per wait reason
     noise: deque[str] = deque(maxlen=PREAMBLE_LINES)
@@ -181,7 +187,13 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
     after_separator = False
     ancestors = False  # inside `[originating from goroutine N]:` (GODEBUG=tracebackancestors)
 
+    in_race = False
     for line in lines:
+        if in_race:
+            assert races is not None
+            races.feed(line)
+            in_race = races.reading
+            continue
         if not line:
             if builder is not None:
                 assert dump is not None
@@ -411,6 +423,10 @@ def _scan(lines: Iterable[str]) -> Iterator[_Dump]:
             after_separator = True
             previous = line
             continue
+        if c == "W" and races is not None and line.startswith(RACE_WARNING):
+            races.feed(line)
+            in_race = True
+            continue
         noise_seen += 1
         noise.append(line)
         previous = line
@@ -523,21 +539,37 @@ def parse_lines(
     Only that one is kept while reading, so a long log costs the memory of one dump.
     """
     if every:
-        return [to_snapshot(d, trace, given) for d in _scan(lines)]
+        scanner = RaceScanner()
+        snaps = [to_snapshot(d, trace, given) for d in _scan(lines, scanner)]
+        if snaps:
+            snaps[-1].races = [to_raw(r) for r in scanner.finish()]
+        return snaps
     last: _Dump | None = None
     recovered: list[RecoveredStack] = []  # every dump's: a log's recovered panics come before its crash
-    for d in _scan(lines):
+    scanner = RaceScanner()
+    for d in _scan(lines, scanner):
         if d.header is not None or last is None or last.header is None:
             if last is not None:
                 recovered += to_snapshot(last, trace, given).recovered
             last = d
         else:
             recovered += to_snapshot(d, trace, given).recovered
+    races = [to_raw(r) for r in scanner.finish()]
     if last is None:
-        return []
+        return [_races_only(races, trace, given)] if races else []
     snap = to_snapshot(last, trace, given)
     snap.recovered = recovered + snap.recovered
+    snap.races = races
     return [snap]
+
+
+def _races_only(races: list[RawRace], trace: str | None, given: BuildFacts | None) -> Snapshot:
+    """A log with race reports and no traceback: no crash, the races reported."""
+    frames = [f for r in races for a in r.accesses for f in a.frames]
+    facts = infer_build_facts(frames)
+    if given is not None:
+        facts = merge_facts(facts, given)
+    return Snapshot(mode="text", build=facts, trace=trace, stop=StopEvent(reason="exited"), races=races)
 
 
 def parse_text(text: str, trace: str | None = None, every: bool = True) -> list[Snapshot]:
