@@ -13,9 +13,24 @@ from dlvauto.commands.app import app
 @app.command()
 def doctor(
     json_out: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    install_dlv: Annotated[
+        bool,
+        typer.Option(
+            "--install-dlv",
+            help="Install the pinned dlv (go install ...@v1.27.1, into $(go env GOPATH)/bin) first.",
+        ),
+    ] = False,
 ) -> None:
     """Check go, dlv, ptrace and core dumps on this machine, with what to do when one is wrong."""
     import json
+
+    if install_dlv:
+        from dlvauto.system.dlv import INSTALL
+        from dlvauto.system.dlv import install_dlv as install
+
+        sys.stderr.write(f"dlvauto: running {INSTALL}\n")
+        sys.stderr.flush()
+        sys.stderr.write(f"dlvauto: installed {install()}\n")
 
     from rich.console import Console
     from rich.table import Table
