@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 # with are read, the others only recognised.
 _VALUED = {
     "--profile", "--timeout", "--frame", "--depth", "--json", "--dlv", "--ancestors", "--values",
-    "--via", "--save-core", "--format", "--out", "--source-root", "--backend", "--unwind-check",
+    "--via", "--save-core", "--format", "--out", "-o", "--source-root", "--backend", "--unwind-check",
 }  # fmt: skip
-_FLAGS = {"--timings"}
+_FLAGS = {"--timings", "--fail-on-crash", "--quiet", "-q"}  # none changes the build or dlv's start
 _UNWIND = ("crash", "all", "none")
 
 

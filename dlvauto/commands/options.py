@@ -29,7 +29,20 @@ FormatOption = Annotated[
 OutOption = Annotated[
     str | None,
     typer.Option(
-        "--out", help="Write the --format view to this file (- for stdout, the default for md/html)."
+        "--out",
+        "-o",
+        metavar="PATH",
+        help="Write the --format view to this file (- for stdout, the default for md/html).",
+    ),
+]
+FailOnCrashOption = Annotated[
+    bool,
+    typer.Option("--fail-on-crash", help="Exit 1 when the report's crash kind is not none (for scripts)."),
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress and no terminal report: only the files asked for and the status."
     ),
 ]
 SourceRootOption = Annotated[

@@ -36,6 +36,8 @@ def parse(
     ] = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
 ) -> None:
     """Read the runtime's crash text (any GOTRACEBACK level, noise around it) and report the crash."""
@@ -43,7 +45,7 @@ def parse(
     from dlvauto.sources.text import read_trace
 
     n = opt.read_frame(frame)
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     if every and (output.view.write_several is None or out is not None):
         raise UserError("--all reports several crashes: use it with the terminal view and --json only")
     given = BuildFacts(module_path=module_path, module_dir=module_dir, goroot=goroot)

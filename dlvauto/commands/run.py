@@ -45,6 +45,8 @@ def run(
     ] = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
@@ -67,7 +69,7 @@ def run(
     n_values = opt.count(values, "--values", 0)
     if via == "core" and (unwind != "none" or n_ancestors):
         raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(
         backend, transcript, unwind_check=unwind != "none", via=via != "live", save_core=save_core is not None
     )
