@@ -89,9 +89,11 @@ def test_shared_options_read_the_same_in_every_command() -> None:
         "--dlv": {"run", "core", "attach"},
         "--backend": {"run", "core", "attach"},
         "--transcript": {"run", "core", "attach"},
-        "--format": {"run", "core", "parse"},
-        "--out": {"run", "core", "parse"},
-        "--source-root": {"run", "core", "parse"},
+        "--format": {"run", "core", "parse", "attach", "connect"},  # every command that writes a report
+        "--out": {"run", "core", "parse", "attach", "connect"},
+        "--source-root": {"run", "core", "parse", "attach", "connect"},
+        "--fail-on-crash": {"run", "core", "parse", "attach", "connect"},
+        "--quiet": {"run", "core", "parse", "attach", "connect"},
     }
     for flag, commands in expected.items():
         assert set(options[flag]) == commands, flag
