@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 COMMANDS = {
     "attach": "attach", "connect": "attach", "core": "core", "doctor": "doctor", "parse": "parse",
     "run": "run", "sandbox": "sandbox", "schema": "schema", "suite": "suite", "history": "suite",
+    "cache": "cache",
 }  # fmt: skip
 
 

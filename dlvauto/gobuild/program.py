@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlvauto.errors import BuildFailed, UserError
+from dlvauto.gobuild import prune
 from dlvauto.gofacts import gcdiag
 from dlvauto.snapshot import BuildFacts, InlineDiagnostic
 from dlvauto.system import proc
@@ -168,6 +169,7 @@ def build(
     if binary.is_file() and os.access(binary, os.X_OK) and (not diagnose or diagnostics.is_file()):
         if diagnose:
             facts.inlining = _read_diagnostics(diagnostics, src, main_package)
+        prune.mark_used(out_dir)
         return BuildResult(binary, facts, True, key, flags)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{src.name}.{os.getpid()}.tmp"
@@ -191,6 +193,7 @@ def build(
         tmp_diag.replace(diagnostics)
         facts.inlining = gcdiag.parse(text, cwd=str(src), main_package=main_package)
     tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
+    prune.after_build(cache_root(), out_dir)  # the size cap, least recently used first
     return BuildResult(binary, facts, False, key, flags)
 
 
