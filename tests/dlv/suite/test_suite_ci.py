@@ -104,3 +104,19 @@ def test_update_edits_only_what_differs_keeping_comments_and_inline_tables(tmp_p
     )
     status, out, _ = _suite(tmp_path, "ci", "--check")
     assert status == 0 and "would update" not in out
+
+
+def test_pytest_short_summary_names_the_first_differing_field(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = _copy(tmp_path, "nil_map_write")
+    cache = root / "nil_map_write" / "store" / "cache.go"
+    cache.write_text(cache.read_text().replace("\tc.items[k] = v", "\t_ = k\n\tc.items[k] = v", 1))
+    r = subprocess.run(
+        [sys.executable, "-m", "pytest", str(root), "-q", "-p", "no:cacheprovider", "-rf"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, env={**os.environ, "COLUMNS": "160"},
+    )  # fmt: skip
+    assert r.returncode == 1
+    summary = r.stdout.split("short test summary info", 1)[1]
+    assert "nil_map_write - first_user_frame.line: 14 → 15\n" in summary
