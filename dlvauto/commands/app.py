@@ -6,6 +6,7 @@ What commands share besides: their options (commands/options.py), where a report
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -15,8 +16,27 @@ EXIT_CODES = (
     " 1 the report is partial or something failed, 2 bad input or a missing tool, 130 interrupted."
 )
 
+
+def _argument_type(self: typer.core.TyperArgument, ctx: object) -> str | None:
+    """Arguments are shown by their metavar alone (SRC_DIR, PID): typer would add `<str>` (every
+    value is read as text and checked by the command), which says nothing to a user."""
+    return None
+
+
+typer.core.TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign,assignment]
+
+
+def _help_width() -> int:
+    """Help as wide as $COLUMNS says, also when piped (click caps it at 80 otherwise)."""
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 80
+
+
 app = typer.Typer(
     name="dlvauto",
+    context_settings={"max_content_width": _help_width()},
     help="Explain Go crashes by driving the Go debugger Delve.",
     epilog=EXIT_CODES,
     add_completion=True,

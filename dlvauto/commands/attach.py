@@ -14,7 +14,7 @@ from dlvauto.commands.output import Output
 
 @app.command()
 def attach(
-    pid: Annotated[str, typer.Argument(help="Process id of a running Go program.")],
+    pid: Annotated[str, typer.Argument(metavar="PID", help="Process id of a running Go program.")],
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
@@ -45,7 +45,12 @@ def attach(
 
 @app.command()
 def connect(
-    address: Annotated[str, typer.Argument(help="HOST:PORT (or unix:/path) of a running dlv server.")],
+    address: Annotated[
+        str,
+        typer.Argument(
+            metavar="HOST:PORT|unix:PATH", help="HOST:PORT (or unix:/path) of a running dlv server."
+        ),
+    ],
     allow_remote: Annotated[bool, typer.Option(help="Allow a server on a non-loopback address.")] = False,
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",

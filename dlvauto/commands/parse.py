@@ -26,13 +26,19 @@ def parse(
         bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
     ] = False,
     module_path: Annotated[
-        str | None, typer.Option(help="Import path of the main module (default: read off the frames).")
+        str | None,
+        typer.Option(
+            metavar="IMPORT_PATH", help="Import path of the main module (default: read off the frames)."
+        ),
     ] = None,
     module_dir: Annotated[
-        str | None, typer.Option(help="Folder of the main module as the trace names it (default: inferred).")
+        str | None,
+        typer.Option(
+            metavar="DIR", help="Folder of the main module as the trace names it (default: inferred)."
+        ),
     ] = None,
     goroot: Annotated[
-        str | None, typer.Option(help="GOROOT as the trace names it (default: inferred).")
+        str | None, typer.Option(metavar="DIR", help="GOROOT as the trace names it (default: inferred).")
     ] = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,

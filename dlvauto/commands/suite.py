@@ -215,7 +215,7 @@ def _update(outcomes: list[Outcome], write: bool) -> int:
 
 @app.command("history")
 def history_cmd(
-    path: Annotated[str, typer.Argument(help="The SQLite file `suite --history` wrote.")],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="The SQLite file `suite --history` wrote.")],
 ) -> None:
     """List the crash signatures seen so far, newest first."""
     from rich.console import Console
