@@ -100,7 +100,11 @@ def decompress(core: Path, target: Path) -> None:
 
     try:
         with core.open("rb") as src, target.open("wb") as dst:
-            zstandard.ZstdDecompressor().copy_stream(src, dst)
+            unpack = zstandard.ZstdDecompressor().decompressobj()
+            while chunk := src.read(1 << 20):
+                dst.write(unpack.decompress(chunk))
+            if not unpack.eof:  # a copy cut short: the rest of the core is missing
+                raise zstandard.ZstdError("the compressed data ends early")
     except zstandard.ZstdError as exc:
         raise UserError(
             f"{core}: not a readable zstd-compressed core ({exc}): give the core dlvauto wrote"
