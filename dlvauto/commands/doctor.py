@@ -42,8 +42,8 @@ def doctor(
         sys.stdout.write(json.dumps([c.__dict__ for c in checks], indent=2) + "\n")
     else:
         table = Table(show_header=True, header_style="bold")
-        for col in ("check", "status", "found", "fix"):
-            table.add_column(col, overflow="fold")
+        for col in ("check", "status", "found", "fix"):  # fix is a sentence: it may wrap, between words
+            table.add_column(col, overflow="ellipsis" if col != "fix" else "fold", no_wrap=col != "fix")
         style = {"ok": "green", "warn": "yellow", "fail": "bold red"}
         for c in checks:
             table.add_row(c.name, f"[{style[c.status]}]{c.status}[/]", c.found, c.fix)
