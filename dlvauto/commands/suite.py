@@ -119,6 +119,8 @@ def suite(
     from dlvauto.suite import scenarios as sc
     from dlvauto.suite.runner import expected_seconds, run_all
 
+    if dirs and dirs[0] == "merge":  # `suite merge FILE...` (a scenario folder named merge: ./merge)
+        _merge(dirs[1:], junit, md)
     n_jobs = count(jobs, "-j", 1)
     if update and check:
         raise UserError("--update writes the changes and --check only shows them: give one of them")
@@ -175,6 +177,38 @@ def suite(
             raise typer.Exit(1 if changed or any(o.error is not None for o in outcomes) else 0)
         raise typer.Exit(0 if all(o.error is None for o in outcomes) else 1)
     raise typer.Exit(0 if not failed else 1)
+
+
+def _merge(files: list[str], junit: str | None, md: str | None) -> None:
+    """`suite merge SHARD-FILES... --junit OUT --md OUT`: the shards' .xml and .md files joined;
+    exit 1 when a merged case failed."""
+    from dlvauto.suite.merge import merge_junit, merge_markdown
+
+    if not files or (junit is None and md is None):
+        raise UserError("suite merge joins shards' files: give them, and --junit OUT and/or --md OUT")
+
+    def read(path: str) -> tuple[str, str]:
+        try:
+            return path, Path(path).read_text()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+
+    xml = [read(f) for f in files if f.endswith(".xml")]
+    summaries = [read(f) for f in files if f.endswith(".md")]
+    other = [f for f in files if not f.endswith((".xml", ".md"))]
+    if other:
+        raise UserError(f"suite merge takes .xml (JUnit) and .md (summary) files, not {other[0]}")
+    bad = 0
+    if junit is not None:
+        if not xml:
+            raise UserError("--junit OUT needs the shards' .xml files")
+        text, bad = merge_junit(xml)
+        _write(junit, text)
+    if md is not None:
+        if not summaries:
+            raise UserError("--md OUT needs the shards' .md files")
+        _write(md, merge_markdown(summaries))
+    raise typer.Exit(1 if bad else 0)
 
 
 def _make_folder(path: str) -> None:

@@ -120,3 +120,29 @@ def test_pytest_short_summary_names_the_first_differing_field(tmp_path: Path) ->
     assert r.returncode == 1
     summary = r.stdout.split("short test summary info", 1)[1]
     assert "nil_map_write - first_user_frame.line: 14 → 15\n" in summary
+
+
+def test_shards_run_every_scenario_once_and_merge_back(tmp_path: Path) -> None:
+    names = ["nil_map_write", "clean_exit", "index_out_of_range"]
+    _copy(tmp_path, *names)
+    files = []
+    ran = []
+    for k in (1, 2):
+        junit, md = tmp_path / f"j{k}.xml", tmp_path / f"s{k}.md"
+        status, out, err = _suite(tmp_path, "ci", "--shard", f"{k}/2", "--junit", str(junit), "--md", str(md))
+        assert status == 0, out + err
+        ran += [c.name for s in JUnitXml.fromfile(str(junit)) for c in s]
+        files += [str(junit), str(md)]
+    assert sorted(ran) == sorted(f"crashes/{n}" for n in names)  # each exactly once
+    merged, summary = tmp_path / "all.xml", tmp_path / "all.md"
+    status, out, err = _suite(tmp_path, "merge", *files, "--junit", str(merged), "--md", str(summary))
+    assert status == 0, out + err
+    (suite,) = list(JUnitXml.fromfile(str(merged)))
+    assert (suite.tests, suite.failures, suite.errors) == (3, 0, 0)
+    assert [c.name for c in suite] == sorted(f"crashes/{n}" for n in names)
+    assert {c.classname for c in suite} == {f"ci.crashes.{n}" for n in names}
+    text = summary.read_text()
+    assert text.startswith("## dlvauto suite: 3/3 scenarios hold\n")
+    assert [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| crashes/")] == [
+        f"| crashes/{n}" for n in sorted(names)
+    ]
