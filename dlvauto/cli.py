@@ -72,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     proc.install_signal_handlers()
     proc.become_subreaper()
     args = _normalise(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # answered before typer and every command are loaded
+        from dlvauto.version import __version__
+
+        sys.stdout.write(f"dlvauto {__version__}\n")
+        return 0
     early.begin(args)  # before the heavy imports: dlv loads the program while they run
 
     import typer
