@@ -13,6 +13,12 @@ from typing import TYPE_CHECKING, Any
 from dlvauto.version import __version__
 
 _PUBLIC = {
+    "run": "dlvauto.api",
+    "parse": "dlvauto.api",
+    "core": "dlvauto.api",
+    "attach": "dlvauto.api",
+    "DebuggerError": "dlvauto.errors",
+    "ToolMissing": "dlvauto.errors",
     "analyze": "dlvauto.analysis",
     "build": "dlvauto.gobuild.program",
     "DlvautoError": "dlvauto.errors",
@@ -25,7 +31,8 @@ _PUBLIC = {
 
 if TYPE_CHECKING:
     from dlvauto.analysis import analyze
-    from dlvauto.errors import DlvautoError, UserError
+    from dlvauto.api import attach, core, parse, run
+    from dlvauto.errors import DebuggerError, DlvautoError, ToolMissing, UserError
     from dlvauto.gobuild.program import build
     from dlvauto.report import Report
     from dlvauto.snapshot import Snapshot
@@ -40,13 +47,19 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DebuggerError",
     "DlvautoError",
     "Report",
     "Snapshot",
+    "ToolMissing",
     "UserError",
     "__version__",
     "analyze",
+    "attach",
     "build",
+    "core",
     "open_core",
+    "parse",
+    "run",
     "run_live",
 ]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 COMMANDS = {
     "attach": "attach", "connect": "attach", "core": "core", "doctor": "doctor", "parse": "parse",
     "run": "run", "test": "tests", "exec": "execute", "sandbox": "sandbox", "schema": "schema",
-    "suite": "suite", "history": "suite",
+    "suite": "suite", "history": "suite", "cache": "cache",
 }  # fmt: skip
 
 
@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     proc.install_signal_handlers()
     proc.become_subreaper()
     args = _normalise(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # answered before typer and every command are loaded
+        from dlvauto.version import __version__
+
+        sys.stdout.write(f"dlvauto {__version__}\n")
+        return 0
     early.begin(args)  # before the heavy imports: dlv loads the program while they run
     direct = early.direct_run(args)  # a run understood to its last word needs no typer (~50 ms)
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))

@@ -53,24 +53,3 @@ if ! "$venv/bin/dlv" version 2>/dev/null | grep -q "Version: ${DLV_VERSION#v}"; 
   say "installing dlv $DLV_VERSION into $venv/bin"
   GOBIN="$venv/bin" GOFLAGS=-mod=mod go install "github.com/go-delve/delve/cmd/dlv@$DLV_VERSION" >&2
 fi
-
-# Chromium, for the test that opens the HTML report in a real headless browser. Debian's package via
-# apt-get, which needs root (or sudo without a password); where it cannot be had the test is skipped
-# and says why. DLVAUTO_NO_CHROMIUM=1 leaves it out.
-if [ -z "${DLVAUTO_NO_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 \
-    && ! command -v chromium-browser >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
-    else sudo="none"; fi
-  fi
-  if [ "$sudo" = none ]; then
-    say "note: chromium is missing and apt-get needs root: the HTML browser test will be skipped"
-  else
-    say "installing chromium (apt-get) for the HTML report's browser test"
-    if ! { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 \
-        && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2; }; then
-      say "warning: could not install chromium: the HTML browser test will be skipped"
-    fi
-  fi
-fi

@@ -30,6 +30,8 @@ def core(
     dlv: opt.DlvOption = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
@@ -42,7 +44,7 @@ def core(
 
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
     if core_file is None:
         if not Path(binary).is_dir():

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 # with are read, the others only recognised.
 _VALUED = {
     "--profile", "--timeout", "--frame", "--depth", "--json", "--dlv", "--ancestors", "--values",
-    "--via", "--save-core", "--format", "--out", "--source-root", "--backend", "--unwind-check",
+    "--via", "--save-core", "--format", "--out", "-o", "--source-root", "--backend", "--unwind-check",
 }  # fmt: skip
-_FLAGS = {"--timings"}
+_FLAGS = {"--timings", "--fail-on-crash", "--quiet", "-q"}  # none changes the build or dlv's start
 
 
 # The parameter of `runjob.run_job` each option of `run` sets (the command line's fast path).
@@ -38,6 +38,7 @@ _PARAMETERS = {
     "--json": "json_path", "--dlv": "dlv", "--ancestors": "ancestors", "--values": "values",
     "--via": "via", "--save-core": "save_core", "--format": "fmt", "--out": "out",
     "--backend": "backend", "--unwind-check": "unwind_check", "--timings": "timings",
+    "--fail-on-crash": "fail_on_crash", "--quiet": "quiet", "-q": "quiet", "-o": "out",
 }  # fmt: skip
 _REPEATABLE = {"--source-root": "source_root"}
 

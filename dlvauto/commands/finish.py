@@ -48,22 +48,39 @@ def finish(report: Report, output: Output) -> None:
     path = output.view_path
     if path is not None:
         _write_view(output.view, report, path)
-    if not json_on_stdout and path != "-":  # whatever a file got, the person here reads the report
+    if not json_on_stdout and path != "-" and not output.quiet:  # the person here reads the report
         TERMINAL.renderer()(report, sys.stdout)
     if output.timings:
         _print_timings()
     _fail_if_wanting([report])
+    _fail_on_crash([report], output)
 
 
 def finish_several(reports: Sequence[Report], output: Output) -> None:
     """Several reports (`parse --all`): one JSON array, and the view of each in turn."""
     _enrich(reports, output)
     write_json = JSON.several_renderer()
-    if not _write_json(output.json, lambda out: write_json(reports, out)):
+    if not _write_json(output.json, lambda out: write_json(reports, out)) and not output.quiet:
         output.view.several_renderer()(reports, sys.stdout)
     if output.timings:
         _print_timings()
     _fail_if_wanting(reports)
+    _fail_on_crash(reports, output)
+
+
+def _fail_on_crash(reports: Sequence[Report], output: Output) -> None:
+    """--fail-on-crash: exit status 1 when a report found a crash (its kind is not `none`), so a
+    script's `dlvauto run ... || handle` needs no JSON; one line says why, after the report."""
+    if not output.fail_on_crash:
+        return
+    kinds = sorted({r.crash.kind for r in reports if r.crash.kind != "none"})
+    if kinds:
+        import typer
+
+        sys.stdout.flush()
+        sys.stderr.write(f"dlvauto: crash found ({', '.join(kinds)}): exit status 1 (--fail-on-crash)\n")
+        sys.stderr.flush()
+        raise typer.Exit(1)
 
 
 def _print_timings() -> None:

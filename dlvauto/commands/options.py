@@ -23,42 +23,73 @@ from dlvauto.commands.checks import read_frame as read_frame
 from dlvauto.commands.checks import read_timeout as read_timeout
 from dlvauto.commands.checks import unwind_mode as unwind_mode
 
-FrameOption = Annotated[str, typer.Option("--frame", help="N of 'frame N': N levels above the throw.")]
-DepthOption = Annotated[str, typer.Option("--depth", help="Stack frames to read per goroutine.")]
+FrameOption = Annotated[
+    str, typer.Option("--frame", metavar="N", help="N of 'frame N': N levels above the throw.")
+]
+DepthOption = Annotated[str, typer.Option("--depth", metavar="N", help="Stack frames to read per goroutine.")]
 TimeoutOption = Annotated[
-    str, typer.Option("--timeout", help="Seconds before a running program counts as a hang.")
+    str,
+    typer.Option("--timeout", metavar="SECONDS", help="Seconds before a running program counts as a hang."),
 ]
 TimingsOption = Annotated[
     bool, typer.Option("--timings", help="Print each stage's wall time on stderr at the end.")
 ]
-JsonOption = Annotated[str | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")]
+JsonOption = Annotated[
+    str | None, typer.Option("--json", metavar="PATH|-", help="Write the JSON report here (- for stdout).")
+]
 FormatOption = Annotated[
-    str, typer.Option("--format", help="The view: terminal (default), md (a pull-request comment) or html.")
+    str,
+    typer.Option(
+        "--format",
+        metavar="terminal|md|html",
+        help="The view: terminal (default), md (a pull-request comment) or html.",
+    ),
 ]
 OutOption = Annotated[
     str | None,
     typer.Option(
-        "--out", help="Write the --format view to this file (- for stdout, the default for md/html)."
+        "--out",
+        "-o",
+        metavar="PATH",
+        help="Write the --format view to this file (- for stdout, the default for md/html).",
+    ),
+]
+FailOnCrashOption = Annotated[
+    bool,
+    typer.Option("--fail-on-crash", help="Exit 1 when the report's crash kind is not none (for scripts)."),
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress and no terminal report: only the files asked for and the status."
     ),
 ]
 SourceRootOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--source-root", help="OLD=NEW: read source files recorded under OLD from NEW instead (repeatable)."
+        "--source-root",
+        metavar="OLD=NEW",
+        help="OLD=NEW: read source files recorded under OLD from NEW instead (repeatable).",
     ),
 ]
-DlvOption = Annotated[str | None, typer.Option("--dlv", help="Path of the dlv binary.")]
+DlvOption = Annotated[str | None, typer.Option("--dlv", metavar="PATH", help="Path of the dlv binary.")]
 
 # `rpc` (the default) talks to a headless dlv over its JSON-RPC API; `repl` types into dlv's own
 # terminal (dlvauto/repl/), for a dlv without the API at hand or a session a person can replay.
 BackendOption = Annotated[
     str,
-    typer.Option("--backend", help="rpc: dlv's JSON-RPC API (default); repl: type into dlv's own terminal."),
+    typer.Option(
+        "--backend",
+        metavar="rpc|repl",
+        help="rpc: dlv's JSON-RPC API (default); repl: type into dlv's own terminal.",
+    ),
 ]
 TranscriptOption = Annotated[
     str | None,
     typer.Option(
-        "--transcript", help="With --backend repl: write the dlv session (commands and replies) here."
+        "--transcript",
+        metavar="PATH",
+        help="With --backend repl: write the dlv session (commands and replies) here.",
     ),
 ]
 

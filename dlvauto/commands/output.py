@@ -28,6 +28,8 @@ class Output:
     out: str | None = None  # the view's file, "-" for stdout
     source_roots: tuple[SourceRoot, ...] = ()
     timings: bool = False  # --timings: each stage's wall time on stderr at the end
+    fail_on_crash: bool = False  # --fail-on-crash: exit 1 when a report's crash kind is not none
+    quiet: bool = False  # -q: no progress, no terminal view; files and the exit status only
     source_dirs: tuple[str, ...] = ()  # folders the user named where source may be read (--module-dir)
 
     @classmethod
@@ -38,6 +40,8 @@ class Output:
         out: str | None = None,
         source_roots: Sequence[str] | None = None,
         timings: bool = False,
+        fail_on_crash: bool = False,
+        quiet: bool = False,
     ) -> Output:
         """The output options as given, or the one line saying which cannot hold."""
         from dlvauto.enrich.source import parse_source_root
@@ -50,7 +54,7 @@ class Output:
             )
         if json == "-" and out == "-":
             raise UserError("--json - and --out - both want stdout: give one of them a file")
-        return cls(json, chosen, out, roots, timings)
+        return cls(json, chosen, out, roots, timings, fail_on_crash, quiet)
 
     @property
     def view_path(self) -> str | None:
@@ -70,4 +74,4 @@ class Output:
 
     def progress(self) -> NullProgress | TerminalProgress:
         """The progress display for the work before the report: none when stdout is data."""
-        return for_terminal(quiet=self.stdout_is_data)
+        return for_terminal(quiet=self.quiet or self.stdout_is_data)

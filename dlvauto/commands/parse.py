@@ -27,16 +27,24 @@ def parse(
         bool, typer.Option("--all", help="Report every crash in the text, not only the last one.")
     ] = False,
     module_path: Annotated[
-        str | None, typer.Option(help="Import path of the main module (default: read off the frames).")
+        str | None,
+        typer.Option(
+            metavar="IMPORT_PATH", help="Import path of the main module (default: read off the frames)."
+        ),
     ] = None,
     module_dir: Annotated[
-        str | None, typer.Option(help="Folder of the main module as the trace names it (default: inferred).")
+        str | None,
+        typer.Option(
+            metavar="DIR", help="Folder of the main module as the trace names it (default: inferred)."
+        ),
     ] = None,
     goroot: Annotated[
-        str | None, typer.Option(help="GOROOT as the trace names it (default: inferred).")
+        str | None, typer.Option(metavar="DIR", help="GOROOT as the trace names it (default: inferred).")
     ] = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
 ) -> None:
     """Read the runtime's crash text (any GOTRACEBACK level, noise around it) and report the crash."""
@@ -44,7 +52,7 @@ def parse(
     from dlvauto.sources.text import read_trace
 
     n = opt.read_frame(frame)
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     if module_dir is not None:  # the one folder of a traceback's files the user vouches for
         output = dataclasses.replace(output, source_dirs=(module_dir,))
     if every and (output.view.write_several is None or out is not None):

@@ -14,9 +14,15 @@ from dlvauto.commands.runjob import run_job
 
 @app.command()
 def run(
-    src_dir: Annotated[str, typer.Argument(help="Folder of the Go main package to build and run.")],
-    args: Annotated[list[str] | None, typer.Argument(help="Arguments for the program (after --).")] = None,
-    profile: Annotated[str, typer.Option(help="debug (-gcflags=all=-N -l) or optimized.")] = "debug",
+    src_dir: Annotated[
+        str, typer.Argument(metavar="SRC_DIR", help="Folder of the Go main package to build and run.")
+    ],
+    args: Annotated[
+        list[str] | None, typer.Argument(metavar="ARGS", help="Arguments for the program (after --).")
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(metavar="debug|optimized", help="debug (-gcflags=all=-N -l) or optimized.")
+    ] = "debug",
     timeout: opt.TimeoutOption = "60",
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
@@ -24,23 +30,38 @@ def run(
     timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     unwind_check: Annotated[
-        str, typer.Option("--unwind-check", help="Check dlv's stack against frame pointers: crash or all.")
+        str,
+        typer.Option(
+            "--unwind-check",
+            metavar="crash|all|none",
+            help="Check dlv's stack against frame pointers: crash or all.",
+        ),
     ] = "none",
     ancestors: Annotated[
-        str, typer.Option(help="Record N creating goroutines (GODEBUG=tracebackancestors=N).")
+        str, typer.Option(metavar="N", help="Record N creating goroutines (GODEBUG=tracebackancestors=N).")
     ] = "0",
     values: Annotated[
-        str, typer.Option("--values", help="Read args and locals of up to N user frames (0: none).")
+        str,
+        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
     ] = "8",
     via: Annotated[
-        str, typer.Option("--via", help="live: under dlv (default); core: alone, then read its core.")
+        str,
+        typer.Option(
+            "--via", metavar="live|core", help="live: under dlv (default); core: alone, then read its core."
+        ),
     ] = "live",
     save_core: Annotated[
         str | None,
-        typer.Option("--save-core", help="Keep a core of the crash, with the binary, in this new folder."),
+        typer.Option(
+            "--save-core",
+            metavar="DIR",
+            help="Keep a core of the crash, with the binary, in this new folder.",
+        ),
     ] = None,
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
@@ -56,4 +77,5 @@ def run(
         timings=timings, dlv=dlv, unwind_check=unwind_check, ancestors=ancestors, values=values, via=via,
         save_core=save_core, fmt=fmt, out=out, source_root=source_root, backend=backend,
         transcript=transcript, wd=wd, stdin=stdin, env=env, tags=tags, build_flag=build_flag,
+        fail_on_crash=fail_on_crash, quiet=quiet,
     )  # fmt: skip

@@ -44,6 +44,8 @@ def run_job(
     env: list[str] | None = None,
     tags: str | None = None,
     build_flag: list[str] | None = None,
+    fail_on_crash: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from pathlib import Path
@@ -63,7 +65,7 @@ def run_job(
     n_values = opt.count(values, "--values", 0, opt.MAX_READ)
     if via == "core" and (unwind != "none" or n_ancestors):
         raise UserError("--unwind-check and --ancestors need dlv's live process: use --via live or drop them")
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(
         backend, transcript, unwind_check=unwind != "none", via=via != "live", save_core=save_core is not None
     )

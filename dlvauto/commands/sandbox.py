@@ -15,9 +15,15 @@ from dlvauto.errors import DlvautoError, UserError
 
 @app.command()
 def sandbox(
-    src: Annotated[str, typer.Argument(help="Folder of the Go main package (mounted read-only).")] = ".",
+    src: Annotated[
+        str, typer.Argument(metavar="SRC", help="Folder of the Go main package (mounted read-only).")
+    ] = ".",
     run_args: Annotated[
-        list[str] | None, typer.Argument(help="Options and program arguments for `dlvauto run` (after --).")
+        list[str] | None,
+        typer.Argument(
+            metavar="RUN_ARGS",
+            help="Options and program arguments for `dlvauto run` (after --).",
+        ),
     ] = None,
     shell: Annotated[bool, typer.Option("--shell", help="Open a bash in the sandbox instead.")] = False,
     print_only: Annotated[
@@ -25,13 +31,19 @@ def sandbox(
     ] = False,
     network: Annotated[bool, typer.Option("--network", help="Give the sandbox the network.")] = False,
     out_dir: Annotated[
-        str, typer.Option("--out-dir", help="Host folder the JSON reports are written to.")
+        str, typer.Option("--out-dir", metavar="DIR", help="Host folder the JSON reports are written to.")
     ] = "dlvauto-reports",
-    image: Annotated[str | None, typer.Option(help="Image to run (built when missing).")] = None,
-    base_image: Annotated[
-        str | None, typer.Option(help="Base image to build the sandbox image on (a Debian 12).")
+    image: Annotated[
+        str | None, typer.Option(metavar="IMAGE", help="Image to run (built when missing).")
     ] = None,
-    engine: Annotated[str | None, typer.Option(help="Container engine command (docker, podman).")] = None,
+    base_image: Annotated[
+        str | None,
+        typer.Option(metavar="IMAGE", help="Base image to build the sandbox image on (a Debian 12)."),
+    ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(metavar="docker|podman|COMMAND", help="Container engine command (docker, podman)."),
+    ] = None,
 ) -> None:
     """Run `dlvauto run` on SRC in a container: read-only source, no network, non-root, ptrace only."""
     from dlvauto.sandbox import container as sb

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -88,21 +89,49 @@ class _Table:
 
 @app.command()
 def suite(
-    dirs: Annotated[list[str] | None, typer.Argument(help="Folders holding scenarios (default: .).")] = None,
-    jobs: Annotated[str, typer.Option("-j", "--jobs", help="Scenarios run at once.")] = "1",
-    junit: Annotated[str | None, typer.Option(help="Write JUnit XML here.")] = None,
-    md: Annotated[str | None, typer.Option(help="Write a Markdown summary here.")] = None,
+    dirs: Annotated[
+        list[str] | None, typer.Argument(metavar="DIR...", help="Folders holding scenarios (default: .).")
+    ] = None,
+    jobs: Annotated[str, typer.Option("-j", "--jobs", metavar="N", help="Scenarios run at once.")] = "1",
+    junit: Annotated[str | None, typer.Option(metavar="PATH", help="Write JUnit XML here.")] = None,
+    md: Annotated[str | None, typer.Option(metavar="PATH", help="Write a Markdown summary here.")] = None,
+    reports: Annotated[
+        str | None,
+        typer.Option("--reports", metavar="DIR", help="Write each scenario's full JSON report into DIR."),
+    ] = None,
     update: Annotated[bool, typer.Option(help="Rewrite expect.toml from what was observed.")] = False,
-    history: Annotated[str | None, typer.Option(help="Record every report in this SQLite file.")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Print what --update would change; exit 1 if anything would.")
+    ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", metavar="K/N", help="Run only shard K of N (a CI matrix; deterministic)."),
+    ] = None,
+    history: Annotated[
+        str | None, typer.Option(metavar="PATH", help="Record every report in this SQLite file.")
+    ] = None,
 ) -> None:
-    """Run crash scenarios (folders with expect.toml) and check each report against its expectations."""
-    from dlvauto.suite import scenarios as sc
-    from dlvauto.suite.runner import run_all
+    """Run crash scenarios (folders with expect.toml) and check each report against its expectations.
 
+    A malformed expect.toml fails its own scenario (a JUnit error with the reason); the others run.
+    Under GitHub Actions each failure is also an ::error annotation on its expect.toml.
+    """
+    from dlvauto.suite import scenarios as sc
+    from dlvauto.suite.runner import expected_seconds, run_all
+
+    if dirs and dirs[0] == "merge":  # `suite merge FILE...` (a scenario folder named merge: ./merge)
+        _merge(dirs[1:], junit, md)
     n_jobs = count(jobs, "-j", 1, MAX_JOBS)
+    if update and check:
+        raise UserError("--update writes the changes and --check only shows them: give one of them")
     found = sc.find(dirs or ["."])
-    for s in found:  # a bad expect.toml stops the run before anything is built
-        s.expectation()
+    if shard is not None:
+        from dlvauto.suite import shard as sh
+
+        k, n = sh.parse(shard)
+        found = sh.pick(found, k, n, expected_seconds)
+    if reports is not None:
+        _make_folder(reports)
     with _Table([s.name for s in found]) as table:
         outcomes = run_all(
             found,
@@ -118,24 +147,75 @@ def suite(
             out.write(f"  - {line}\n")
     passed = len(outcomes) - len(failed)
     out.write(f"\n{passed} passed, {len(failed)} failed\n")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from dlvauto.suite.annotations import workflow_commands
+
+        out.writelines(workflow_commands(failed))
     if history:
         from dlvauto.suite.history import record
 
         for o in outcomes:
             if o.report is not None and record(history, o.scenario.name, o.report, o.build_key):
                 out.write(f"new crash signature {o.report.crash.signature} in {o.scenario.name}\n")
+    if reports is not None:
+        from dlvauto.suite.junit import report_file_name
+
+        for o in outcomes:
+            if o.report is not None:
+                _write(str(Path(reports) / report_file_name(o.scenario)), o.report.model_dump_json(indent=2))
     if junit:
         from dlvauto.suite.junit import to_junit
 
-        _write(junit, to_junit(outcomes))
+        _write(junit, to_junit(outcomes, reports_dir=reports))
     if md:
         from dlvauto.suite.summary import to_markdown
 
         _write(md, to_markdown(outcomes))
-    if update:
-        _update(outcomes)
+    if update or check:
+        changed = _update(outcomes, write=update)
+        if check:
+            raise typer.Exit(1 if changed or any(o.error is not None for o in outcomes) else 0)
         raise typer.Exit(0 if all(o.error is None for o in outcomes) else 1)
     raise typer.Exit(0 if not failed else 1)
+
+
+def _merge(files: list[str], junit: str | None, md: str | None) -> None:
+    """`suite merge SHARD-FILES... --junit OUT --md OUT`: the shards' .xml and .md files joined;
+    exit 1 when a merged case failed."""
+    from dlvauto.suite.merge import merge_junit, merge_markdown
+
+    if not files or (junit is None and md is None):
+        raise UserError("suite merge joins shards' files: give them, and --junit OUT and/or --md OUT")
+
+    def read(path: str) -> tuple[str, str]:
+        try:
+            return path, Path(path).read_text()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+
+    xml = [read(f) for f in files if f.endswith(".xml")]
+    summaries = [read(f) for f in files if f.endswith(".md")]
+    other = [f for f in files if not f.endswith((".xml", ".md"))]
+    if other:
+        raise UserError(f"suite merge takes .xml (JUnit) and .md (summary) files, not {other[0]}")
+    bad = 0
+    if junit is not None:
+        if not xml:
+            raise UserError("--junit OUT needs the shards' .xml files")
+        text, bad = merge_junit(xml)
+        _write(junit, text)
+    if md is not None:
+        if not summaries:
+            raise UserError("--md OUT needs the shards' .md files")
+        _write(md, merge_markdown(summaries))
+    raise typer.Exit(1 if bad else 0)
+
+
+def _make_folder(path: str) -> None:
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot make the --reports folder {path}: {exc.strerror}") from exc
 
 
 def _write(path: str, text: str) -> None:
@@ -145,23 +225,31 @@ def _write(path: str, text: str) -> None:
         raise UserError(f"cannot write {path}: {exc.strerror}") from exc
 
 
-def _update(outcomes: list[Outcome]) -> None:
+def _update(outcomes: list[Outcome], write: bool) -> int:
+    """Show (and with `write`, make) the edits of each expect.toml; how many would change."""
     from dlvauto.suite import update as up
 
+    changed = 0
     for o in outcomes:
         if o.report is None or o.expectation is None:
             continue
-        new = up.render(up.observed(o.expectation, o.report, o.scenario.path))
+        old = o.scenario.expect_file.read_text()
+        new = up.edit(old, up.observed(o.expectation, o.report, o.scenario.path))
         diff = up.plan(o.scenario.expect_file, new)
         if diff:
+            changed += 1
             sys.stdout.write(diff)
-            o.scenario.expect_file.write_text(new)
-            sys.stdout.write(f"updated {o.scenario.expect_file}\n")
+            if write:
+                o.scenario.expect_file.write_text(new)
+                sys.stdout.write(f"updated {o.scenario.expect_file}\n")
+            else:
+                sys.stdout.write(f"would update {o.scenario.expect_file}\n")
+    return changed
 
 
 @app.command("history")
 def history_cmd(
-    path: Annotated[str, typer.Argument(help="The SQLite file `suite --history` wrote.")],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="The SQLite file `suite --history` wrote.")],
 ) -> None:
     """List the crash signatures seen so far, newest first."""
     from rich.table import Table

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError
+from dlvauto.gobuild import prune
 from dlvauto.system import proc
 from dlvauto.system.go import go_env
 
@@ -194,6 +195,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
     usable = binary.is_file() and (not diagnose or diagnostics.is_file())
     if usable and cache.intact(binary):
         text = diagnostics.read_text(errors="replace") if diagnose else None
+        prune.mark_used(out_dir)
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
     tmp = out_dir / f".{binary.name}.{os.getpid()}.tmp"
     verb = ["test", "-c"] if test else ["build"]
@@ -221,6 +223,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
     digest = tmp.with_name(tmp.name + cache.DIGEST_SUFFIX)
     digest.replace(binary.with_name(binary.name + cache.DIGEST_SUFFIX))
     tmp.replace(binary)  # atomic: a concurrent run sees the whole binary or none
+    prune.after_build(cache_root(), out_dir)  # the size cap, least recently used first
     return BuildResult(
         binary, False, key, flags, facts, _parse_later(text if diagnose else None, src, main_package)
     )

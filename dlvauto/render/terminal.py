@@ -45,11 +45,22 @@ class QuietConsole(Console):
         raise BrokenPipeError
 
 
+def piped_width() -> int:
+    """The width off a terminal: $COLUMNS when it is set (a CI log, `| less`), else PIPED_WIDTH."""
+    import os
+
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return PIPED_WIDTH
+
+
 def console_for(out: TextIO) -> Console:
-    """A console writing to `out`: in colour on a terminal; else plain, wide and unwrapped."""
+    """A console writing to `out`: in colour on a terminal; else plain, as wide as $COLUMNS says
+    (PIPED_WIDTH without it) and unwrapped."""
     if out.isatty():
         return QuietConsole(file=out)
-    return QuietConsole(file=out, width=PIPED_WIDTH, soft_wrap=True, force_terminal=False)
+    return QuietConsole(file=out, width=piped_width(), soft_wrap=True, force_terminal=False)
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -163,11 +174,13 @@ def notes(s: sec.Notes) -> list[RenderableType]:
 
 def _crash_table(g: sec.CrashGoroutine) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("#", justify="right")
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("function", overflow="fold")
-    table.add_column("location", overflow="fold")
-    table.add_column("category")
+    # A name cut mid-identifier and wrapped reads as two names: a long one is shortened with an
+    # ellipsis on its line (the JSON report and --format md keep it whole).
+    table.add_column("function", overflow="ellipsis")
+    table.add_column("location", overflow="ellipsis")
+    table.add_column("category", no_wrap=True)
     if g.inlining_column:
         table.add_column("inlining (the compiler's -m=2 word)", overflow="fold", style="dim")
     for f in g.frames:

@@ -32,6 +32,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -216,14 +217,38 @@ def image_present(engine: str, image: str) -> bool:
     return proc.run([engine, "image", "inspect", image], timeout=60).returncode == 0
 
 
+def packaged_context(into: Path) -> Path:
+    """A build context like a checkout's, made in `into` from an installed dlvauto: the image's
+    build files ship inside the package (dlvauto/sandbox/image/), the package is copied beside them,
+    so `dlvauto sandbox` builds its image from a wheel install as from a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    files = package / "sandbox" / "image"
+    if not (files / "Dockerfile").is_file():
+        raise UserError(
+            "this dlvauto has no sandbox image files (dlvauto/sandbox/image/Dockerfile): reinstall dlvauto"
+        )
+    (into / "docker").mkdir(parents=True)
+    shutil.copyfile(files / "Dockerfile", into / "docker" / "Dockerfile")
+    shutil.copyfile(files / "provision.sh", into / "docker" / "provision.sh")
+    (into / "docker" / "provision.sh").chmod(0o755)
+    shutil.copyfile(files / "pyproject.toml", into / "pyproject.toml")
+    (into / "README.md").write_text("dlvauto, installed in the sandbox image.\n")
+    shutil.copytree(package, into / "dlvauto", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return into
+
+
 def build_image(engine: str, image: str, *, base_image: str | None = None) -> None:
-    """Build the image from this checkout's docker/Dockerfile, its output on our stderr."""
+    """Build the image from this checkout's docker/Dockerfile (or the one inside the installed
+    package), its output on our stderr."""
     root = build_context()
     if root is None:
-        raise UserError(
-            f"the sandbox image {image} is missing and this dlvauto has no docker/Dockerfile to build it"
-            f" from: build it in a dlvauto checkout (docker build -f docker/Dockerfile -t {image} .)"
-        )
+        with tempfile.TemporaryDirectory(prefix="dlvauto-image-") as tmp:
+            _build_image_from(packaged_context(Path(tmp) / "context"), engine, image, base_image)
+        return
+    _build_image_from(root, engine, image, base_image)
+
+
+def _build_image_from(root: Path, engine: str, image: str, base_image: str | None) -> None:
     argv = [engine, "build", "-f", str(root / "docker" / "Dockerfile"), "-t", image]
     if base_image:
         argv += ["--build-arg", f"BASE_IMAGE={base_image}"]

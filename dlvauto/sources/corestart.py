@@ -9,6 +9,7 @@ modules are imported here, so a command can call this before its heavy imports.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from dlvauto.debugger import COMMAND_TIMEOUT, Options, Session
 from dlvauto.errors import DlvautoError
-from dlvauto.sources import backends
-from dlvauto.system.dlv import find_dlv
+from dlvauto.sources import backends, savedcore
+from dlvauto.system.dlv import find_dlv, private_folder
 from dlvauto.system.progress import NullProgress, Progress
 
 if TYPE_CHECKING:
@@ -64,8 +65,14 @@ class StartedCore:
     session: Session
     checks: _Checks
 
+    unpacked: Path | None = None  # the private folder a compressed core was unpacked into
+
     def stop(self) -> None:
-        self.session.stop()
+        try:
+            self.session.stop()
+        finally:
+            if self.unpacked is not None:
+                shutil.rmtree(self.unpacked, ignore_errors=True)
 
 
 def start_core(
@@ -85,10 +92,26 @@ def start_core(
     """
     bin_path, core_path = Path(binary).resolve(), Path(core).resolve()
     options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    named, unpacked = core_path, None  # the report names the core the user gave, compressed or not
+    if savedcore.is_compressed(core_path):  # `run --save-core` writes core.zst: dlv reads plain cores
+        unpacked = private_folder()
+        try:
+            savedcore.decompress(core_path, unpacked / savedcore.CORE_NAME)
+        except BaseException:
+            shutil.rmtree(unpacked, ignore_errors=True)
+            raise
+        core_path = unpacked / savedcore.CORE_NAME
     checks = _Checks(bin_path, core_path)
     try:
-        session = backends.get(backend).open_core(bin_path, core_path, options, progress or NullProgress())
-    except DlvautoError:
-        checks.result()
+        try:
+            session = backends.get(backend).open_core(
+                bin_path, core_path, options, progress or NullProgress()
+            )
+        except DlvautoError:
+            checks.result()
+            raise
+    except BaseException:
+        if unpacked is not None:
+            shutil.rmtree(unpacked, ignore_errors=True)
         raise
-    return StartedCore(bin_path, core_path, session, checks)
+    return StartedCore(bin_path, named, session, checks, unpacked)

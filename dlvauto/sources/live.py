@@ -312,7 +312,7 @@ def _save_core(dbg: Debugger, folder: Path, binary: Path, stop: StopEvent) -> Pa
         binary=binary.name, written_by="delve", reason=stop.reason, goroutine_id=stop.goroutine_id
     )
     savedcore.finish(folder, binary, saved)
-    return target
+    return folder / saved.core
 
 
 def finish(dbg: Debugger) -> int | None:

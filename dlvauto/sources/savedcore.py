@@ -7,7 +7,8 @@ crashed (a core written by dlv lists its threads in no particular order, so the 
 always tell which of two goroutines that hit the same throw was stopped first) and whether the
 program was stopped by us (a hang) rather than by a crash.
 
-    DIR/core        the core (written by dlv at the crash stop, or by the kernel with --via core)
+    DIR/core.zst    the core, zstd-compressed (written by dlv at the crash stop, or by the kernel
+                    with --via core; a Go core is mostly zeroed memory: 117 MB -> a few MB)
     DIR/<binary>    a copy of the program's binary, under its own name
     DIR/stop.json   {"binary": ..., "core": "core", "reason": ..., "goroutine_id": ..., ...}
 """
@@ -23,7 +24,9 @@ from pydantic import BaseModel, ValidationError
 from dlvauto.errors import UserError
 
 CORE_NAME = "core"
+COMPRESSED_NAME = "core.zst"
 STOP_FILE = "stop.json"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 class SavedStop(BaseModel):
@@ -63,10 +66,51 @@ def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
 
     target = folder / binary.name
     shutil.copy2(binary, target)
+    if (folder / CORE_NAME).is_file():
+        compress(folder / CORE_NAME, folder / COMPRESSED_NAME)
+        stop.core = COMPRESSED_NAME
     stop.binary = binary.name
     stop.dlvauto_version = __version__
     (folder / STOP_FILE).write_text(stop.model_dump_json(indent=2) + "\n")
     return target
+
+
+def compress(core: Path, target: Path) -> None:
+    """`core` -> `target` with zstd (streamed: a core can be bigger than the memory), then removed."""
+    import zstandard
+
+    tmp = target.with_name(f".{target.name}.tmp")
+    with core.open("rb") as src, tmp.open("wb") as dst:
+        zstandard.ZstdCompressor(level=3, threads=-1).copy_stream(src, dst)
+    tmp.replace(target)
+    core.unlink()
+
+
+def is_compressed(core: Path) -> bool:
+    try:
+        with core.open("rb") as f:
+            return f.read(4) == ZSTD_MAGIC
+    except OSError:
+        return False
+
+
+def decompress(core: Path, target: Path) -> None:
+    """A zstd core back to the plain one dlv reads; one line when it is not a whole zstd file."""
+    import zstandard
+
+    try:
+        with core.open("rb") as src, target.open("wb") as dst:
+            unpack = zstandard.ZstdDecompressor().decompressobj()
+            while chunk := src.read(1 << 20):
+                dst.write(unpack.decompress(chunk))
+            if not unpack.eof:  # a copy cut short: the rest of the core is missing
+                raise zstandard.ZstdError("the compressed data ends early")
+    except zstandard.ZstdError as exc:
+        raise UserError(
+            f"{core}: not a readable zstd-compressed core ({exc}): give the core dlvauto wrote"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"cannot read {core}: {exc.strerror}") from None
 
 
 def read_stop(core: str | Path) -> SavedStop | None:
@@ -85,7 +129,7 @@ def read_stop(core: str | Path) -> SavedStop | None:
 def locate(folder: str | Path) -> tuple[Path, Path]:
     """The binary and core of a saved folder (`dlvauto core DIR`)."""
     path = Path(folder)
-    stop = read_stop(path / CORE_NAME)
+    stop = read_stop(path / COMPRESSED_NAME) or read_stop(path / CORE_NAME)
     if stop is None:
         raise UserError(
             f"{path} is a folder without a saved core (no {STOP_FILE} naming {CORE_NAME}): "

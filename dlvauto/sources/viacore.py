@@ -161,17 +161,14 @@ def run_via_core(
         if saved_dir is not None:
             target = saved_dir / savedcore.CORE_NAME
             shutil.move(str(core), target)
-            savedcore.finish(
-                saved_dir,
-                binary,
-                savedcore.SavedStop(
-                    binary=binary.name,
-                    written_by="kernel",
-                    reason=snap.stop.reason,
-                    goroutine_id=snap.stop.goroutine_id,
-                ),
+            kept = savedcore.SavedStop(
+                binary=binary.name,
+                written_by="kernel",
+                reason=snap.stop.reason,
+                goroutine_id=snap.stop.goroutine_id,
             )
-            snap.core = str(target)
+            savedcore.finish(saved_dir, binary, kept)
+            snap.core = str(saved_dir / kept.core)
         else:
             snap.core = None
             snap.notes.append(

@@ -6,6 +6,7 @@ from pytest; a failure shows the field-by-field difference, as `dlvauto suite` d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,15 @@ from dlvauto.suite.scenarios import EXPECT_FILE, Scenario
 
 class ScenarioMismatch(Exception):
     """The report departed from the expectation; the differences, one per line."""
+
+
+_EXPECTED_GOT = re.compile(r"^([\w.]+): expected (.*?), got (.*)$")
+
+
+def headline(difference: str) -> str:
+    """The first difference as pytest's short summary shows it: `first_user_frame.line: 14 → 15`."""
+    m = _EXPECTED_GOT.match(difference)
+    return f"{m.group(1)}: {m.group(2)} → {m.group(3)}" if m else difference
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -44,8 +54,12 @@ class ScenarioItem(pytest.Item):
             raise ScenarioMismatch("\n".join(outcome.differences))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        # The first line is what pytest's short summary shows (`FAILED ... - LINE`): the first field
+        # that differs, not the start of a sentence cut off at the terminal's width.
         if isinstance(excinfo.value, ScenarioMismatch):
-            return f"{self.name}: the crash report differs from {EXPECT_FILE}:\n{excinfo.value}"
+            text = str(excinfo.value)
+            intro = f"{self.name}: the crash report differs from {EXPECT_FILE}:"
+            return f"{headline(text.splitlines()[0])}\n{intro}\n{text}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -68,7 +68,8 @@ def run_one(scenario: Scenario, frame_n: int = 17) -> Outcome:
     return out
 
 
-def _expected_seconds(scenario: Scenario) -> float:
+def expected_seconds(scenario: Scenario) -> float:
+    """About how long a scenario takes: a hang its whole timeout, anything else half a second."""
     try:
         exp = scenario.expectation()
     except DlvautoError:
@@ -92,7 +93,7 @@ def run_all(
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         # Longest first (a hang takes its whole timeout): the others fill the remaining workers.
-        futures = {pool.submit(task, s): s for s in sorted(scenarios, key=_expected_seconds, reverse=True)}
+        futures = {pool.submit(task, s): s for s in sorted(scenarios, key=expected_seconds, reverse=True)}
         for fut in as_completed(futures):
             outcome = fut.result()
             results[outcome.scenario.name] = outcome

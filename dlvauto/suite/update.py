@@ -2,7 +2,8 @@
 
 The observed facts replace the checked ones; what only a person can say (description, profile,
 timeout, args, env, which functions must appear or be inlined) is kept. The diff is shown before the
-file is written.
+file is written. The file is edited, not rewritten (tomlkit): only the keys whose values differ
+change, so its comments, its order and its inline tables stay as the person wrote them.
 """
 
 from __future__ import annotations
@@ -67,6 +68,44 @@ def observed(old: Expectation, report: Report, scenario_dir: Path) -> dict[str, 
 
 def render(data: dict[str, Any]) -> str:
     return tomli_w.dumps(data)
+
+
+def _plain(value: Any) -> Any:
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def edit(old_text: str, data: dict[str, Any]) -> str:
+    """`old_text` with its checked keys set to `data`'s: a key whose value is already right is left
+    alone (its comment and layout too), a table's keys are changed one by one (an inline table stays
+    inline), a checked key the observation no longer has is removed, a new one is added."""
+    import tomlkit
+    from tomlkit.items import InlineTable, Table
+
+    doc = tomlkit.parse(old_text)
+    for key in _ORDER:
+        if key not in data:
+            if key in doc:
+                del doc[key]
+            continue
+        want = data[key]
+        if key in doc and _plain(doc[key]) == want:
+            continue
+        have = doc.get(key)
+        if isinstance(want, dict) and isinstance(have, InlineTable | Table):
+            for sub in [k for k in have if k not in want]:
+                del have[sub]
+            for sub, value in want.items():
+                if _plain(have.get(sub)) != value:
+                    have[sub] = value
+            continue
+        if isinstance(want, dict):
+            table = tomlkit.inline_table()
+            table.update(want)
+            doc[key] = table
+        else:
+            doc[key] = want
+    return tomlkit.dumps(doc)
 
 
 def plan(path: Path, new_text: str) -> str:

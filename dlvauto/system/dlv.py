@@ -17,26 +17,89 @@ from pathlib import Path
 from dlvauto.errors import DebuggerError, ToolMissing, UserError
 from dlvauto.system import proc
 
-DLV_VERSION = "v1.27.1"  # the dlv dlvauto is tested with (scripts/setup.sh installs it)
-INSTALL = f"GOBIN=.venv/bin go install github.com/go-delve/delve/cmd/dlv@{DLV_VERSION}"
+DLV_VERSION = "v1.27.1"  # the dlv dlvauto is tested with
+DLV_MODULE = "github.com/go-delve/delve/cmd/dlv"
+INSTALL = f"go install {DLV_MODULE}@{DLV_VERSION}"  # puts dlv in $(go env GOBIN) or $(go env GOPATH)/bin
 _VERSION = re.compile(r"^Version: (\S+)", re.MULTILINE)
 
 
+def _executable(path: str | None) -> bool:
+    return bool(path) and Path(str(path)).is_file() and os.access(str(path), os.X_OK)
+
+
+def go_install_dirs() -> list[str]:
+    """Where `go install` puts binaries: $(go env GOBIN), then $(go env GOPATH)/bin (each entry of
+    a GOPATH list). Empty when go itself is missing: then only the other places are looked at."""
+    from dlvauto.system.go import find_go
+
+    try:
+        go = find_go()
+    except ToolMissing:
+        return []
+    res = proc.run([go, "env", "GOBIN", "GOPATH"], timeout=60)
+    if res.returncode != 0:
+        return []
+    lines = [*res.stdout.splitlines(), "", ""]
+    gobin, gopath = lines[0].strip(), lines[1].strip()
+    dirs = [gobin] if gobin else []
+    dirs += [str(Path(p) / "bin") for p in gopath.split(os.pathsep) if p]
+    return dirs
+
+
+def dlv_candidates() -> list[tuple[str, str]]:
+    """Every place dlv is looked for, in order, each with the name of where it came from:
+    $DLVAUTO_DLV, beside our Python (a venv's bin), PATH, then where `go install` puts it."""
+    out: list[tuple[str, str]] = []
+    env = os.environ.get("DLVAUTO_DLV")
+    if env:
+        out.append(("DLVAUTO_DLV", env))
+    out.append(("beside python", str(Path(sys.executable).parent / "dlv")))
+    on_path = shutil.which("dlv")
+    if on_path:
+        out.append(("PATH", on_path))
+    return out
+
+
 def find_dlv(explicit: str | None = None) -> str:
-    """Path of the dlv to use: --dlv, else $DLVAUTO_DLV, else the one beside our Python, else PATH."""
+    """Path of the dlv to use: --dlv, else $DLVAUTO_DLV, else the one beside our Python, else PATH,
+    else $(go env GOBIN), else $(go env GOPATH)/bin (where a plain `go install` puts it: a user who
+    installed dlv the documented way need not change PATH)."""
     if explicit:
-        if Path(explicit).is_file() and os.access(explicit, os.X_OK):
+        if _executable(explicit):
             return explicit
         raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
-    candidates = [
-        os.environ.get("DLVAUTO_DLV"),
-        str(Path(sys.executable).parent / "dlv"),
-        shutil.which("dlv"),
-    ]
-    for c in candidates:
-        if c and Path(c).is_file() and os.access(c, os.X_OK):
+    env = os.environ.get("DLVAUTO_DLV")
+    if env and not _executable(env):
+        raise ToolMissing(f"DLVAUTO_DLV={env} is not an executable dlv: fix it or unset it")
+    for _where, c in dlv_candidates():
+        if _executable(c):
             return c
-    raise ToolMissing(f"dlv is not installed: run `{INSTALL}` (scripts/setup.sh does it)")
+    for folder in go_install_dirs():
+        c = str(Path(folder) / "dlv")
+        if _executable(c):
+            return c
+    raise ToolMissing(f"dlv is not installed: run `{INSTALL}` (or `dlvauto doctor --install-dlv`)")
+
+
+def install_dlv() -> str:
+    """Install the pinned dlv with `go install` (into $(go env GOBIN), else $(go env GOPATH)/bin)
+    and return its path; the go tool's own last line when it fails."""
+    from dlvauto.system.go import find_go
+
+    go = find_go()
+    env = dict(os.environ)
+    env.setdefault("GOFLAGS", "-mod=mod")
+    res = proc.run([go, "install", f"{DLV_MODULE}@{DLV_VERSION}"], env=env, timeout=900)
+    if res.returncode != 0:
+        last = next(
+            (ln for ln in reversed(res.stderr.splitlines()) if ln.strip()), f"status {res.returncode}"
+        )
+        raise ToolMissing(f"`{INSTALL}` failed: {last.strip()}")
+    for folder in go_install_dirs():
+        c = str(Path(folder) / "dlv")
+        if _executable(c):
+            return c
+    raise ToolMissing(f"`{INSTALL}` ran but no dlv is in $(go env GOBIN) or $(go env GOPATH)/bin")
 
 
 def parse_version(text: str) -> str | None:

@@ -127,10 +127,10 @@ def test_run_via_core_reports_as_live_and_keeps_the_output(
     if not save:
         assert report.source.core is None and any("--save-core" in n for n in report.notes)
         return
-    assert report.source.core == str(saved / "core")
+    assert report.source.core == str(saved / "core.zst")
     stop = json.loads((saved / "stop.json").read_text())
     assert (stop["written_by"], stop["reason"], stop["goroutine_id"]) == ("kernel", "fatal", 1)
-    reopened = analyze(open_core(saved / stop["binary"], saved / "core"))
+    reopened = analyze(open_core(saved / stop["binary"], saved / "core.zst"))
     assert _frames(reopened) == _frames(report) and reopened.crash.message == report.crash.message
 
 
@@ -194,10 +194,10 @@ def test_a_core_saved_at_the_crash_stop_reopens_to_the_same_report(name: str, tm
     saved = tmp_path / "saved"
     live = analyze(run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, save_core=saved))
     binary = saved / built.binary.name
-    assert sorted(p.name for p in saved.iterdir()) == sorted(["core", built.binary.name, "stop.json"])
+    assert sorted(p.name for p in saved.iterdir()) == sorted(["core.zst", built.binary.name, "stop.json"])
     assert binary.read_bytes() == built.binary.read_bytes()
-    assert live.source.core == str(saved / "core")
-    reopened = analyze(open_core(binary, saved / "core"))
+    assert live.source.core == str(saved / "core.zst")
+    reopened = analyze(open_core(binary, saved / "core.zst"))
     for report in (live, reopened):
         assert differences(exp, report) == []
     assert reopened.crash.kind == live.crash.kind
@@ -216,7 +216,7 @@ def test_a_core_saved_at_the_crash_stop_reopens_to_the_same_report(name: str, tm
     # A core dlv wrote is checked against the binary as a kernel's is.
     other = build(EXAMPLES / "deep_stack").binary
     with pytest.raises(UserError, match=r"was not written by .*: the core.* Go build ID "):
-        open_core(other, saved / "core")
+        open_core(other, saved / "core.zst")
 
 
 @needs_dlv

@@ -12,22 +12,16 @@ import pytest
 import xmlschema
 from junitparser import JUnitXml
 
-from tests.helpers import (
-    DATA,
-    EXAMPLES,
-    ROOT,
-    SCENARIO_NAMES,
-    needs_dlv,
-    one_error_line,
-    run_cli,
-)
+from tests.helpers import DATA, EXAMPLES, ROOT, SCENARIO_NAMES, needs_dlv, run_cli
 
 pytestmark = needs_dlv
 
 
 def test_corpus_passes_and_junit_validates(tmp_path: Path) -> None:
-    junit, md = tmp_path / "out.xml", tmp_path / "summary.md"
-    r = run_cli("suite", str(EXAMPLES), "-j", "2", "--junit", str(junit), "--md", str(md))
+    junit, md, reports = tmp_path / "out.xml", tmp_path / "summary.md", tmp_path / "reports"
+    r = run_cli(
+        "suite", str(EXAMPLES), "-j", "2", "--junit", str(junit), "--md", str(md), "--reports", str(reports)
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"{len(SCENARIO_NAMES)} passed, 0 failed" in r.stdout
     xmlschema.XMLSchema(DATA / "junit" / "junit.xsd").validate(junit)
@@ -35,7 +29,9 @@ def test_corpus_passes_and_junit_validates(tmp_path: Path) -> None:
     assert len(suites) == 1 and suites[0].tests == len(SCENARIO_NAMES) and suites[0].failures == 0
     cases = {c.name: c for c in suites[0]}
     assert set(cases) == set(SCENARIO_NAMES)
-    report = json.loads(cases["deep_stack"].system_out)
+    assert len(cases["deep_stack"].system_out) < 1000  # a summary; the report is a file of its own
+    assert f"report: {reports / 'deep_stack.json'}" in cases["deep_stack"].system_out
+    report = json.loads((reports / "deep_stack.json").read_text())
     assert report["crash"]["frame_n"]["frame"]["function"] == "example.com/deep_stack/a.Level2"
     assert f"## dlvauto suite: {len(SCENARIO_NAMES)}/{len(SCENARIO_NAMES)} scenarios hold" in md.read_text()
 
@@ -113,12 +109,16 @@ def test_no_crash_fails_with_the_kind_then_update_passes(tmp_path: Path) -> None
         ("kind = \n", "not valid TOML: Invalid value (at line 1, column 8)"),
     ],
 )
-def test_bad_expect_toml_is_one_line(tmp_path: Path, content: str, expected: str) -> None:
+def test_bad_expect_toml_fails_its_scenario_with_one_line(
+    tmp_path: Path, content: str, expected: str
+) -> None:
     src = _scenario(tmp_path, "clean_exit")
     (src / "expect.toml").write_text(content)
-    line = one_error_line(_suite(str(src.parent)))
-    assert line.startswith(f"dlvauto: error: {src / 'expect.toml'}: ")
-    assert expected in line
+    r = _suite(str(src.parent))
+    assert r.returncode == 1, r.stdout + r.stderr
+    reason = r.stdout.split("clean_exit: error\n  - ", 1)[1].splitlines()[0]
+    assert reason.startswith(f"{src / 'expect.toml'}: ")
+    assert expected in reason
 
 
 def test_history_marks_new_signatures(tmp_path: Path) -> None:
