@@ -42,6 +42,8 @@ def exec_command(
     ] = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
@@ -57,7 +59,7 @@ def exec_command(
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
     n_values = opt.count(values, "--values", 0, opt.MAX_READ)
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
     path = Path(binary)
     if not path.exists():

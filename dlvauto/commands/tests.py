@@ -49,6 +49,8 @@ def test_command(
     ] = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
+    fail_on_crash: opt.FailOnCrashOption = False,
+    quiet: opt.QuietOption = False,
     source_root: opt.SourceRootOption = None,
     backend: opt.BackendOption = "rpc",
     transcript: opt.TranscriptOption = None,
@@ -69,7 +71,7 @@ def test_command(
     n = opt.read_frame(frame)
     stack_depth = opt.read_depth(depth)
     n_values = opt.count(values, "--values", 0, opt.MAX_READ)
-    output = Output.checked(json_path, fmt, out, source_root, timings)
+    output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
     packages = test_packages(package)
     if len(packages) > 1 and (out is not None or output.view.write_several is None):
