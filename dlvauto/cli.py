@@ -46,6 +46,8 @@ def _normalise(argv: list[str]) -> list[str]:
         out.append(a)
         if a == "--":
             return out + argv[i + 1 :]
+        if a == "--race" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append("on")  # a bare --race
         if a == "--unwind-check" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
             out.append("crash")  # a bare --unwind-check; a word after it is its value, checked later
     return out

@@ -39,6 +39,7 @@ from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
 SIGNATURE_USER_FRAMES = 3
 
 
+RACE_EXIT = 66  # a -race program's exit status once the detector reported a race
 _GOWRAP = re.compile(r"\.gowrap\d+$")
 
 
@@ -194,6 +195,9 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         recovered_panic(r.source, r.message, to_goroutine(r.goroutine, classify)) for r in snap.recovered
     ]
     races = [race(r, lambda i, f: to_frame(i, f, classify)) for r in snap.races]
+    notes = list(snap.notes)
+    if races and exit_code == RACE_EXIT:
+        notes.append(f"exit status {RACE_EXIT} is the race detector's: it reported {len(races)} data race(s)")
     return Report(
         races=races,
         recovered=recovered,
@@ -219,7 +223,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         crash=crash,
         goroutines=goroutines,
         inlining=[to_report(d) for d in facts.inlining],
-        notes=list(snap.notes),
+        notes=notes,
         errors=list(snap.errors),
     )
 

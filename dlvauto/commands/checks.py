@@ -84,3 +84,23 @@ def check_backend(backend: str, transcript: str | None, **rpc_only: bool) -> Non
     if backend == "repl" and given:
         verb = "needs" if len(given) == 1 else "need"
         raise UserError(f"{' and '.join(given)} {verb} dlv's API: use --backend rpc or drop them")
+
+
+def race_mode(value: str) -> Literal["off", "on", "halt"]:
+    """--race's value: `on` (a bare --race), `halt` (stop at the first race), or `off`."""
+    if value in ("off", "on", "halt"):
+        return value  # type: ignore[return-value]
+    raise UserError(f"--race takes on or halt, not {value!r}")
+
+
+def race_build(mode: str, env: dict[str, str] | None) -> tuple[list[str], dict[str, str] | None]:
+    """The build flags and the program's environment for a --race mode."""
+    if mode == "off":
+        return [], env
+    if mode == "halt":
+        import os
+
+        base = dict(env if env is not None else os.environ)
+        gorace = " ".join(x for x in (base.get("GORACE", ""), "halt_on_error=1") if x)
+        return ["-race"], {**base, "GORACE": gorace}
+    return ["-race"], env

@@ -18,6 +18,8 @@ from dlvauto.commands.checks import MAX_READ as MAX_READ
 from dlvauto.commands.checks import check_backend as check_backend
 from dlvauto.commands.checks import count as count
 from dlvauto.commands.checks import positive as positive
+from dlvauto.commands.checks import race_build as race_build
+from dlvauto.commands.checks import race_mode as race_mode
 from dlvauto.commands.checks import read_depth as read_depth
 from dlvauto.commands.checks import read_frame as read_frame
 from dlvauto.commands.checks import read_timeout as read_timeout
@@ -107,4 +109,12 @@ TagsOption = Annotated[
 BuildFlagOption = Annotated[
     list[str] | None,
     typer.Option("--build-flag", help="One more flag for go build / go test -c (repeatable)."),
+]
+RaceOption = Annotated[
+    str,
+    typer.Option(
+        "--race",
+        metavar="on|halt",
+        help="Build with -race (a bare --race: on); halt: GORACE=halt_on_error=1, exit 66 at the first race.",
+    ),
 ]

@@ -70,6 +70,7 @@ def run(
     env: opt.EnvOption = None,
     tags: opt.TagsOption = None,
     build_flag: opt.BuildFlagOption = None,
+    race: opt.RaceOption = "off",
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     run_job(
@@ -77,5 +78,5 @@ def run(
         timings=timings, dlv=dlv, unwind_check=unwind_check, ancestors=ancestors, values=values, via=via,
         save_core=save_core, fmt=fmt, out=out, source_root=source_root, backend=backend,
         transcript=transcript, wd=wd, stdin=stdin, env=env, tags=tags, build_flag=build_flag,
-        fail_on_crash=fail_on_crash, quiet=quiet,
+        fail_on_crash=fail_on_crash, quiet=quiet, race=race,
     )  # fmt: skip

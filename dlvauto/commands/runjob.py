@@ -46,6 +46,7 @@ def run_job(
     build_flag: list[str] | None = None,
     fail_on_crash: bool = False,
     quiet: bool = False,
+    race: str = "off",
 ) -> None:
     """Build SRC_DIR, run it under dlv until it crashes, exits or times out, and report."""
     from pathlib import Path
@@ -74,7 +75,10 @@ def run_job(
         from dlvauto.sources.savedcore import check_free
 
         check_free(saved)  # refuse a folder in the way before building anything
+    race_mode = opt.race_mode(race)
     place = surroundings.read(wd, stdin, env, tags, build_flag)
+    race_flags, place.env = opt.race_build(race_mode, place.env)
+    place.build_flags += race_flags
     if via == "core" and (place.cwd is not None or place.stdin is not None):
         place.close()
         raise UserError("--wd and --stdin need dlv to start the program: use --via live or drop them")

@@ -59,6 +59,7 @@ def test_command(
     env: opt.EnvOption = None,
     tags: opt.TagsOption = None,
     build_flag: opt.BuildFlagOption = None,
+    race: opt.RaceOption = "off",
 ) -> None:
     """Build PACKAGE's test binary, run its tests under dlv until one crashes or all end, and report."""
     from dlvauto.gobuild.program import PROFILES, build_test
@@ -78,7 +79,10 @@ def test_command(
         raise UserError(f"{package} names {len(packages)} packages: use the terminal view and --json")
     args = ["-test.v=true", *([f"-test.run={run}"] if run is not None else []), *(testflags or [])]
     reports: list[tuple[str, Report]] = []
+    race_mode = opt.race_mode(race)
     with surroundings.read(wd, stdin, env, tags, build_flag) as place, output.progress() as progress:
+        race_flags, place.env = opt.race_build(race_mode, place.env)
+        place.build_flags += race_flags
         for pkg in packages:
             progress.stage(f"building the tests of {pkg.import_path} ({profile})")
             built = build_test(pkg.dir, profile, extra_flags=place.build_flags)

@@ -1,0 +1,55 @@
+"""`--race`: a fresh program's data race, under dlv and in `parse` of its saved stderr.
+
+Both accesses' first user frames (function and line, from marker comments) and kinds are exact;
+live and text agree; the signature is the same in 5 runs whichever goroutine the detector saw first.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import needs_dlv, run_cli
+
+pytestmark = needs_dlv
+
+
+def _accesses(report: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return sorted(
+        (a["op"], a["first_user_frame"]["function"], a["first_user_frame"]["line"])
+        for r in report["races"]
+        for a in r["accesses"]
+    )
+
+
+def test_a_race_on_a_struct_field_live_and_in_text(tmp_path: Path) -> None:
+    tag = secrets.token_hex(3)
+    src = tmp_path / f"race{tag}"
+    src.mkdir()
+    (src / "go.mod").write_text(f"module example.com/race{tag}\n\ngo 1.22\n")
+    (src / "main.go").write_text(
+        'package main\n\nimport (\n\t"fmt"\n\t"sync"\n)\n\n'
+        f"type stats{tag} struct{{ hits int }}\n\n"
+        f"func (s *stats{tag}) record() {{\n\ts.hits++ // RACE\n}}\n\n"
+        f"func main() {{\n\tvar s stats{tag}\n\tvar wg sync.WaitGroup\n\tfor i := 0; i < 2; i++ {{\n"
+        "\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n\t\t\ts.record()\n\t\t}()\n\t}\n"
+        "\twg.Wait()\n\tfmt.Println(s.hits)\n}\n"
+    )
+    line = next(i for i, t in enumerate((src / "main.go").read_text().splitlines(), 1) if "// RACE" in t)
+    fn = f"main.(*stats{tag}).record"
+    signatures = set()
+    for _ in range(5):
+        live = json.loads(run_cli("run", str(src), "--race", "--json", "-").stdout)
+        assert live["exit_code"] == 66 and live["crash"]["kind"] == "none"
+        assert _accesses(live) == [("read", fn, line), ("write", fn, line)]
+        signatures |= {r["signature"] for r in live["races"]}
+    assert len(signatures) == 1
+    log = tmp_path / "stderr.txt"
+    log.write_text(live["output"]["stderr"])
+    text = json.loads(run_cli("parse", str(log), "--json", "-").stdout)
+    assert _accesses(text) == _accesses(live)
+    assert {r["signature"] for r in text["races"]} == signatures
+    view = run_cli("run", str(src), "--race").stdout
+    assert "data races (1)" in view and f"{fn} at main.go:{line}" in view
