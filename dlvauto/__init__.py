@@ -17,6 +17,8 @@ _PUBLIC = {
     "parse": "dlvauto.api",
     "core": "dlvauto.api",
     "attach": "dlvauto.api",
+    "test": "dlvauto.api",
+    "exec": "dlvauto.api",
     "DebuggerError": "dlvauto.errors",
     "ToolMissing": "dlvauto.errors",
     "analyze": "dlvauto.analysis",
@@ -31,7 +33,7 @@ _PUBLIC = {
 
 if TYPE_CHECKING:
     from dlvauto.analysis import analyze
-    from dlvauto.api import attach, core, parse, run
+    from dlvauto.api import attach, core, exec, parse, run, test
     from dlvauto.errors import DebuggerError, DlvautoError, ToolMissing, UserError
     from dlvauto.gobuild.program import build
     from dlvauto.report import Report
@@ -58,8 +60,10 @@ __all__ = [
     "attach",
     "build",
     "core",
+    "exec",
     "open_core",
     "parse",
     "run",
     "run_live",
+    "test",
 ]

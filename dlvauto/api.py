@@ -6,7 +6,7 @@ typed; a bad one raises the same `UserError` (same one-line text) the command li
 missing tool raises `ToolMissing`. Source lines are added to the frames as the command line does.
 Nothing is printed: progress goes nowhere, the caller renders the report if it wants to.
 
-`test` and `exec` are not here: their commands do not exist on this branch (issue 14 adds them).
+`test(pkg, run=...)` and `exec(binary, ...)` do what `dlvauto test` and `dlvauto exec` do.
 """
 
 from __future__ import annotations
@@ -44,13 +44,16 @@ def _seconds(value: float, name: str) -> float:
     return opt.positive(str(value), name)
 
 
-def _finished(snap: Snapshot, frame: int, source_roots: Sequence[str]) -> Report:
-    """The report of a snapshot, with source lines, as `commands/finish.py` makes it."""
+def _finished(
+    snap: Snapshot, frame: int, source_roots: Sequence[str], given_dirs: Sequence[str] = ()
+) -> Report:
+    """The report of a snapshot, with source lines, as `commands/finish.py` makes it (only from the
+    folders the caller vouched for, enrich/source.py)."""
     from dlvauto.analysis import analyze
     from dlvauto.enrich.source import add_source, parse_source_root
 
     report = analyze(snap, frame_n=frame)
-    return add_source(report, [parse_source_root(s) for s in source_roots])
+    return add_source(report, [parse_source_root(s) for s in source_roots], given_dirs=given_dirs)
 
 
 def run(
@@ -113,6 +116,71 @@ def run(
     return _finished(snap, n, source_root)
 
 
+def test(
+    package: str | Path = ".",
+    *testflags: str,
+    run: str | None = None,
+    profile: Profile = "debug",
+    timeout: float = 60,
+    frame: int = 17,
+    depth: int = 100,
+    values: int = 8,
+    dlv: str | None = None,
+    backend: Backend = "rpc",
+    source_root: Sequence[str] = (),
+) -> list[Report]:
+    """Build the test binary of `package` (a folder, an import path or a pattern such as `./...`),
+    run its tests under dlv and return one report per package (`dlvauto test PKG -run RE -- FLAGS`)."""
+    from dlvauto.gobuild.program import PROFILES, build_test
+    from dlvauto.gobuild.targets import test_packages
+    from dlvauto.sources.live import run_live
+
+    if profile not in PROFILES:
+        raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    seconds = _seconds(timeout, "--timeout")
+    n = _whole(frame, "--frame", 0)
+    stack_depth = _whole(depth, "--depth", 1)
+    n_values = _whole(values, "--values", 0)
+    args = ["-test.v=true", *([f"-test.run={run}"] if run is not None else []), *testflags]
+    reports = []
+    for pkg in test_packages(str(package)):
+        built = build_test(pkg.dir, profile)
+        snap = run_live(
+            built.binary, args, facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv,
+            backend=backend, values=n_values, frame_n=n, cwd=pkg.dir,
+        )  # fmt: skip
+        reports.append(_finished(snap, n, source_root))
+    return reports
+
+
+def exec(
+    binary: str | Path,
+    *args: str,
+    timeout: float = 60,
+    frame: int = 17,
+    depth: int = 100,
+    values: int = 8,
+    dlv: str | None = None,
+    backend: Backend = "rpc",
+    source_root: Sequence[str] = (),
+) -> Report:
+    """Run a prebuilt Go binary with `args` under dlv and return its report (`dlvauto exec BINARY`)."""
+    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
+    from dlvauto.sources.live import run_live
+
+    seconds = _seconds(timeout, "--timeout")
+    n = _whole(frame, "--frame", 0)
+    stack_depth = _whole(depth, "--depth", 1)
+    n_values = _whole(values, "--values", 0)
+    facts_of = read_binary(binary)
+    require_debug_info(facts_of)
+    snap = run_live(
+        Path(binary), list(args), facts=build_facts(facts_of), timeout=seconds, depth=stack_depth, dlv=dlv,
+        backend=backend, values=n_values, frame_n=n,
+    )  # fmt: skip
+    return _finished(snap, n, source_root)
+
+
 def parse(
     text_or_path: str | Path,
     *,
@@ -140,7 +208,8 @@ def parse(
         snaps = parse_lines(iter_lines(io.StringIO(str(text_or_path))), "<text>", given, every)
     if not every:
         snaps = snaps[-1:]
-    return [_finished(s, n, source_root) for s in snaps]
+    given_dirs = [module_dir] if module_dir is not None else []
+    return [_finished(s, n, source_root, given_dirs) for s in snaps]
 
 
 def core(
