@@ -29,8 +29,13 @@ OPTIMISED_NOTE = (
 
 @app.command("exec")
 def exec_command(
-    binary: Annotated[str, typer.Argument(help="A Go binary built with DWARF (ideally -gcflags=all=-N -l).")],
-    args: Annotated[list[str] | None, typer.Argument(help="Arguments for the program (after --).")] = None,
+    binary: Annotated[
+        str,
+        typer.Argument(metavar="BINARY", help="A Go binary built with DWARF (ideally -gcflags=all=-N -l)."),
+    ],
+    args: Annotated[
+        list[str] | None, typer.Argument(metavar="ARGS", help="Arguments for the program (after --).")
+    ] = None,
     timeout: opt.TimeoutOption = "60",
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
@@ -38,7 +43,8 @@ def exec_command(
     timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     values: Annotated[
-        str, typer.Option("--values", help="Read args and locals of up to N user frames (0: none).")
+        str,
+        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
     ] = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,

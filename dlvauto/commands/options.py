@@ -96,19 +96,24 @@ TranscriptOption = Annotated[
 ]
 
 # The program's surroundings (commands/surroundings.py checks them), for run, exec and test.
-WdOption = Annotated[str | None, typer.Option("--wd", help="Run the program in this folder.")]
+WdOption = Annotated[str | None, typer.Option("--wd", metavar="DIR", help="Run the program in this folder.")]
 StdinOption = Annotated[
-    str | None, typer.Option("--stdin", help="A file for the program's standard input (- for ours).")
+    str | None,
+    typer.Option("--stdin", metavar="FILE|-", help="A file for the program's standard input (- for ours)."),
 ]
 EnvOption = Annotated[
-    list[str] | None, typer.Option("--env", help="NAME=VALUE in the program's environment (repeatable).")
+    list[str] | None,
+    typer.Option("--env", metavar="NAME=VALUE", help="NAME=VALUE in the program's environment (repeatable)."),
 ]
 TagsOption = Annotated[
-    str | None, typer.Option("--tags", help="Build tags, comma-separated (go build -tags).")
+    str | None,
+    typer.Option("--tags", metavar="TAG,TAG", help="Build tags, comma-separated (go build -tags)."),
 ]
 BuildFlagOption = Annotated[
     list[str] | None,
-    typer.Option("--build-flag", help="One more flag for go build / go test -c (repeatable)."),
+    typer.Option(
+        "--build-flag", metavar="FLAG", help="One more flag for go build / go test -c (repeatable)."
+    ),
 ]
 RaceOption = Annotated[
     str,

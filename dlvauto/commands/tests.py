@@ -29,15 +29,25 @@ if TYPE_CHECKING:
 def test_command(
     package: Annotated[
         str,
-        typer.Argument(help="The package to test: ., ./internal/x, an import path, or a pattern (./...)."),
+        typer.Argument(
+            metavar="PKG", help="The package to test: ., ./internal/x, an import path, or a pattern (./...)."
+        ),
     ] = ".",
     testflags: Annotated[
-        list[str] | None, typer.Argument(help="Flags for the test binary (after --), e.g. -test.timeout=5s.")
+        list[str] | None,
+        typer.Argument(
+            metavar="TESTFLAGS", help="Flags for the test binary (after --), e.g. -test.timeout=5s."
+        ),
     ] = None,
     run: Annotated[
-        str | None, typer.Option("--run", "-run", help="Run only the tests matching this regex (-test.run).")
+        str | None,
+        typer.Option(
+            "--run", "-run", metavar="REGEX", help="Run only the tests matching this regex (-test.run)."
+        ),
     ] = None,
-    profile: Annotated[str, typer.Option(help="debug (-gcflags=all=-N -l) or optimized.")] = "debug",
+    profile: Annotated[
+        str, typer.Option(metavar="debug|optimized", help="debug (-gcflags=all=-N -l) or optimized.")
+    ] = "debug",
     timeout: opt.TimeoutOption = "60",
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
@@ -45,7 +55,8 @@ def test_command(
     timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
     values: Annotated[
-        str, typer.Option("--values", help="Read args and locals of up to N user frames (0: none).")
+        str,
+        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
     ] = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -197,7 +198,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         text = diagnostics.read_text(errors="replace") if diagnose else None
         prune.mark_used(out_dir)
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
-    tmp = out_dir / f".{binary.name}.{os.getpid()}.tmp"
+    tmp = out_dir / f".{binary.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     verb = ["test", "-c"] if test else ["build"]
     res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
     if res.returncode != 0 or res.timed_out:
@@ -216,7 +217,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         from dlvauto.gofacts import gcdiag
 
         text = gcdiag.relevant(res.stderr)
-        tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.tmp"
+        tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
         tmp_diag.write_text(text)
         tmp_diag.replace(diagnostics)
     cache.seal(tmp)  # private, its digest recorded: before any run can see it

@@ -94,7 +94,8 @@ def print_report(report: Report, console: Console) -> None:
 
 def _print_box(box: list[RenderableType], console: Console) -> None:
     if box:
-        console.print(Panel(Group(*box), title="dlvauto", expand=False))
+        # The box wraps what is wider than the terminal: the headline must never be cut.
+        console.print(Panel(Group(*box), title="dlvauto", expand=False), soft_wrap=False)
         box.clear()
 
 

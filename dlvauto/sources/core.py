@@ -236,12 +236,16 @@ def capture(
             goroutines, incomplete = exc.goroutines, str(exc)
         except DebuggerError as exc:
             incomplete = str(exc)
+        notes: list[str] = []
         if incomplete is None:
             try:
                 stop = read_stop_from_core(dbg, goroutines, depth, saved)
             except DebuggerError as exc:
                 incomplete = str(exc)
         if incomplete is None:
+            from dlvauto.sources.live import read_whole  # the crash goroutine whole, as live reads it
+
+            read_whole(dbg, goroutines, stop, depth, notes)
             with contextlib.suppress(DebuggerError):
                 dbg.detach(kill=True)  # dlv ends at once; a signal would wait out its grace
         dbg.close()
@@ -254,4 +258,5 @@ def capture(
         goroutines=goroutines,
         depth=depth,
         incomplete=incomplete,
+        notes=notes,
     )

@@ -60,6 +60,11 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixtures]:
         "run", str(EXAMPLES / "nil_map_write"), "--save-core", str(core_dir), "--json", str(tmp / "r.json")
     )
     assert r.returncode == 0, r.stderr
+    # --save-core writes core.zst; the cases below want the ELF core itself beside it.
+    import zstandard
+
+    with (core_dir / "core.zst").open("rb") as packed, (core_dir / "core").open("wb") as plain:
+        zstandard.ZstdDecompressor().copy_stream(packed, plain)
     truncated = tmp / "truncated.core"
     truncated.write_bytes((core_dir / "core").read_bytes()[:8192])
     other = build(EXAMPLES / "deep_stack").binary

@@ -55,7 +55,9 @@ def _facts(f: Frame | None) -> tuple[object, ...] | None:
     """What a frame must agree on across backends (its pc too: the same binary, not relocated)."""
     if f is None:
         return None
-    return (f.index, f.function, f.file, f.line, f.pc, f.inlined, f.category)
+    # A shared library's code (libc's abort) is mapped where ASLR put it in each run: no fixed pc.
+    pc = f.pc if f.pc < 1 << 40 else None
+    return (f.index, f.function, f.file, f.line, pc, f.inlined, f.category)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -71,6 +71,8 @@ THROW_FUNCTION = {"panic": {"runtime.gopanic"}, "fatal": {"runtime.throw", "runt
 def test_core_report_matches_expectations_and_the_live_run(
     name: str, cores: CoreMaker, live_reports: dict[str, Report]
 ) -> None:
+    if name == "cgo_abort":
+        pytest.skip("dlv cannot unwind a core through abort()'s C frames: design.md, honest exceptions")
     binary, core = cores(name)
     report = analyze(open_core(binary, core))
     exp = Expectation.load(EXAMPLES / name / "expect.toml")

@@ -16,6 +16,10 @@ from tests.helpers import EXAMPLE_NAMES, EXAMPLES, needs_dlv
 
 CHECKED = [n for n in EXAMPLE_NAMES if Expectation.load(EXAMPLES / n / "expect.toml").kind != "none"]
 BROKEN = "broken_frame_pointer"
+# A signal the program raises itself (kill(2), abort(3)) arrives in the middle of the syscall: the
+# saved frame-pointer chain does not lead through the kernel's signal frame, so the two unwinds
+# part there by nature (the cgo SIGSEGV, raised by a faulting store, is crossed fine).
+SELF_SIGNALLED = {"self_sigabrt", "cgo_abort"}
 
 
 def _run(name: str, profile: str = "debug", **kw: object) -> Report:
@@ -25,7 +29,7 @@ def _run(name: str, profile: str = "debug", **kw: object) -> Report:
 
 
 @needs_dlv
-@pytest.mark.parametrize("name", [n for n in CHECKED if n != BROKEN])
+@pytest.mark.parametrize("name", [n for n in CHECKED if n != BROKEN and n not in SELF_SIGNALLED])
 def test_check_agrees_on_debug_builds(name: str) -> None:
     u = _run(name, unwind="crash").unwind_check
     assert u is not None and u.goroutine_id is not None

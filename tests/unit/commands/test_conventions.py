@@ -16,7 +16,10 @@ from dlvauto.version import __version__
 
 from tests.helpers import DLVAUTO
 
-COMMANDS = ["run", "core", "parse", "attach", "connect", "doctor", "schema", "sandbox", "suite", "history"]
+COMMANDS = [
+    "run", "test", "exec", "core", "parse", "attach", "connect", "doctor", "schema", "sandbox", "suite",
+    "history",
+]  # fmt: skip
 TRACE = "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/app/main.go:7 +0x25\nexit status 2\n"
 
 

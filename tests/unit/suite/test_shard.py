@@ -9,15 +9,15 @@ from dlvauto.suite import scenarios as sc
 from dlvauto.suite import shard
 from dlvauto.suite.runner import expected_seconds
 
-from tests.helpers import EXAMPLE_NAMES, EXAMPLES
+from tests.helpers import EXAMPLES, SCENARIO_NAMES
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 5, len(EXAMPLE_NAMES), len(EXAMPLE_NAMES) + 3])
+@pytest.mark.parametrize("n", [1, 2, 3, 5, len(SCENARIO_NAMES), len(SCENARIO_NAMES) + 3])
 def test_every_scenario_is_in_exactly_one_shard(n: int) -> None:
     found = sc.find([EXAMPLES])
     shards = [shard.pick(found, k, n, expected_seconds) for k in range(1, n + 1)]
     names = [s.name for one in shards for s in one]
-    assert sorted(names) == sorted(EXAMPLE_NAMES)
+    assert sorted(names) == sorted(SCENARIO_NAMES)
     assert len(names) == len(set(names))
     again = [shard.pick(list(reversed(found)), k, n, expected_seconds) for k in range(1, n + 1)]
     assert [sorted(s.name for s in one) for one in again] == [sorted(s.name for s in one) for one in shards]
