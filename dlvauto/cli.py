@@ -15,6 +15,11 @@ from typing import TYPE_CHECKING
 # Our models need no pydantic plugins; looking for them costs ~12 ms at every start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
+# pydantic_core imports the datetime C API when it loads; a Ctrl-C that lands in the middle of that
+# import makes it panic (exit 1, a Rust traceback) instead of raising KeyboardInterrupt. Loaded
+# here, before the handlers, the later import only looks it up.
+import datetime  # noqa: F401
+
 from dlvauto.errors import DlvautoError, UserError
 
 if TYPE_CHECKING:
@@ -88,9 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     if direct is not None:
         return _guarded(lambda: _run_direct(direct), debug)
 
-    import typer
+    try:
+        import typer
 
-    app = _app(args)
+        app = _app(args)
+    except BaseException as exc:  # Ctrl-C while the command line loads: still one line, 130
+        proc.kill_all(final=True)
+        return _failed(exc, debug)
     try:
         rv = app(args=args, standalone_mode=False)
         if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
@@ -131,6 +140,10 @@ def _guarded(work: Callable[[], int], debug: bool) -> int:
 def _failed(exc: BaseException, debug: bool) -> int:
     """The exit status (and one line on stderr) for what a command raised."""
     from dlvauto.system import proc
+
+    if proc.interrupted and not isinstance(exc, SystemExit):
+        # Whatever Ctrl-C broke on its way (an import it cut short fails oddly): it was Ctrl-C.
+        return _fail("interrupted", 130)
 
     if isinstance(exc, UserError):
         return _fail(str(exc), 2, exc.detail)
