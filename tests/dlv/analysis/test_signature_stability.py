@@ -18,9 +18,22 @@ def _suite_reports(tmp: Path, tag: str) -> dict[str, dict]:  # type: ignore[type
     env.update(GOPATH=str(tmp / f"gopath-{tag}"), GOCACHE=str(tmp / f"gocache-{tag}"),
                DLVAUTO_CACHE_DIR=str(tmp / f"dlvauto-{tag}"))  # fmt: skip
     junit = tmp / f"{tag}.xml"
-    r = run_cli("suite", str(EXAMPLES), "-j", "2", "--junit", str(junit), env=env, timeout=900)
+    reports = tmp / f"reports-{tag}"
+    r = run_cli(
+        "suite",
+        str(EXAMPLES),
+        "-j",
+        "2",
+        "--junit",
+        str(junit),
+        "--reports",
+        str(reports),
+        env=env,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stdout  # stdout holds each failing scenario's differences or error
-    return {c.name: json.loads(c.system_out) for c in next(iter(JUnitXml.fromfile(str(junit))))}
+    names = [c.name for c in next(iter(JUnitXml.fromfile(str(junit))))]
+    return {n: json.loads((reports / (n.replace("/", "__") + ".json")).read_text()) for n in names}
 
 
 def _where(report: dict) -> tuple[str, str, int] | None:  # type: ignore[type-arg]
