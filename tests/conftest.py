@@ -16,3 +16,12 @@ What test modules import (paths, needs_dlv, run_cli, one_error_line, process and
 in tests/helpers.py, as `from tests.helpers import ...`; no test module imports from another.
 Fixtures are in the conftest.py of the folder that uses them (tests/dlv/conftest.py).
 """
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist starts its workers with COLUMNS=80; dlvauto honours COLUMNS when piped (issue 17),
+    so every test sees the environment a plain run has, and sets COLUMNS itself when it means to."""
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -195,12 +195,18 @@ def _runtime_block(block: str) -> bool:
     return bool(calls) and all(c.startswith(("runtime.", "created by runtime.")) for c in calls)
 
 
+_ADDRESS = re.compile(r"0x[0-9a-f]{4,}")
+
+
 def _program_text(text: str) -> str:
     """The program's output without the runtime-internal goroutines of a goroutine dump, nor the
     other threads' stacks that GOTRACEBACK=crash prints after `-----` (both change with
     scheduling, as the report's runtime-only goroutines do)."""
     text = text.split("\n-----\n", 1)[0]
-    return "\n\n".join(b for b in text.split("\n\n") if not _runtime_block(b))
+    text = "\n\n".join(b for b in text.split("\n\n") if not _runtime_block(b))
+    # The runtime prints addresses (panic values' type words, m=, mp=, sp=) that move with the
+    # binary's layout, and so with the folder it was built in: a clone elsewhere is the same crash.
+    return _ADDRESS.sub("0xADDR", text)
 
 
 def normalise(doc: Json, scratch: Path) -> Json:
