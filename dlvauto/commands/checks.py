@@ -104,3 +104,9 @@ def race_build(mode: str, env: dict[str, str] | None) -> tuple[list[str], dict[s
         gorace = " ".join(x for x in (base.get("GORACE", ""), "halt_on_error=1") if x)
         return ["-race"], {**base, "GORACE": gorace}
     return ["-race"], env
+
+
+def read_run_numbers(timeout: str, frame: str, depth: str, values: str) -> tuple[float, int, int, int]:
+    """--timeout, --frame, --depth and --values of a command that runs a program, checked in that
+    order (the first bad one is the line the user sees)."""
+    return read_timeout(timeout), read_frame(frame), read_depth(depth), count(values, "--values", 0, MAX_READ)

@@ -61,10 +61,7 @@ def exec_command(
     from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
     from dlvauto.sources.live import run_live
 
-    seconds = opt.read_timeout(timeout)
-    n = opt.read_frame(frame)
-    stack_depth = opt.read_depth(depth)
-    n_values = opt.count(values, "--values", 0, opt.MAX_READ)
+    seconds, n, stack_depth, n_values = opt.read_run_numbers(timeout, frame, depth, values)
     output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
     path = Path(binary)

@@ -22,6 +22,7 @@ from dlvauto.commands.checks import race_build as race_build
 from dlvauto.commands.checks import race_mode as race_mode
 from dlvauto.commands.checks import read_depth as read_depth
 from dlvauto.commands.checks import read_frame as read_frame
+from dlvauto.commands.checks import read_run_numbers as read_run_numbers
 from dlvauto.commands.checks import read_timeout as read_timeout
 from dlvauto.commands.checks import unwind_mode as unwind_mode
 

@@ -79,10 +79,7 @@ def test_command(
 
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    seconds = opt.read_timeout(timeout)
-    n = opt.read_frame(frame)
-    stack_depth = opt.read_depth(depth)
-    n_values = opt.count(values, "--values", 0, opt.MAX_READ)
+    seconds, n, stack_depth, n_values = opt.read_run_numbers(timeout, frame, depth, values)
     output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
     packages = test_packages(package)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError
 from dlvauto.gobuild import prune
+from dlvauto.gobuild.targets import find_module as find_module
 from dlvauto.system import proc
 from dlvauto.system.go import go_env
 
@@ -36,19 +37,6 @@ PROFILES: dict[str, list[str]] = {
 CACHE_FORMAT = "2"  # 2: optimized builds keep their -m=2 diagnostics beside the binary
 DIAGNOSTICS_FILE = "inlining-m2.txt"
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
-_MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
-
-
-def find_module(src: Path) -> tuple[Path, str]:
-    """The folder of the go.mod governing `src` and its module path."""
-    for d in [src, *src.parents]:
-        gomod = d / "go.mod"
-        if gomod.is_file():
-            m = _MODULE_LINE.search(gomod.read_text(errors="replace"))
-            if not m:
-                raise UserError(f"{gomod} has no module line: run `go mod init <path>` in {d}")
-            return d, m.group(1).strip('"')
-    raise UserError(f"{src} is not inside a Go module (no go.mod found): run `go mod init <path>` there")
 
 
 def _hash_tree(root: Path) -> str:

@@ -20,6 +20,7 @@ from dlvauto.system import proc
 from dlvauto.system.go import find_go
 
 _PACKAGE_LINE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+_MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
 _LIST_FIELDS = "Dir,ImportPath,Name,Module,TestGoFiles,XTestGoFiles,Error"
 
 
@@ -155,8 +156,6 @@ def test_packages(spec: str, cwd: str | Path | None = None) -> list[Package]:
             f"{spec} does not exist: give a package folder (., ./internal/x) or a pattern (./...)"
         )
     if folder is not None and any(folder.glob("*_test.go")):  # plainly a package with tests
-        from dlvauto.gobuild.program import find_module
-
         module_dir, module_path = find_module(folder)
         rel = folder.relative_to(module_dir).as_posix()
         path = module_path if rel == "." else f"{module_path}/{rel}"
@@ -173,3 +172,15 @@ def _looks_like_package(spec: str) -> bool:
     return (
         spec.endswith("...") or (not spec.startswith((".", "/")) and "/" in spec) or "." in spec.split("/")[0]
     )
+
+
+def find_module(src: Path) -> tuple[Path, str]:
+    """The folder of the go.mod governing `src` and its module path."""
+    for d in [src, *src.parents]:
+        gomod = d / "go.mod"
+        if gomod.is_file():
+            m = _MODULE_LINE.search(gomod.read_text(errors="replace"))
+            if not m:
+                raise UserError(f"{gomod} has no module line: run `go mod init <path>` in {d}")
+            return d, m.group(1).strip('"')
+    raise UserError(f"{src} is not inside a Go module (no go.mod found): run `go mod init <path>` there")
