@@ -124,3 +124,19 @@ def test_check_rules_on_synthetic_stacks() -> None:
     longer = FPChain(pcs=[10, 20, 30, 40], frames=[RawFrame(function=x) for x in "acde"], complete=True)
     assert check(g, longer).believe == "frame_pointers"
     assert check(g, longer, depth_cut=True).agree
+
+
+def test_a_frameless_assembly_leaf_leaves_its_caller_unchecked() -> None:
+    leaf = _frame(0, "runtime.futex", 10).model_copy(update={"file": "/go/src/runtime/sys_linux_amd64.s"})
+    g = Goroutine(id=9, status="running", frames=[
+        leaf, _frame(1, "runtime.futexsleep", 20), _frame(2, "runtime.notesleep", 30),
+        _frame(3, "runtime.mPark", 40),
+    ])  # fmt: skip
+    chain = FPChain(pcs=[10, 30, 40], frames=[RawFrame(function=x) for x in
+                    ("runtime.futex", "runtime.notesleep", "runtime.mPark")], complete=True)  # fmt: skip
+    u = check(g, chain)
+    assert u.agree, u.explanation
+    assert "runtime.futexsleep is unchecked" in u.explanation
+    # The same skip for a Go leaf would hide a real difference: it is not made.
+    go_leaf = g.model_copy(update={"frames": [_frame(0, "main.leaf", 10), *g.frames[1:]]})
+    assert not check(go_leaf, chain).agree
