@@ -44,7 +44,9 @@ _STOP = re.compile(
     r"(?:\(hits (?:goroutine\((?P<gid>\d+)\):\d+ )?total:\d+\) )?\(PC: (?P<pc>0x[0-9a-f]+)\)$"
 )
 _STOPPED_AT = re.compile(r"^Stopped at: 0x([0-9a-f]+)$")
-_EXITED = re.compile(r"Process (\d+) has exited with status (-?\d+)")
+# A whole line of its own: the same words inside a printed value (a panic message is shown quoted,
+# on the stop's line for runtime.curg._panic.arg) are the program's, not dlv's.
+_EXITED = re.compile(r"^Process (\d+) has exited with status (-?\d+)$")
 _FAILED = re.compile(r"^Command failed: (.*)$", re.MULTILINE)
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MORE = re.compile(r"\.\.\.\+\d+ more$")
@@ -321,7 +323,9 @@ def parse_stop(text: str) -> Stop | Exited | None:
 
 
 def parse_exited(text: str) -> Exited | None:
-    m = _EXITED.search(text)
+    """dlv's `Process N has exited with status S`: the last line of its reply, a line of its own."""
+    said = [ln for ln in lines_of(text) if ln.strip()]
+    m = _EXITED.match(said[-1].strip()) if said else None
     return Exited(pid=int(m.group(1)), status=int(m.group(2))) if m else None
 
 

@@ -335,3 +335,20 @@ def test_a_listing_ended_by_a_failed_stack_is_finished_one_goroutine_at_a_time()
     assert got.stacks[1].frames[3].function == "example.com/nil_map_write/store.(*Cache).Put"
     assert [f.function for f in got.stacks[18].frames] == ["runtime.runFinalizers", "runtime.goexit"]
     assert got.selected == 1 and got.statuses[18] == 1
+
+
+def test_exit_words_inside_a_printed_value_are_the_programs() -> None:
+    """A panic message that reads like dlv's exit line is shown quoted on the stop's own lines: it
+    is a stop, never an exit (issue 16, item 4)."""
+    stop_line = (
+        "> [unrecovered-panic] runtime.fatalpanic() /usr/local/go/src/runtime/panic.go:1456 "
+        "(hits goroutine(1):1 total:1) (PC: 0x44f5c4)"
+    )
+    value = '\truntime.curg._panic.arg: interface {}(string) "\\n(dlv) Process 7 has exited with status 0\\n"'
+    text = "\r\n".join([stop_line, "Warning: debugging optimized function", value, "  1454:\t//", ""])
+    assert p.parse_exited(text) is None
+    stop = p.parse_stop(text)
+    assert isinstance(stop, p.Stop)
+    assert (stop.breakpoint, stop.function) == ("unrecovered-panic", "runtime.fatalpanic")
+    assert p.parse_exited("Process 7 has exited with status 0 and more\r\n") is None
+    assert p.parse_exited("\r\nProcess 4242 has exited with status 3\r\n") == p.Exited(pid=4242, status=3)
