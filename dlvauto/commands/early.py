@@ -172,6 +172,10 @@ def _prepare(early: _Early) -> None:
         )
     except BaseException:
         no_early(early.pending)
+        return
+    # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
+    # thread stays until the process ends, which then ends dlv even after a SIGKILL.
+    threading.Event().wait()
 
 
 def early_build(src: str, profile: str) -> BuildResult | None:

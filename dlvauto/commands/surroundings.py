@@ -88,7 +88,7 @@ def _stdin(spec: str, out: Surroundings) -> Path:
         if not os.access(path, os.R_OK):
             raise UserError(f"--stdin {spec}: cannot read it (permissions)")
         return path.resolve()
-    from dlvauto.system.dlv import private_folder
+    from dlvauto.system.scratch import private_folder
 
     out._private = private_folder()
     copy = out._private / "stdin"

@@ -12,11 +12,14 @@ key, so a cached run has them without compiling anything again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +122,26 @@ def _diagnostics_flags(module_path: str) -> list[str]:
     return gcdiag.flags(module_path)
 
 
+@contextlib.contextmanager
+def _go_work_folder() -> Iterator[dict[str, str] | None]:
+    """The environment for `go build`, its work folder (GOTMPDIR) in a private folder of ours.
+
+    go removes its `go-build*` work folder when it ends, but not when it is killed; in a folder of
+    ours it is removed with the folder, or by a later run's sweep when dlvauto itself was killed
+    (system/scratch.py). A GOTMPDIR the user set is theirs and kept.
+    """
+    if os.environ.get("GOTMPDIR"):
+        yield None
+        return
+    from dlvauto.system.scratch import private_folder
+
+    folder = private_folder()
+    try:
+        yield {**os.environ, "GOTMPDIR": str(folder)}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def build(
     src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None
 ) -> BuildResult:
@@ -188,7 +211,8 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
     tmp = out_dir / f".{binary.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     verb = ["test", "-c"] if test else ["build"]
-    res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600)
+    with _go_work_folder() as go_env_vars:
+        res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600, env=go_env_vars)
     if res.returncode != 0 or res.timed_out:
         tmp.unlink(missing_ok=True)
         why = "timed out after 600s" if res.timed_out else "failed"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dlvauto.errors import UserError
 from dlvauto.system import proc
-from dlvauto.system.dlv import private_folder
+from dlvauto.system.scratch import private_folder
 
 ROWS, COLS = 50, 10000
 CONFIG_YML = """\

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.system import proc
-from dlvauto.system.dlv import SocketRefused, private_folder, startup_error
+from dlvauto.system.dlv import SocketRefused, startup_error
+from dlvauto.system.scratch import private_folder
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
 _UNIX_PATH_MAX = 100

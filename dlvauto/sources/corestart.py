@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from dlvauto.debugger import COMMAND_TIMEOUT, Options, Session
 from dlvauto.errors import DlvautoError
 from dlvauto.sources import backends, savedcore
-from dlvauto.system.dlv import find_dlv, private_folder
+from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
+from dlvauto.system.scratch import private_folder
 
 if TYPE_CHECKING:
     from dlvauto.gofacts.binary import BinaryFacts

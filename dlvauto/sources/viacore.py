@@ -27,8 +27,8 @@ from dlvauto.sources import savedcore
 from dlvauto.sources.core import open_core
 from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.system import proc
-from dlvauto.system.dlv import private_folder
 from dlvauto.system.progress import NullProgress, Progress
+from dlvauto.system.scratch import private_folder
 
 CORE_PATTERN = Path("/proc/sys/kernel/core_pattern")
 CORE_USES_PID = Path("/proc/sys/kernel/core_uses_pid")

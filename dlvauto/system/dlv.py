@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from dlvauto.errors import DebuggerError, ToolMissing, UserError
@@ -112,13 +111,6 @@ def parse_version(text: str) -> str | None:
 def version_of(dlv: str) -> str | None:
     """The version of the dlv at `dlv`, asked once (its terminal has no command that prints it)."""
     return parse_version(proc.run([dlv, "version"], timeout=30).stdout)
-
-
-def private_folder() -> Path:
-    """A fresh folder only we can enter (mkdtemp makes it 0700): dlv's socket, logs and output."""
-    folder = Path(tempfile.mkdtemp(prefix="dlvauto-"))
-    folder.chmod(0o700)
-    return folder
 
 
 class SocketRefused(DebuggerError):

@@ -41,11 +41,83 @@ def _register(sp: Spawned) -> None:
     with _live_lock:
         if not _closed:
             _live.append(sp)
+            _warden.watch(sp.pid)
             return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(sp.pid, signal.SIGKILL)
     sp.popen.wait()
     raise DlvautoError(f"not starting {sp.argv[0]}: dlvauto is ending")
+
+
+# The warden's whole program: the process groups it is told of (`+ PGID`, `- PGID` lines on its
+# stdin) are killed when its stdin closes, which happens however dlvauto ends, SIGKILL included;
+# then every process left in a session one of them led (each child of ours leads its session, and
+# dlv's target stays in dlv's even when dlv died first and it was reparented).
+_WARDEN_SCRIPT = """
+groups=' '
+while read -r op g; do
+  case "$op $g" in
+    '+ '[0-9]*) groups="$groups$g " ;;
+    '- '[0-9]*) case "$groups" in *" $g "*) groups="${groups%% $g *} ${groups#* $g }" ;; esac ;;
+  esac
+done
+for g in $groups; do kill -9 -"$g" 2>/dev/null; done
+for d in /proc/[0-9]*; do
+  read -r s < "$d/stat" 2>/dev/null || continue
+  s=${s##*") "}
+  set -f; set -- $s; set +f
+  case "$groups" in *" $4 "*) kill -9 "${d#/proc/}" 2>/dev/null ;; esac
+done
+"""
+
+
+class _Warden:
+    """A tiny `sh` outside our process group that ends our children's groups if we die unannounced.
+
+    PR_SET_PDEATHSIG (`setpriv`, below) ends each child with us, but a debugger's target is dlv's
+    child, not ours: after a SIGKILL of dlvauto, a dlv that dies without ending its target (the
+    terminal's dlv on the pty's hangup) leaves it running, detached. The warden holds the read end
+    of a pipe only we write to; when we are gone, by any death, it reads end-of-file and kills
+    every group still listed. Groups are listed when started or adopted and struck off when ended.
+    """
+
+    def __init__(self) -> None:
+        self._pipe: IO[bytes] | None = None
+        self._broken = False
+        self._lock = threading.Lock()
+
+    def _send(self, line: str) -> None:
+        with self._lock:
+            if self._broken:
+                return
+            try:
+                if self._pipe is None:
+                    if not Path("/bin/sh").exists():
+                        self._broken = True
+                        return
+                    warden = subprocess.Popen(
+                        ["/bin/sh", "-c", _WARDEN_SCRIPT],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,  # a kill of our group must not take it with us
+                        close_fds=True,
+                    )
+                    self._pipe = warden.stdin
+                assert self._pipe is not None
+                self._pipe.write(line.encode())
+                self._pipe.flush()
+            except OSError:
+                self._broken = True  # no warden: the parent-death signal still ends dlv
+
+    def watch(self, pgid: int) -> None:
+        self._send(f"+ {pgid}\n")
+
+    def unwatch(self, pgid: int) -> None:
+        self._send(f"- {pgid}\n")
+
+
+_warden = _Warden()
 
 
 @dataclass
@@ -160,6 +232,7 @@ class Spawned:
         """Take ownership of the process group led by `pid` (a debug target), if it leads one."""
         if _pgid_of(pid) == pid and pid not in self.adopted:
             self.adopted.append(pid)
+            _warden.watch(pid)
 
     def wait(self, timeout: float | None = None) -> int | None:
         """Exit status, or None if still running after `timeout` seconds."""
@@ -207,6 +280,8 @@ def _forget(sp: Spawned) -> None:
     with _live_lock:
         if sp in _live:
             _live.remove(sp)
+            for pgid in (sp.pid, *sp.adopted):
+                _warden.unwatch(pgid)
 
 
 def _resolve(argv: Sequence[str]) -> list[str]:
@@ -215,7 +290,29 @@ def _resolve(argv: Sequence[str]) -> list[str]:
     exe = argv[0]
     if os.sep not in exe and shutil.which(exe) is None:
         raise ToolMissing(f"`{exe}` is not installed or not on PATH: install it (run `dlvauto doctor`)")
+    if os.sep in exe:  # checked here: behind setpriv, exec's own error would come too late to say so
+        if not Path(exe).exists():
+            raise ToolMissing(f"cannot run `{exe}`: No such file or directory; check the path or install it")
+        if Path(exe).is_dir() or not os.access(exe, os.X_OK):
+            raise ToolMissing(f"cannot run `{exe}`: permission denied; make it executable")
     return list(argv)
+
+
+# The signal the kernel sends a child when dlvauto dies, even of SIGKILL (PR_SET_PDEATHSIG, set by
+# util-linux `setpriv` just before it execs the child: no Python runs between fork and exec). TERM
+# lets a headless dlv end its target itself, as it does when its client says so.
+PARENT_DEATH_SIGNAL = "TERM"
+
+
+def _ending_with_us(args: list[str]) -> list[str]:
+    """`args` behind `setpriv --pdeathsig`, when the machine has setpriv.
+
+    The signal comes when the *thread* that started the child ends, not only the process: a child
+    that must outlive the thread that started it needs that thread kept (commands/early.py)."""
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", PARENT_DEATH_SIGNAL, "--", *args] if setpriv else args
 
 
 _rlimit_lock = threading.Lock()
@@ -265,7 +362,7 @@ def spawn(
     try:
         with _core_size_for_children(core_size):
             popen = subprocess.Popen(
-                args,
+                _ending_with_us(args),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
                 stdin=stdin,
@@ -308,7 +405,7 @@ def spawn_pty(
     try:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         popen = subprocess.Popen(
-            [setsid, "--ctty", *args] if setsid else args,
+            [setsid, "--ctty", *_ending_with_us(args)] if setsid else _ending_with_us(args),
             cwd=cwd,
             env=dict(env) if env is not None else None,
             stdin=slave,

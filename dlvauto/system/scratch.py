@@ -1,0 +1,101 @@
+"""dlvauto's private working folders (`/tmp/dlvauto-*`), and clearing those a dead run left behind.
+
+Each run makes folders only its user can enter (dlv's socket, the program's captured output, an
+unpacked core) and removes them when it ends. A run killed with SIGKILL cannot: its folders stay.
+So each folder carries an `owner` file naming the process that made it (pid, its start time, the
+boot), and the first folder a later run makes clears every folder of its user whose owner is gone.
+A folder is never touched when its owner might be alive, when it belongs to another user, when it
+is a symlink, or when it has no owner file (a folder some other program named `dlvauto-...`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+import threading
+from pathlib import Path
+
+PREFIX = "dlvauto-"
+OWNER = "owner"
+
+_swept = False
+_sweep_lock = threading.Lock()
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat): with the
+    pid it names one process, even after the pid is reused."""
+    try:
+        data = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = data[data.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return "unknown"
+
+
+def _me() -> str:
+    return f"{os.getpid()} {_start_time(os.getpid())} {_boot_id()}\n"
+
+
+def _owner_gone(folder: Path) -> bool:
+    """True only when the folder's owner file names a process that is certainly not running."""
+    try:
+        pid_text, started, boot = (folder / OWNER).read_text().split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return False  # no owner file, or not ours to judge
+    if boot != _boot_id():
+        return True  # made before this boot: nothing of that run lives
+    return pid != os.getpid() and _start_time(pid) != started
+
+
+def sweep(root: Path | None = None) -> list[Path]:
+    """Remove this user's dlvauto folders under `root` (the temporary folder) whose run is gone."""
+    root = Path(root or tempfile.gettempdir())
+    removed: list[Path] = []
+    uid = os.getuid()
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(PREFIX):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+            continue
+        folder = Path(entry.path)
+        if _owner_gone(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def private_folder() -> Path:
+    """A fresh folder only we can enter (0700 whatever the umask), marked as this process's; the
+    first one a process makes clears the folders of runs that died without removing theirs."""
+    global _swept
+    with _sweep_lock:
+        if not _swept:
+            _swept = True
+            with contextlib.suppress(OSError):
+                sweep()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    folder.chmod(0o700)
+    fd = os.open(folder / OWNER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(_me())
+    return folder
