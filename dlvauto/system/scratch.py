@@ -10,6 +10,7 @@ is a symlink, or when it has no owner file (a folder some other program named `d
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -84,6 +85,11 @@ def sweep(root: Path | None = None) -> list[Path]:
     return removed
 
 
+def _sweep_quietly() -> None:
+    with contextlib.suppress(OSError):
+        sweep()
+
+
 def private_folder() -> Path:
     """A fresh folder only we can enter (0700 whatever the umask), marked as this process's; the
     first one a process makes clears the folders of runs that died without removing theirs."""
@@ -91,8 +97,10 @@ def private_folder() -> Path:
     with _sweep_lock:
         if not _swept:
             _swept = True
-            with contextlib.suppress(OSError):
-                sweep()
+            # Off the run's path: a temporary folder of thousands of entries takes tens of ms.
+            sweeper = threading.Thread(target=_sweep_quietly, name="dlvauto-sweep", daemon=True)
+            sweeper.start()
+            atexit.register(sweeper.join, 2.0)  # a short run still finishes its sweep
     folder = Path(tempfile.mkdtemp(prefix=PREFIX))
     folder.chmod(0o700)
     fd = os.open(folder / OWNER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
