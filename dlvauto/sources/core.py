@@ -222,6 +222,19 @@ def capture(
 ) -> Snapshot:
     """Read every goroutine and the stop from a dlv started on a core; dlv is ended, whatever happens."""
     progress = progress or NullProgress()
+    try:
+        return _capture(started, depth, facts, saved, progress)
+    finally:
+        started.stop()  # dlv, and the folder a compressed core was unpacked into
+
+
+def _capture(
+    started: StartedCore,
+    depth: int,
+    facts: BuildFacts | None,
+    saved: SavedStop | None,
+    progress: Progress,
+) -> Snapshot:
     incomplete = None
     goroutines: list[RawGoroutine] = []
     stop = StopEvent(reason="unknown")

@@ -4,6 +4,7 @@ crash, a fraction of the size; a damaged compressed core is one line, exit 2."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import zstandard
@@ -26,8 +27,11 @@ def test_saved_core_is_compressed_and_reopens(tmp_path: Path) -> None:
     assert len(packed) * 4 < len(plain), (len(packed), len(plain))  # a Go core is mostly zero pages
     live = json.loads(out.read_text())
     assert live["source"]["core"] == str(saved / "core.zst")
-    r = run_cli("core", str(saved), "--json", "-")
+    scratch = tmp_path / "tmp"  # where dlvauto unpacks the core: nothing of it may stay
+    scratch.mkdir()
+    r = run_cli("core", str(saved), "--json", "-", env={**os.environ, "TMPDIR": str(scratch)})
     assert r.returncode == 0, r.stderr
+    assert list(scratch.iterdir()) == []
     again = json.loads(r.stdout)
     assert again["source"]["core"] == str(saved / "core.zst")
     for key in ("kind", "message", "signature"):
