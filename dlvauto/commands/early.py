@@ -42,6 +42,13 @@ _PARAMETERS = {
 }  # fmt: skip
 _REPEATABLE = {"--source-root": "source_root"}
 
+# `test`'s options: the same reading, and nothing of `test`'s own that changes the build, the
+# program's surroundings or dlv's start (--wd, --env, --tags, --race, ...) is understood here.
+_TEST_VALUED = {
+    "--run", "-run", "--profile", "--timeout", "--frame", "--depth", "--json", "--dlv", "--values",
+    "--format", "--out", "-o", "--source-root", "--backend",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -53,12 +60,14 @@ class Plan:
     ancestors: int = 0
     args: tuple[str, ...] = ()
     job: dict[str, object] = field(default_factory=dict, compare=False)  # run_job's keywords
+    command: str = "run"  # or "test": `src` is then the package, `args` the test binary's flags
 
 
-def plan_of(argv: list[str]) -> Plan | None:
-    """The run `argv` asks for, or None unless every word of it is understood."""
-    if not argv or argv[0] != "run":
-        return None
+def _words(
+    argv: list[str], valued: set[str]
+) -> tuple[dict[str, str], dict[str, list[str]], set[str], list[str], tuple[str, ...]] | None:
+    """The options (valued, repeated, flags), operands and words after `--` of a command line,
+    or None when a word is not understood."""
     values: dict[str, str] = {}
     repeated: dict[str, list[str]] = {}
     flags: set[str] = set()
@@ -75,11 +84,13 @@ def plan_of(argv: list[str]) -> Plan | None:
             flags.add(name)
             i += 1
             continue
-        if name == "--unwind-check" and not eq and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+        if name == "--unwind-check" and "--unwind-check" in valued and not eq and (
+            i + 1 == len(argv) or argv[i + 1].startswith("-")
+        ):
             values[name] = "crash"  # a bare --unwind-check
             i += 1
             continue
-        if name in _VALUED:
+        if name in valued:
             if not eq:
                 if i + 1 == len(argv):
                     return None
@@ -94,6 +105,19 @@ def plan_of(argv: list[str]) -> Plan | None:
         else:
             positional.append(word)
         i += 1
+    return values, repeated, flags, positional, args
+
+
+def plan_of(argv: list[str]) -> Plan | None:
+    """The run (or test) `argv` asks for, or None unless every word of it is understood."""
+    if not argv or argv[0] not in ("run", "test"):
+        return None
+    if argv[0] == "test":
+        return _test_plan(argv)
+    words = _words(argv, _VALUED)
+    if words is None:
+        return None
+    values, repeated, flags, positional, args = words
     if (
         len(positional) != 1
         or values.get("--backend", "rpc") != "rpc"
@@ -111,17 +135,43 @@ def plan_of(argv: list[str]) -> Plan | None:
     return Plan(positional[0], profile, values.get("--dlv"), int(ancestors), args, job)
 
 
+def _test_plan(argv: list[str]) -> Plan | None:
+    """`dlvauto test [PKG] ...`: the test binary's flags as commands/tests.py gives them."""
+    words = _words(argv, _TEST_VALUED)
+    if words is None:
+        return None
+    values, _, _, positional, testflags = words
+    profile = values.get("--profile", "debug")
+    if len(positional) > 1 or values.get("--backend", "rpc") != "rpc":
+        return None
+    if profile not in ("debug", "optimized"):
+        return None
+    package = positional[0] if positional else "."
+    if "..." in package:
+        return None  # a pattern: several binaries, built in turn
+    regex = values.get("--run", values.get("-run"))
+    args = test_binary_args(regex, list(testflags))
+    return Plan(package, profile, values.get("--dlv"), 0, tuple(args), command="test")
+
+
+def test_binary_args(regex: str | None, testflags: list[str]) -> list[str]:
+    """The test binary's flags for `dlvauto test`: -test.v (so each message names its test), the
+    -run pattern, then the user's own."""
+    return ["-test.v=true", *([f"-test.run={regex}"] if regex is not None else []), *testflags]
+
+
 def direct_run(argv: list[str]) -> dict[str, object] | None:
     """`runjob.run_job`'s keywords for the run `argv` asks for, when every word of it is understood
     here; None sends the command line through typer as usual (help, errors of usage, the rest)."""
     plan = plan_of(argv)
-    return dict(plan.job) if plan is not None else None
+    return dict(plan.job) if plan is not None and plan.command == "run" else None
 
 
 @dataclass
 class _Early:
     plan: Plan
     built: BuildResult | None = None
+    built_in: str | None = None  # the folder built (a test's package folder, found by go list)
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
     pending: EarlyStart | None = None  # rpc.server's handle: a claim waits on it
@@ -146,10 +196,22 @@ def _prepare(early: _Early) -> None:
     from dlvauto.rpc.server import no_early, start_early
 
     assert early.pending is not None
+    plan = early.plan
     try:
-        from dlvauto.gobuild.program import build
+        if plan.command == "test":
+            from dlvauto.gobuild.program import build_test
+            from dlvauto.gobuild.targets import test_packages
 
-        early.built = build(early.plan.src, early.plan.profile)
+            packages = test_packages(plan.src)
+            if len(packages) != 1:
+                raise LookupError("not one package")  # the command says why, in its own words
+            early.built_in = str(packages[0].dir)
+            early.built = build_test(packages[0].dir, plan.profile)
+        else:
+            from dlvauto.gobuild.program import build
+
+            early.built_in = plan.src
+            early.built = build(plan.src, plan.profile)
     except BaseException as exc:  # handed to the main thread by early_build()
         early.error = exc
         no_early(early.pending)
@@ -162,13 +224,16 @@ def _prepare(early: _Early) -> None:
         from dlvauto.debugger import Launch, with_ancestors
         from dlvauto.system.dlv import find_dlv
 
-        program = Launch(Path(early.built.binary).resolve(), list(early.plan.args))
+        test = plan.command == "test"
+        cwd = Path(early.built_in) if test else None  # a test runs in its package's folder
+        program = Launch(Path(early.built.binary).resolve(), list(plan.args), cwd=cwd)
         start_early(
             early.pending,
-            find_dlv(early.plan.dlv),
+            find_dlv(plan.dlv),
             program.dlv_command(),
             redirect_output=True,
-            env=with_ancestors(None, early.plan.ancestors),
+            env=with_ancestors(None, plan.ancestors),
+            cwd=cwd,
         )
     except BaseException:
         no_early(early.pending)
@@ -178,13 +243,15 @@ def _prepare(early: _Early) -> None:
     threading.Event().wait()
 
 
-def early_build(src: str, profile: str) -> BuildResult | None:
-    """The build started early for exactly `src` and `profile` (waiting for it if it is still
-    going); its error if it failed; None when nothing was started for these."""
+def early_build(src: str, profile: str, command: str = "run") -> BuildResult | None:
+    """The build started early for exactly `src` (the folder built) and `profile` (waiting for it
+    if it is still going); its error if it failed; None when nothing was started for these."""
     early = _started
-    if early is None or (early.plan.src, early.plan.profile) != (src, profile):
+    if early is None or (early.plan.command, early.plan.profile) != (command, profile):
         return None
     early.done.wait()
+    if early.built_in != src:
+        return None  # built for another folder, or it failed before it knew which (go list)
     if early.error is not None:
         from dlvauto.system import proc
 

@@ -73,6 +73,7 @@ def test_command(
     race: opt.RaceOption = "off",
 ) -> None:
     """Build PACKAGE's test binary, run its tests under dlv until one crashes or all end, and report."""
+    from dlvauto.commands.early import early_build, test_binary_args
     from dlvauto.gobuild.program import PROFILES, build_test
     from dlvauto.gobuild.targets import test_packages
     from dlvauto.sources.live import run_live
@@ -85,7 +86,7 @@ def test_command(
     packages = test_packages(package)
     if len(packages) > 1 and (out is not None or output.view.write_several is None):
         raise UserError(f"{package} names {len(packages)} packages: use the terminal view and --json")
-    args = ["-test.v=true", *([f"-test.run={run}"] if run is not None else []), *(testflags or [])]
+    args = test_binary_args(run, testflags or [])
     reports: list[tuple[str, Report]] = []
     race_mode = opt.race_mode(race)
     with surroundings.read(wd, stdin, env, tags, build_flag) as place, output.progress() as progress:
@@ -93,7 +94,8 @@ def test_command(
         place.build_flags += race_flags
         for pkg in packages:
             progress.stage(f"building the tests of {pkg.import_path} ({profile})")
-            built = build_test(pkg.dir, profile, extra_flags=place.build_flags)
+            early = None if place.build_flags else early_build(str(pkg.dir), profile, "test")
+            built = early or build_test(pkg.dir, profile, extra_flags=place.build_flags)
             snap = run_live(
                 built.binary, args, facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv,
                 progress=progress, backend=backend, values=n_values, frame_n=n, transcript=transcript,

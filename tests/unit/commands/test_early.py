@@ -42,3 +42,45 @@ def test_a_run_it_understands(argv: list[str], plan: Plan) -> None:
 )
 def test_anything_else_starts_nothing(argv: list[str]) -> None:
     assert plan_of(argv) is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "plan"),
+    [
+        (["test"], Plan(".", args=("-test.v=true",), command="test")),
+        (
+            ["test", "./internal/h", "-run", "TestX$", "--json", "-", "--", "-test.count=1"],
+            Plan("./internal/h", args=("-test.v=true", "-test.run=TestX$", "-test.count=1"), command="test"),
+        ),
+        (
+            ["test", "--run=A|B", "--profile", "optimized"],
+            Plan(".", "optimized", args=("-test.v=true", "-test.run=A|B"), command="test"),
+        ),
+    ],
+)
+def test_a_test_it_understands(argv: list[str], plan: Plan) -> None:
+    assert plan_of(argv) == plan
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["test", "./..."],  # several packages: built one after another by the command
+        ["test", "a", "b"],
+        ["test", "--race"],  # another build
+        ["test", "--tags", "x"],
+        ["test", "--wd", "/tmp"],  # another folder for the program
+        ["test", "--env", "A=1"],
+        ["test", "--backend", "repl"],
+        ["test", "--ancestors", "2"],  # not an option of test
+    ],
+)
+def test_a_test_it_leaves_to_the_command(argv: list[str]) -> None:
+    assert plan_of(argv) is None
+
+
+def test_only_a_run_skips_typer() -> None:
+    from dlvauto.commands.early import direct_run
+
+    assert direct_run(["test", "."]) is None
+    assert direct_run(["run", "src"]) == {"src_dir": "src", "args": None}
