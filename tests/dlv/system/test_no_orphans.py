@@ -152,7 +152,7 @@ def test_sigkill_during_the_build_leaves_no_go_and_no_work_folder(tmp_path: Path
     ]
     left = sorted(x.name for x in tmp.iterdir())
     assert left and all(name.startswith("dlvauto-") for name in left), left  # go-build* is inside
-    done = subprocess.run([*DLVAUTO, "run", str(EXAMPLES / "nil_map_write"), "--json", str(tmp_path / "n.json")],
-                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)  # fmt: skip
+    again = [*DLVAUTO, "run", str(EXAMPLES / "nil_map_write"), "--json", str(tmp_path / "n.json")]
+    done = subprocess.run(again, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert list(tmp.iterdir()) == []
