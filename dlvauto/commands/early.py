@@ -84,8 +84,11 @@ def _words(
             flags.add(name)
             i += 1
             continue
-        if name == "--unwind-check" and "--unwind-check" in valued and not eq and (
-            i + 1 == len(argv) or argv[i + 1].startswith("-")
+        if (
+            name == "--unwind-check"
+            and "--unwind-check" in valued
+            and not eq
+            and (i + 1 == len(argv) or argv[i + 1].startswith("-"))
         ):
             values[name] = "crash"  # a bare --unwind-check
             i += 1
