@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from dlvauto.commands.output import Output
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.render.registry import JSON, TERMINAL, Format
-from dlvauto.system import timings
+from dlvauto.system import files, timings
 from dlvauto.system.progress import checkpoint
 
 if TYPE_CHECKING:
@@ -110,15 +108,6 @@ def _fail_if_wanting(reports: Sequence[Report]) -> None:
             raise DebuggerError("; ".join(report.errors))
 
 
-def open_report(path: str) -> TextIO:
-    """A report file opened for writing with the user's umask, never writable by others."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o664)
-    mode = os.fstat(fd).st_mode
-    if mode & 0o002:  # an existing file, or a umask of 0: take away world-write
-        os.fchmod(fd, stat.S_IMODE(mode) & ~0o002)
-    return os.fdopen(fd, "w", encoding="utf-8")
-
-
 def _write_json(json_path: str | None, write: Callable[[TextIO], None]) -> bool:
     """JSON to stdout (`-`) or a file, streamed: a big report never sits in memory as one string.
 
@@ -132,13 +121,14 @@ def _write_json(json_path: str | None, write: Callable[[TextIO], None]) -> bool:
         sys.stdout.flush()
         return True
     try:
-        with open_report(json_path) as out:
+        with files.replace(json_path) as out:
             write(out)
     except OSError as exc:
         if exc.errno not in _NO_ROOM:
             raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
         with contextlib.suppress(OSError):
-            if Path(json_path).is_file():  # a half-written report, never a device like /dev/full
+            # An older report there would pass for this run's; a device like /dev/full stays.
+            if Path(json_path).is_file() and not Path(json_path).is_symlink():
                 Path(json_path).unlink()
         sys.stderr.write(
             f"dlvauto: warning: cannot write the JSON report to {json_path}: {exc.strerror}; "
@@ -159,7 +149,7 @@ def _write_view(view: Format, report: Report, path: str) -> None:
         sys.stdout.flush()
         return
     try:
-        with open_report(path) as out:
+        with files.replace(path) as out:
             write(report, out)
     except OSError as exc:
         raise UserError(f"cannot write the {view.what} to {path}: {exc.strerror}") from exc

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from dlvauto.errors import BuildFailed, UserError
 from dlvauto.gobuild import prune
 from dlvauto.gobuild.targets import find_module as find_module
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.go import go_env
 
 if TYPE_CHECKING:
@@ -205,9 +205,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         from dlvauto.gofacts import gcdiag
 
         text = gcdiag.relevant(res.stderr)
-        tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp_diag.write_text(text)
-        tmp_diag.replace(diagnostics)
+        files.write_private(diagnostics, text)  # whole or not at all, like the binary
     cache.seal(tmp)  # private, its digest recorded: before any run can see it
     digest = tmp.with_name(tmp.name + cache.DIGEST_SUFFIX)
     digest.replace(binary.with_name(binary.name + cache.DIGEST_SUFFIX))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlvauto.errors import DebuggerError, UserError
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.dlv import SocketRefused, private_folder, startup_error
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
@@ -204,7 +204,7 @@ def _start(
     else:
         argv = [dlv, *command, *flags]
     log = folder / "dlv.log"
-    with log.open("wb") as logf:
+    with files.open_private(log, "wb") as logf:
         spawned = proc.spawn(argv, env=env, cwd=cwd, stdout=logf, stderr=logf)
     server = HeadlessServer(spawned, "", folder, log, out, err, argv)
     deadline = time.monotonic() + startup_timeout

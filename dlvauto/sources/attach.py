@@ -17,7 +17,6 @@ from dlvauto.debugger import COMMAND_TIMEOUT, DEFAULT_DEPTH, Debugger, Options
 from dlvauto.errors import UserError
 from dlvauto.snapshot import Snapshot, StopEvent
 from dlvauto.sources import backends
-from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 
 
@@ -73,7 +72,7 @@ def attach(
     """Halt process `pid` under dlv, capture every goroutine, detach and leave it running."""
     progress = progress or NullProgress()
     binary = _check_pid(pid)
-    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    options = backends.options(dlv, command_timeout, transcript)
     with backends.get(backend).attach(pid, options, progress) as dbg:
         snap = _capture(dbg, binary, depth, progress)
         progress.stage("detaching")

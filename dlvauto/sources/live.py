@@ -20,7 +20,6 @@ from dlvauto.debugger import (
     DEFAULT_DEPTH,
     Debugger,
     Launch,
-    Options,
     PartialCollection,
     Unsupported,
     with_ancestors,
@@ -46,7 +45,6 @@ from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.sources.races import races_in
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
-from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
@@ -84,7 +82,7 @@ def run_live(
     `values` is how many user frames' arguments and locals are read (with frame N's).
     """
     progress = progress or NullProgress()
-    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    options = backends.options(dlv, command_timeout, transcript)
     binary = Path(binary).resolve()
     saved_dir = savedcore.prepare(save_core) if save_core is not None else None
     if facts is None:  # a binary someone built: what it says of itself (module, folder, GOROOT)
