@@ -20,7 +20,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 # here, before the handlers, the later import only looks it up.
 import datetime  # noqa: F401
 
-from dlvauto.errors import DlvautoError, UserError
+from dlvauto.errors import DlvautoError, UserError, escaped
 
 if TYPE_CHECKING:
     import typer
@@ -34,9 +34,16 @@ COMMANDS = {
 }  # fmt: skip
 
 
+MAX_LINE = 4000  # an error line longer than this (a dlv reply with a stack in it) is cut
+
+
 def _fail(message: str, status: int, detail: str = "") -> int:
+    """The one error line: the whole message, its newlines and control characters escaped (a path
+    with a newline in it is not split in two, nor cut at it), then the exit status."""
     sys.stdout.flush()
-    line = " ".join(message.split("\n")[0].split()) if message else "failed"
+    line = escaped(" ".join(w for w in message.strip().split(" ") if w)) if message.strip() else "failed"
+    if len(line) > MAX_LINE:
+        line = line[: MAX_LINE - 1] + "…"
     sys.stderr.write(f"dlvauto: error: {line}\n")
     if detail:
         sys.stderr.write(detail.rstrip("\n") + "\n")

@@ -16,7 +16,7 @@ import stat
 import sys
 from pathlib import Path
 
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 from dlvauto.system import files
 
 DIGEST_SUFFIX = ".sha256"
@@ -50,6 +50,11 @@ def private_dir(path: Path, *, root: bool = False) -> Path:
         raise UserError(
             f"the cache folder {path} is writable by others (mode {stat.S_IMODE(st.st_mode):o}): its "
             f"binaries could be replaced; run `chmod 700 {path}` or set DLVAUTO_CACHE_DIR to a private folder"
+        )
+    if root and not os.access(path, os.W_OK | os.X_OK):  # even root cannot write a read-only mount
+        raise UserError(
+            f"the cache folder {shown(path)} is read-only: dlvauto keeps its builds there; "
+            "set DLVAUTO_CACHE_DIR to a folder you can write"
         )
     if st.st_mode & 0o077:
         path.chmod(0o700)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlvauto.errors import BuildFailed, UserError
+from dlvauto.errors import BuildFailed, UserError, shown
 from dlvauto.gobuild import prune
 from dlvauto.gobuild.targets import find_module as find_module
 from dlvauto.system import files, proc
@@ -40,7 +40,22 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 
 
 def _hash_tree(root: Path) -> str:
-    """Content hash of every file of the module (relative names included), sorted for stability."""
+    """Content hash of every file of the module (relative names included), sorted for stability.
+
+    Every file counts (a go:embed'ed file is part of the program), so one that cannot be read is
+    bad input named in one line, not an internal error.
+    """
+    try:
+        return _hash_files(root)
+    except OSError as exc:
+        where = shown(exc.filename) if exc.filename else "a file"
+        raise UserError(
+            f"cannot read {where} in {shown(root)} ({exc.strerror}): dlvauto keys its build cache by "
+            "every file of the module; make it readable or move it out of the module"
+        ) from None
+
+
+def _hash_files(root: Path) -> str:
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
@@ -49,9 +64,13 @@ def _hash_tree(root: Path) -> str:
             if not p.is_file():
                 continue
             h.update(str(p.relative_to(root)).encode() + b"\0")
-            with p.open("rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
+            try:
+                with p.open("rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+            except OSError as exc:
+                exc.filename = exc.filename or str(p)  # a read that fails names no file itself
+                raise
             h.update(b"\0")
     return h.hexdigest()
 
