@@ -51,6 +51,17 @@ def _fail(message: str, status: int, detail: str = "") -> int:
     return status
 
 
+def _partial_written() -> str:
+    """`: the partial report ... was written` when a signal's partial report was (finish.py)."""
+    finish = sys.modules.get("dlvauto.commands.finish")
+    note = getattr(finish, "interrupted_note", None)
+    return f": {note}" if note else ""
+
+
+def _interrupted() -> int:
+    return _fail(f"interrupted{_partial_written()}", 130)
+
+
 def _normalise(argv: list[str]) -> list[str]:
     """A bare `--unwind-check` means `--unwind-check crash` (an option with an optional value)."""
     out = []
@@ -110,12 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=args, standalone_mode=False)
         if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
-            return _fail("interrupted", 130)
+            return _interrupted()
         return int(rv) if isinstance(rv, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        return _fail("interrupted", 130)
+        return _interrupted()
     except typer.TyperException as exc:  # usage errors (typer >= 0.29 keeps click private)
         return _fail(f"{exc.format_message()} (see `dlvauto --help`)", exc.exit_code)
     except BaseException as exc:
@@ -137,7 +148,7 @@ def _guarded(work: Callable[[], int], debug: bool) -> int:
 
     try:
         status = work()
-        return _fail("interrupted", 130) if proc.interrupted else status
+        return _interrupted() if proc.interrupted else status
     except BaseException as exc:
         return _failed(exc, debug)
     finally:
@@ -150,14 +161,14 @@ def _failed(exc: BaseException, debug: bool) -> int:
 
     if proc.interrupted and not isinstance(exc, SystemExit):
         # Whatever Ctrl-C broke on its way (an import it cut short fails oddly): it was Ctrl-C.
-        return _fail("interrupted", 130)
+        return _interrupted()
 
     if isinstance(exc, UserError):
         return _fail(str(exc), 2, exc.detail)
     if isinstance(exc, KeyboardInterrupt):
-        return _fail("interrupted", 130)
+        return _interrupted()
     if isinstance(exc, proc.Terminated):
-        return _fail(f"terminated by {exc}", 128 + exc.signum)
+        return _fail(f"terminated by {exc}{_partial_written()}", 128 + exc.signum)
     if isinstance(exc, DlvautoError):
         if debug:
             raise exc

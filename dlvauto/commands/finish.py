@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dlvauto.snapshot import Snapshot
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+interrupted_note: str | None = None  # set once a signal's partial report is written (cli.py says it)
 
 
 def analysed(snap: Snapshot, frame_n: int) -> Report:
@@ -99,9 +100,26 @@ def _enrich(reports: Sequence[Report], output: Output) -> None:
         add_source(report, output.source_roots, given_dirs=output.source_dirs)
 
 
+def _raise_again(name: str) -> None:
+    """End as the signal that interrupted the run would have, now the partial report is written."""
+    import signal
+
+    from dlvauto.system import proc
+
+    global interrupted_note
+    sys.stdout.flush()
+    interrupted_note = "the partial report (what was captured before it) was written"
+    if name == "SIGINT":
+        proc.interrupted = True
+        raise KeyboardInterrupt(interrupted_note)
+    raise proc.Terminated(signal.Signals[name])
+
+
 def _fail_if_wanting(reports: Sequence[Report]) -> None:
     """Exit status 1 (one line) for a report that is partial or failed something asked of it."""
     for report in reports:
+        if report.interrupted:  # the report is safe: now end as the signal asked (130, 143)
+            _raise_again(report.interrupted)
         if report.incomplete:
             raise DebuggerError(f"the report above is partial: {report.incomplete}")
         if report.errors:

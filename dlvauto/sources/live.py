@@ -9,8 +9,9 @@ ended, whatever happened.
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,7 @@ from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.sources.races import races_in
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
+from dlvauto.system import proc
 from dlvauto.system.progress import NullProgress, Progress
 
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
@@ -95,15 +97,10 @@ def run_live(
     with backends.get(backend).launch(program, options, progress) as dbg:
         progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
         got = _Collected()
-        try:
-            stop = dbg.run(timeout)
-        except DebuggerError as exc:
-            # dlv 1.27 sometimes fails a continue with "no such process" when a thread of the
-            # target ends as it stops (seen with parallel tests): the process is still there,
-            # and continuing again reaches the stop (or the exit) the program was heading for.
-            got.notes.append(f"dlv's continue failed ({exc}); continued again")
-            stop = dbg.run(timeout)
-        if stop.reason != "exited":
+        stop = _run(dbg, timeout, got)
+        if got.incomplete is not None:  # dlv is gone or we were told to stop: keep what is here
+            pass
+        elif stop.reason != "exited":
             want = _Wanted(depth, unwind, ancestors, values, frame_n, facts, saved_dir, binary)
             try:
                 _collect(dbg, stop, got, want, progress)
@@ -116,7 +113,8 @@ def run_live(
         if got.incomplete is None:
             with contextlib.suppress(DebuggerError):
                 dbg.detach(kill=True)
-        dbg.close()
+        with _not_interrupted(got):
+            dbg.close()
         output = captured(dbg.output.stdout, dbg.output.stderr)
     add_crash_text(stop, output.stderr)
     return Snapshot(
@@ -136,7 +134,58 @@ def run_live(
         core=got.core,
         notes=got.notes,
         errors=got.errors,
+        interrupted=got.interrupted,
     )
+
+
+def _run(dbg: Debugger, timeout: float, got: _Collected) -> StopEvent:
+    """Let the program run to its stop; when dlv dies or a signal comes first, `got` says so.
+
+    Ctrl-C or SIGTERM during a long hang, or a target that kills its own dlv, used to throw away
+    everything captured. Now the stop is what is known (the program had not stopped by itself),
+    `got.incomplete` says why nothing more was read, and the caller still reads the program's
+    output and writes the partial report; a signal is raised again after that (exit 130/143).
+    """
+    started = time.monotonic()
+    try:
+        try:
+            return dbg.run(timeout)
+        except DebuggerError as exc:
+            first = exc
+        # dlv 1.27 sometimes fails a continue with "no such process" when a thread of the target
+        # ends as it stops (seen with parallel tests): the process is still there, and continuing
+        # again reaches the stop (or the exit) the program was heading for. A dlv that is gone
+        # fails the second continue at once.
+        try:
+            stop = dbg.run(timeout)
+        except DebuggerError:
+            ran = time.monotonic() - started
+            got.incomplete = (
+                f"dlv ended while the program ran ({ran:.1f}s in; {first}): its goroutines could not "
+                "be read; the program's output up to then is kept"
+            )
+            return StopEvent(reason="unknown")
+        got.notes.append(f"dlv's continue failed ({first}); continued again")
+        return stop
+    except (KeyboardInterrupt, proc.Terminated) as exc:
+        name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else signal.Signals(exc.signum).name
+        ran = time.monotonic() - started
+        got.interrupted = name
+        got.incomplete = (
+            f"{name} arrived while the program ran ({ran:.1f}s of its {timeout:g}s timeout): dlvauto "
+            "stopped before reading its goroutines; the program's output up to then is kept"
+        )
+        return StopEvent(reason="halted")
+
+
+@contextlib.contextmanager
+def _not_interrupted(got: _Collected) -> Iterator[None]:
+    """After an interruption, a second Ctrl-C during the last steps must not lose the report."""
+    if got.interrupted is None:
+        yield
+        return
+    with contextlib.suppress(KeyboardInterrupt, proc.Terminated):
+        yield
 
 
 @dataclass
@@ -165,6 +214,7 @@ class _Collected:
     core: str | None = None  # the core saved at the stop (--save-core)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what was asked for and could not be done
+    interrupted: str | None = None  # the signal (SIGINT, SIGTERM) that ended the run early
 
 
 def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, progress: Progress) -> None:
