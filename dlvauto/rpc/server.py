@@ -195,6 +195,8 @@ def _start(
     out = err = None
     if redirect_output:
         out, err = folder / "stdout", folder / "stderr"
+        for file in (out, err):  # dlv would create them with the umask's mode: made private first
+            files.place_private(file)
         if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
             flags += ["-r", "stdin:/dev/null"]
         flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]
