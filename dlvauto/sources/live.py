@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -113,7 +113,7 @@ def run_live(
         if got.incomplete is None:
             with contextlib.suppress(DebuggerError):
                 dbg.detach(kill=True)
-        with _not_interrupted(got):
+        if got.interrupted is None:  # else no waiting for dlv to wind down: the block's end stops it
             dbg.close()
         output = captured(dbg.output.stdout, dbg.output.stderr)
     add_crash_text(stop, output.stderr)
@@ -176,16 +176,6 @@ def _run(dbg: Debugger, timeout: float, got: _Collected) -> StopEvent:
             "stopped before reading its goroutines; the program's output up to then is kept"
         )
         return StopEvent(reason="halted")
-
-
-@contextlib.contextmanager
-def _not_interrupted(got: _Collected) -> Iterator[None]:
-    """After an interruption, a second Ctrl-C during the last steps must not lose the report."""
-    if got.interrupted is None:
-        yield
-        return
-    with contextlib.suppress(KeyboardInterrupt, proc.Terminated):
-        yield
 
 
 @dataclass

@@ -59,6 +59,7 @@ def _ours(tmp: Path) -> list[int]:
     return processes_mentioning(str(tmp / "cache"))
 
 
+@pytest.mark.parametrize("backend", ["rpc", "repl"])
 @pytest.mark.parametrize(
     ("sig", "status", "said"),
     [
@@ -67,16 +68,18 @@ def _ours(tmp: Path) -> list[int]:
     ],
 )
 def test_a_signal_during_a_long_hang_writes_the_partial_report(
-    tmp_path: Path, sig: signal.Signals, status: int, said: str
+    tmp_path: Path, sig: signal.Signals, status: int, said: str, backend: str
 ) -> None:
     src, word = _program(tmp_path, HANGS, ["fmt", "os", "time"])
-    p = _start(tmp_path, src, "--timeout", "3000")
+    p = _start(tmp_path, src, "--timeout", "3000", "--backend", backend)
     # the program runs under dlv once its words are in the file dlv sends its stdout to
     assert wait_for(lambda: any(comm(x) == src.name for x in _ours(tmp_path)), 120), "the target started"
     time.sleep(1.0)
     p.send_signal(sig)
+    sent = time.monotonic()
     _, err = p.communicate(timeout=60)
     assert p.returncode == status
+    assert time.monotonic() - sent < 10, "no waiting for dlv to wind down after a signal"
     line = one_error_line(err, status=status)
     assert line == f"dlvauto: error: {said}: the partial report (what was captured before it) was written"
     report = json.loads((tmp_path / "r.json").read_text())
