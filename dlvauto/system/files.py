@@ -8,8 +8,8 @@ Two kinds of file, two rules, whatever the user's umask:
 - **reports** (`--json`, `--out`, the suite's JUnit, Markdown and per-scenario reports): meant to
   be read, at most 0644 and never writable by group or others; written to a temporary file in the
   destination's folder and renamed into place, so a reader never sees half a report and a symlink
-  planted at the destination is replaced, not followed. A device or pipe (`/dev/stdout`,
-  `/dev/full`, a FIFO) cannot be renamed onto: it is written through.
+  planted at the destination is replaced, not followed. A stream (`/dev/stdout`, `/dev/full`, a
+  FIFO, itself or through a symlink) cannot be renamed onto: it is written through.
 
 Files the user owns and dlvauto edits (`suite --update`'s expect.toml) are replaced the same way,
 keeping their mode.
@@ -112,8 +112,8 @@ def report_mode(umask: int | None = None) -> int:
 def replace(path: str | Path, mode: int | None = None) -> Iterator[TextIO]:
     """A text file written whole or not at all: a temporary file in its folder, renamed onto it.
 
-    `mode` defaults to a report's (`report_mode`).
-    A device, FIFO or socket at `path` is written through (it cannot be renamed onto). When the
+    `mode` defaults to a report's (`report_mode`). A stream at `path` (`_written_through`) is
+    written through: it cannot be renamed onto. When the
     folder does not let us make a file but `path` is a regular file we may write (not a symlink),
     it is rewritten in place: the report still lands, only not atomically.
     """
@@ -123,9 +123,9 @@ def replace(path: str | Path, mode: int | None = None) -> Iterator[TextIO]:
         st = target.lstat()
     except FileNotFoundError:
         st = None
-    if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, "Is a directory", str(target))
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    if st is not None and _written_through(target, st):
         with target.open("w", encoding="utf-8") as through:
             yield through
         return
@@ -149,6 +149,20 @@ def replace(path: str | Path, mode: int | None = None) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def _written_through(target: Path, st: os.stat_result) -> bool:
+    """Whether `target` is a stream rather than a file: a terminal, pipe, socket or character
+    device, itself or through a symlink (`/dev/stdout`, `/dev/fd/63` of `>(jq .)`).
+
+    A symlink to a regular file, a block device or nothing is replaced like any file.
+    """
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = target.stat()
+        except OSError:
+            return False
+    return stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)
 
 
 def update(path: Path, text: str) -> None:

@@ -144,3 +144,24 @@ def test_every_file_dlvauto_writes_goes_through_the_helper() -> None:
         if lines and rel not in _ALLOWED:
             found[rel] = lines
     assert found == {}, "write through dlvauto/system/files.py (private, or a report written whole)"
+
+
+def test_a_symlink_to_a_stream_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """`--json /dev/stdout` is a symlink to the process's fd 1: replacing it would break /dev."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "stdout"
+    link.symlink_to(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with files.replace(link) as f:
+            f.write("{}")
+        assert os.read(reader, 10) == b"{}"
+    finally:
+        os.close(reader)
+    assert link.is_symlink()
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with files.replace(dangling) as f:
+        f.write("{}")
+    assert not dangling.is_symlink() and not (tmp_path / "nowhere").exists()
