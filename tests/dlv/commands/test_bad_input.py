@@ -424,18 +424,32 @@ def test_a_read_only_cache_folder_is_refused(tmp_path: Path) -> None:
     )
 
 
-def test_a_binary_expect_toml_fails_its_own_scenario_in_one_line(tmp_path: Path) -> None:
-    """Once an internal UnicodeDecodeError that ended the whole suite (exit 1, nothing run). A
-    malformed expect.toml fails its own scenario (the suite's contract); the others still run."""
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"\xff\xfe\x00kind\x00=\x80\n",  # once an internal UnicodeDecodeError that ended the suite
+            "not valid TOML: it is not UTF-8 text (byte 0 is 0xff); write the expectations as TOML text",
+        ),
+        (b'kind = "panic"\ntimeout = 1e10\n', "key 'timeout': Input should be less than or equal to 2678400"),
+        (
+            b'kind = "panic"\nframe_n = {n = -5, function = "x"}\n',
+            "key 'frame_n.n': Input should be greater than or equal to 0",
+        ),
+    ],
+    ids=["binary", "timeout 1e10", "frame_n -5"],
+)
+def test_a_bad_expect_toml_fails_its_own_scenario_in_one_line(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    """A malformed expect.toml fails its own scenario with one line (the suite's contract: the
+    others still run, and the suite exits 1 as for any failed scenario)."""
     for name in ("s1", "s2"):
         _module(tmp_path, name, "package main\n\nfunc main() {}\n")
-    (tmp_path / "s1" / "expect.toml").write_bytes(b"\xff\xfe\x00kind\x00=\x80\n")
+    (tmp_path / "s1" / "expect.toml").write_bytes(content)
     (tmp_path / "s2" / "expect.toml").write_text('kind = "none"\nexit_code = 0\n')
     r = run_cli("suite", str(tmp_path / "s1"), str(tmp_path / "s2"), timeout=300)
     assert r.returncode == 1
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
-    assert (
-        f"\ns1: error\n  - {tmp_path / 's1' / 'expect.toml'}: not valid TOML: it is not UTF-8 text "
-        "(byte 0 is 0xff); write the expectations as TOML text\n"
-    ) in r.stdout
+    assert f"\ns1: error\n  - {tmp_path / 's1' / 'expect.toml'}: {said}\n" in r.stdout
     assert "\n1 passed, 1 failed\n" in r.stdout
