@@ -98,9 +98,8 @@ def run_live(
         progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
         got = _Collected()
         stop = _run(dbg, timeout, got)
-        if got.incomplete is not None:  # dlv is gone or we were told to stop: keep what is here
-            pass
-        elif stop.reason != "exited":
+        stopped = got.incomplete is None  # else dlv is gone or we were told to stop: keep what is here
+        if stopped and stop.reason != "exited":
             want = _Wanted(depth, unwind, ancestors, values, frame_n, facts, saved_dir, binary)
             try:
                 _collect(dbg, stop, got, want, progress)
@@ -108,7 +107,7 @@ def run_live(
                 got.goroutines, got.incomplete = exc.goroutines, str(exc)
             except DebuggerError as exc:
                 got.incomplete = str(exc)
-        elif saved_dir is not None:
+        elif stopped and saved_dir is not None:
             got.notes.append("--save-core: nothing to save, the program exited by itself")
         if got.incomplete is None:
             with contextlib.suppress(DebuggerError):

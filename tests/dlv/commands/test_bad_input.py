@@ -189,8 +189,8 @@ def _cases(f: Fixtures) -> list[tuple[str, list[str], str, dict[str, str]]]:
     bad_gzip = f.tmp / "trace.gz"
     bad_gzip.write_bytes(b"\x1f\x8b\x08\x00garbage")
     long_log = f.tmp / "long.log"
-    with long_log.open("w") as f:  # 67.5 MiB in 1.125 MiB pieces: a child inherits our peak RSS
-        f.writelines("an ordinary log line, no crash here\n" * (1 << 15) for _ in range(60))
+    with long_log.open("w") as log:  # 67.5 MiB in 1.125 MiB pieces: a child inherits our peak RSS
+        log.writelines("an ordinary log line, no crash here\n" * (1 << 15) for _ in range(60))
     cache_file = f.tmp / "cache-is-a-file"
     cache_file.write_text("")
     junk_dlv = f.tmp / "junk-dlv"
