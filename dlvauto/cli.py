@@ -20,7 +20,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 # here, before the handlers, the later import only looks it up.
 import datetime  # noqa: F401
 
-from dlvauto.errors import DlvautoError, UserError
+from dlvauto.errors import DlvautoError, UserError, escaped
 
 if TYPE_CHECKING:
     import typer
@@ -34,14 +34,32 @@ COMMANDS = {
 }  # fmt: skip
 
 
+MAX_LINE = 4000  # an error line longer than this (a dlv reply with a stack in it) is cut
+
+
 def _fail(message: str, status: int, detail: str = "") -> int:
+    """The one error line: the whole message, its newlines and control characters escaped (a path
+    with a newline in it is not split in two, nor cut at it), then the exit status."""
     sys.stdout.flush()
-    line = " ".join(message.split("\n")[0].split()) if message else "failed"
+    line = escaped(" ".join(w for w in message.strip().split(" ") if w)) if message.strip() else "failed"
+    if len(line) > MAX_LINE:
+        line = line[: MAX_LINE - 1] + "…"
     sys.stderr.write(f"dlvauto: error: {line}\n")
     if detail:
         sys.stderr.write(detail.rstrip("\n") + "\n")
     sys.stderr.flush()
     return status
+
+
+def _partial_written() -> str:
+    """`: the partial report ... was written` when a signal's partial report was (finish.py)."""
+    finish = sys.modules.get("dlvauto.commands.finish")
+    note = getattr(finish, "interrupted_note", None)
+    return f": {note}" if note else ""
+
+
+def _interrupted() -> int:
+    return _fail(f"interrupted{_partial_written()}", 130)
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -103,12 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=args, standalone_mode=False)
         if proc.interrupted:  # typer swallowed the KeyboardInterrupt and returned 130
-            return _fail("interrupted", 130)
+            return _interrupted()
         return int(rv) if isinstance(rv, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        return _fail("interrupted", 130)
+        return _interrupted()
     except typer.TyperException as exc:  # usage errors (typer >= 0.29 keeps click private)
         return _fail(f"{exc.format_message()} (see `dlvauto --help`)", exc.exit_code)
     except BaseException as exc:
@@ -130,7 +148,7 @@ def _guarded(work: Callable[[], int], debug: bool) -> int:
 
     try:
         status = work()
-        return _fail("interrupted", 130) if proc.interrupted else status
+        return _interrupted() if proc.interrupted else status
     except BaseException as exc:
         return _failed(exc, debug)
     finally:
@@ -143,14 +161,14 @@ def _failed(exc: BaseException, debug: bool) -> int:
 
     if proc.interrupted and not isinstance(exc, SystemExit):
         # Whatever Ctrl-C broke on its way (an import it cut short fails oddly): it was Ctrl-C.
-        return _fail("interrupted", 130)
+        return _interrupted()
 
     if isinstance(exc, UserError):
         return _fail(str(exc), 2, exc.detail)
     if isinstance(exc, KeyboardInterrupt):
-        return _fail("interrupted", 130)
+        return _interrupted()
     if isinstance(exc, proc.Terminated):
-        return _fail(f"terminated by {exc}", 128 + exc.signum)
+        return _fail(f"terminated by {exc}{_partial_written()}", 128 + exc.signum)
     if isinstance(exc, DlvautoError):
         if debug:
             raise exc

@@ -6,6 +6,35 @@ library caller can tell bad input from a broken tool the same way a shell script
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
+# Every C0 control (newline and tab too), DEL, the C1 controls, and the marks that reorder or hide
+# text: none of them belongs in a one-line message, whoever chose the path or value it came from.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def escaped(text: str) -> str:
+    """`text` on one line: each control character shown as its escape (`\\n`, `\\x1b`).
+
+    A file name may hold a newline or a terminal's escape sequence; an error line names it as it is
+    without being split in two or rewriting the terminal.
+    """
+    names = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+    def one(m: re.Match[str]) -> str:
+        c = m.group()
+        return names.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _CONTROL.sub(one, text) if _CONTROL.search(text) else text
+
+
+def shown(path: str | PurePath | bytes) -> str:
+    """A path as an error message names it: on one line, its control characters escaped."""
+    if isinstance(path, bytes):
+        path = path.decode(errors="backslashreplace")
+    return escaped(str(path))
+
 
 class DlvautoError(Exception):
     """Base of every error dlvauto raises on purpose."""

@@ -250,6 +250,12 @@ class Report(BaseModel):
     goroutines: list[Goroutine] = Field(default_factory=list)
     inlining: list[Inlining] = Field(default_factory=list)
     incomplete: str | None = None  # set when part of the evidence could not be read (dlv died)
+    interrupted: str | None = Field(
+        default=None,
+        description="The signal (SIGINT, SIGTERM) that ended dlvauto before the program stopped: the "
+        "report holds what was captured until then (its output), `incomplete` says what is missing, "
+        "and the command exits 130 or 143 after writing it.",
+    )
     unwind_check: UnwindCheck | None = None  # the crash goroutine's
     unwind_others: list[UnwindCheck] = Field(default_factory=list)  # every other goroutine (with `all`)
     notes: list[str] = Field(default_factory=list)

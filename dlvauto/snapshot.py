@@ -197,6 +197,7 @@ class Snapshot(BaseModel):
     # frames: the throw frame is then taken to sit just above frame 0 (index -1).
     runtime_frames_hidden: bool = False
     incomplete: str | None = None  # why part of the evidence is missing (dlv died mid-collection)
+    interrupted: str | None = None  # the signal (SIGINT, SIGTERM) that ended the run before its stop
     values: dict[int, dict[int, FrameValues]] = Field(default_factory=dict)  # goroutine -> frame -> values
     fp_chains: dict[int, FPChain] = Field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
     ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators

@@ -205,6 +205,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
         unwind_check=unwind_check,
         unwind_others=unwind_others,
         incomplete=snap.incomplete,
+        interrupted=snap.interrupted,
         source=Source(
             mode=snap.mode,
             binary=facts.binary,

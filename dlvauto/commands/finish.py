@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from dlvauto.commands.output import Output
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.render.registry import JSON, TERMINAL, Format
-from dlvauto.system import timings
+from dlvauto.system import files, timings
 from dlvauto.system.progress import checkpoint
 
 if TYPE_CHECKING:
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from dlvauto.snapshot import Snapshot
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+interrupted_note: str | None = None  # set once a signal's partial report is written (cli.py says it)
 
 
 def analysed(snap: Snapshot, frame_n: int) -> Report:
@@ -101,22 +100,30 @@ def _enrich(reports: Sequence[Report], output: Output) -> None:
         add_source(report, output.source_roots, given_dirs=output.source_dirs)
 
 
+def _raise_again(name: str) -> None:
+    """End as the signal that interrupted the run would have, now the partial report is written."""
+    import signal
+
+    from dlvauto.system import proc
+
+    global interrupted_note
+    sys.stdout.flush()
+    interrupted_note = "the partial report (what was captured before it) was written"
+    if name == "SIGINT":
+        proc.interrupted = True
+        raise KeyboardInterrupt(interrupted_note)
+    raise proc.Terminated(signal.Signals[name])
+
+
 def _fail_if_wanting(reports: Sequence[Report]) -> None:
     """Exit status 1 (one line) for a report that is partial or failed something asked of it."""
     for report in reports:
+        if report.interrupted:  # the report is safe: now end as the signal asked (130, 143)
+            _raise_again(report.interrupted)
         if report.incomplete:
             raise DebuggerError(f"the report above is partial: {report.incomplete}")
         if report.errors:
             raise DebuggerError("; ".join(report.errors))
-
-
-def open_report(path: str) -> TextIO:
-    """A report file opened for writing with the user's umask, never writable by others."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o664)
-    mode = os.fstat(fd).st_mode
-    if mode & 0o002:  # an existing file, or a umask of 0: take away world-write
-        os.fchmod(fd, stat.S_IMODE(mode) & ~0o002)
-    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 def _write_json(json_path: str | None, write: Callable[[TextIO], None]) -> bool:
@@ -132,13 +139,14 @@ def _write_json(json_path: str | None, write: Callable[[TextIO], None]) -> bool:
         sys.stdout.flush()
         return True
     try:
-        with open_report(json_path) as out:
+        with files.replace(json_path) as out:
             write(out)
     except OSError as exc:
         if exc.errno not in _NO_ROOM:
             raise UserError(f"cannot write the JSON report to {json_path}: {exc.strerror}") from exc
         with contextlib.suppress(OSError):
-            if Path(json_path).is_file():  # a half-written report, never a device like /dev/full
+            # An older report there would pass for this run's; a device like /dev/full stays.
+            if Path(json_path).is_file() and not Path(json_path).is_symlink():
                 Path(json_path).unlink()
         sys.stderr.write(
             f"dlvauto: warning: cannot write the JSON report to {json_path}: {exc.strerror}; "
@@ -159,7 +167,7 @@ def _write_view(view: Format, report: Report, path: str) -> None:
         sys.stdout.flush()
         return
     try:
-        with open_report(path) as out:
+        with files.replace(path) as out:
             write(report, out)
     except OSError as exc:
         raise UserError(f"cannot write the {view.what} to {path}: {exc.strerror}") from exc

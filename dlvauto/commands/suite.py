@@ -14,6 +14,7 @@ import typer
 from dlvauto.commands.app import app
 from dlvauto.commands.checks import MAX_JOBS, count
 from dlvauto.errors import UserError
+from dlvauto.system import files
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -213,14 +214,15 @@ def _merge(files: list[str], junit: str | None, md: str | None) -> None:
 
 def _make_folder(path: str) -> None:
     try:
-        Path(path).mkdir(parents=True, exist_ok=True)
+        files.report_dir(Path(path))
     except OSError as exc:
         raise UserError(f"cannot make the --reports folder {path}: {exc.strerror}") from exc
 
 
 def _write(path: str, text: str) -> None:
     try:
-        Path(path).write_text(text)
+        with files.replace(path) as f:
+            f.write(text)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from exc
 
@@ -240,7 +242,7 @@ def _update(outcomes: list[Outcome], write: bool) -> int:
             changed += 1
             sys.stdout.write(diff)
             if write:
-                o.scenario.expect_file.write_text(new)
+                files.update(o.scenario.expect_file, new)
                 sys.stdout.write(f"updated {o.scenario.expect_file}\n")
             else:
                 sys.stdout.write(f"would update {o.scenario.expect_file}\n")

@@ -92,7 +92,8 @@ def _stdin(spec: str, out: Surroundings) -> Path:
 
     out._private = private_folder()
     copy = out._private / "stdin"
-    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
+    from dlvauto.system import files
+
+    with files.open_private(copy, "wb", exclusive=True) as f:
         shutil.copyfileobj(sys.stdin.buffer, f)
     return copy

@@ -14,10 +14,10 @@ import hashlib
 import os
 import stat
 import sys
-import threading
 from pathlib import Path
 
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
+from dlvauto.system import files
 
 DIGEST_SUFFIX = ".sha256"
 
@@ -51,6 +51,11 @@ def private_dir(path: Path, *, root: bool = False) -> Path:
             f"the cache folder {path} is writable by others (mode {stat.S_IMODE(st.st_mode):o}): its "
             f"binaries could be replaced; run `chmod 700 {path}` or set DLVAUTO_CACHE_DIR to a private folder"
         )
+    if root and not os.access(path, os.W_OK | os.X_OK):  # even root cannot write a read-only mount
+        raise UserError(
+            f"the cache folder {shown(path)} is read-only: dlvauto keeps its builds there; "
+            "set DLVAUTO_CACHE_DIR to a folder you can write"
+        )
     if st.st_mode & 0o077:
         path.chmod(0o700)
     return path
@@ -66,13 +71,8 @@ def digest_of(binary: Path) -> str:
 
 def seal(binary: Path) -> None:
     """Make a freshly built binary private and record its digest beside it (before it is used)."""
-    binary.chmod(0o700)
-    digest = binary.with_name(binary.name + DIGEST_SUFFIX)
-    tmp = digest.with_name(f".{digest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(digest_of(binary) + "\n")
-    tmp.replace(digest)
+    files.make_private(binary, files.EXECUTABLE)
+    files.write_private(binary.with_name(binary.name + DIGEST_SUFFIX), digest_of(binary) + "\n")
 
 
 def intact(binary: Path) -> bool:

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlvauto.errors import BuildFailed, UserError
+from dlvauto.errors import BuildFailed, UserError, shown
 from dlvauto.gobuild import prune
 from dlvauto.gobuild.targets import find_module as find_module
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.go import go_env
 
 if TYPE_CHECKING:
@@ -43,7 +43,22 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 
 
 def _hash_tree(root: Path) -> str:
-    """Content hash of every file of the module (relative names included), sorted for stability."""
+    """Content hash of every file of the module (relative names included), sorted for stability.
+
+    Every file counts (a go:embed'ed file is part of the program), so one that cannot be read is
+    bad input named in one line, not an internal error.
+    """
+    try:
+        return _hash_files(root)
+    except OSError as exc:
+        where = shown(exc.filename) if exc.filename else "a file"
+        raise UserError(
+            f"cannot read {where} in {shown(root)} ({exc.strerror}): dlvauto keys its build cache by "
+            "every file of the module; make it readable or move it out of the module"
+        ) from None
+
+
+def _hash_files(root: Path) -> str:
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
@@ -52,9 +67,13 @@ def _hash_tree(root: Path) -> str:
             if not p.is_file():
                 continue
             h.update(str(p.relative_to(root)).encode() + b"\0")
-            with p.open("rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
+            try:
+                with p.open("rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+            except OSError as exc:
+                exc.filename = exc.filename or str(p)  # a read that fails names no file itself
+                raise
             h.update(b"\0")
     return h.hexdigest()
 
@@ -229,9 +248,7 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         from dlvauto.gofacts import gcdiag
 
         text = gcdiag.relevant(res.stderr)
-        tmp_diag = out_dir / f".{DIAGNOSTICS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp_diag.write_text(text)
-        tmp_diag.replace(diagnostics)
+        files.write_private(diagnostics, text)  # whole or not at all, like the binary
     cache.seal(tmp)  # private, its digest recorded: before any run can see it
     digest = tmp.with_name(tmp.name + cache.DIGEST_SUFFIX)
     digest.replace(binary.with_name(binary.name + cache.DIGEST_SUFFIX))

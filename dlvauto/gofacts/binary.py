@@ -115,6 +115,26 @@ def _open_elf(path: Path, f: IO[bytes], what: str) -> Any:
         raise UserError(f"{path} is a damaged ELF file ({exc}): give {what}") from exc
 
 
+GO_SECTIONS = (".go.buildinfo", ".gopclntab", ".gosymtab")
+
+
+def is_go_binary(path: str | Path) -> bool | None:
+    """Whether `path` is an ELF file a Go linker wrote (it has Go's own sections); None when it
+    cannot be told (unreadable, not ELF)."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        with Path(path).open("rb") as f:
+            if f.read(4) != ELF_MAGIC:
+                return None
+            f.seek(0)
+            elf = ELFFile(f)
+            return any(elf.get_section_by_name(name) is not None for name in GO_SECTIONS)
+    except (OSError, ELFError, ValueError):
+        return None
+
+
 def read_binary(path: str | Path) -> BinaryFacts:
     """Everything this module knows how to read of `path`; one-line errors for what is no binary."""
     from elftools.common.exceptions import ELFError

@@ -446,6 +446,10 @@ def _headline(report: Report) -> Headline:
         what = c.message
     elif c.kind == "none":
         what = exit_text(report.exit_code)
+    elif c.kind == "hang" and report.interrupted:
+        what = f"still running when {report.interrupted} arrived; stopped before it was captured (partial)"
+    elif c.kind == "hang" and report.incomplete and not report.goroutines:
+        what = "still running when dlv ended; its goroutines could not be read (partial)"
     elif c.kind == "hang" and report.source.mode == "attach":
         what = "a running program, halted, captured and let go"
     elif c.kind == "hang":

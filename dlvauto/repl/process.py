@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlvauto.errors import UserError
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.scratch import private_folder
 
 ROWS, COLS = 50, 10000
@@ -104,9 +104,8 @@ def start_terminal(
     _check_no_old_config()
     folder = private_folder()
     try:
-        config = folder / "config" / "dlv"
-        config.mkdir(parents=True, mode=0o700)
-        (config / "config.yml").write_text(CONFIG_YML)
+        config = files.private_dir(folder / "config" / "dlv")
+        files.write_private(config / "config.yml", CONFIG_YML)
         env_set = {"TERM": "dumb", "XDG_CONFIG_HOME": str(folder / "config")}
         full_env = dict(env if env is not None else os.environ)
         full_env.pop("DELVE_PAGER", None)
@@ -115,6 +114,8 @@ def start_terminal(
         out = err = None
         if redirect_output:
             out, err = folder / "stdout", folder / "stderr"
+            for made in (out, err):
+                files.place_private(made)  # dlv opens them without O_EXCL: they keep 0600
             if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
                 flags += ["-r", "stdin:/dev/null"]
             flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]

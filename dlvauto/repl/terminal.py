@@ -299,7 +299,12 @@ class Terminal:
         return m.group("q") if isinstance(m, re.Match) else ""
 
     def _gone(self) -> DlvGone:
-        said = [ln.strip() for ln in lines_of(self.child.before or "") if ln.strip()]
+        # dlv's last words, less the terminal's echo of what we typed
+        said = [
+            ln.strip()
+            for ln in lines_of(self.child.before or "")
+            if ln.strip() not in ("", self.last_command)
+        ]
         tail = said[-1] if said else "no output"
         if not self.last_command:
             return DlvGone(f"dlv exited before its first prompt: {tail}")

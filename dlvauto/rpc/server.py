@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlvauto.errors import DebuggerError, UserError
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.dlv import SocketRefused, startup_error
 from dlvauto.system.scratch import private_folder
 
@@ -196,6 +196,8 @@ def _start(
     out = err = None
     if redirect_output:
         out, err = folder / "stdout", folder / "stderr"
+        for file in (out, err):  # dlv would create them with the umask's mode: made private first
+            files.place_private(file)
         if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
             flags += ["-r", "stdin:/dev/null"]
         flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]
@@ -205,7 +207,7 @@ def _start(
     else:
         argv = [dlv, *command, *flags]
     log = folder / "dlv.log"
-    with log.open("wb") as logf:
+    with files.open_private(log, "wb") as logf:
         spawned = proc.spawn(argv, env=env, cwd=cwd, stdout=logf, stderr=logf)
     server = HeadlessServer(spawned, "", folder, log, out, err, argv)
     deadline = time.monotonic() + startup_timeout

@@ -40,6 +40,7 @@ from types import FrameType
 from dlvauto.errors import DlvautoError, UserError
 from dlvauto.gobuild.program import find_module
 from dlvauto.gobuild.targets import main_package
+from dlvauto.system import files as report_files
 from dlvauto.system import proc
 from dlvauto.version import __version__
 
@@ -266,7 +267,7 @@ def prepare_out_dir(out_dir: Path, user: tuple[int, int]) -> None:
     """Create the output folder; make sure the container's user can write to it."""
     created = not out_dir.exists()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        report_files.report_dir(out_dir)  # reports land here: never writable by others, whatever the umask
         if created and os.getuid() == 0:
             os.chown(out_dir, *user)  # a host root's sandbox runs as the image's user
     except OSError as exc:

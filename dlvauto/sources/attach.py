@@ -14,10 +14,9 @@ import socket
 from pathlib import Path
 
 from dlvauto.debugger import COMMAND_TIMEOUT, DEFAULT_DEPTH, Debugger, Options
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 from dlvauto.snapshot import Snapshot, StopEvent
 from dlvauto.sources import backends
-from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 
 
@@ -45,19 +44,69 @@ def _check_pid(pid: int) -> str:
     if not Path(f"/proc/{pid}").exists():
         raise UserError(f"no process {pid}: give the pid of a running Go program (see `pgrep`)")
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        status = _status(Path(f"/proc/{pid}/status").read_text())
     except OSError as exc:
         raise UserError(f"cannot read process {pid}: {exc.strerror}") from exc
-    for line in status.splitlines():
-        if line.startswith("TracerPid:") and line.split()[1] != "0":
-            tracer = line.split()[1]
-            raise UserError(f"process {pid} is already traced by {tracer}: detach that debugger first")
+    if status.get("State", "").startswith(("Z", "X")):
+        raise UserError(
+            f"process {pid} has exited (a zombie its parent has not reaped): there is nothing left to "
+            "attach to; give the pid of a running Go program"
+        )
+    tracer = status.get("TracerPid", "0")
+    if tracer != "0":
+        raise UserError(f"process {pid} is already traced by {tracer}: detach that debugger first")
     if pid == os.getpid():
         raise UserError("dlvauto cannot attach to itself: give the pid of a Go program")
     try:
-        return str(exe.resolve())
+        path = str(exe.resolve(strict=True))
+    except FileNotFoundError:  # a kernel thread has no executable
+        raise UserError(
+            f"process {pid} runs no program file (a kernel thread?): give the pid of a Go program"
+        ) from None
     except OSError as exc:
-        raise UserError(f"cannot attach to {pid}: {exc.strerror}; run as its owner or root") from exc
+        raise UserError(_not_allowed(pid, status, exc)) from exc
+    _require_go(pid, path)
+    return path
+
+
+def _status(text: str) -> dict[str, str]:
+    """/proc/PID/status as its fields (`State`, `Uid`, `TracerPid`, ...)."""
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        out[key] = value.strip()
+    return out
+
+
+def _not_allowed(pid: int, status: dict[str, str], exc: OSError) -> str:
+    """Why we may not look at process `pid`, in words that say what would help."""
+    owner = (status.get("Uid", "").split() or ["?"])[0]
+    if os.geteuid() == 0:
+        return (
+            f"cannot attach to {pid}: {exc.strerror} even as root: the kernel forbids tracing it here "
+            "(no CAP_SYS_PTRACE in this container, a security module, or a process outside this PID "
+            "namespace); run `dlvauto doctor` to see why"
+        )
+    if owner != str(os.getuid()):
+        return f"cannot attach to {pid}: it belongs to uid {owner}: run dlvauto as that user or as root"
+    return (
+        f"cannot attach to {pid}: {exc.strerror}: ptrace is restricted on this machine; "
+        "run `dlvauto doctor` to see why"
+    )
+
+
+def _require_go(pid: int, exe: str) -> None:
+    """Refuse a program that is not Go (dlv would find no goroutines in it): one line, exit 2.
+
+    A file we cannot read is left for dlv to judge.
+    """
+    from dlvauto.gofacts.binary import is_go_binary
+
+    if is_go_binary(exe) is False:
+        raise UserError(
+            f"process {pid} ({shown(exe)}) is not a Go program: dlvauto reads Go goroutines; "
+            "give the pid of a Go program"
+        )
 
 
 def attach(
@@ -73,7 +122,7 @@ def attach(
     """Halt process `pid` under dlv, capture every goroutine, detach and leave it running."""
     progress = progress or NullProgress()
     binary = _check_pid(pid)
-    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    options = backends.options(dlv, command_timeout, transcript)
     with backends.get(backend).attach(pid, options, progress) as dbg:
         snap = _capture(dbg, binary, depth, progress)
         progress.stage("detaching")

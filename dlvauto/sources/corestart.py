@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlvauto.debugger import COMMAND_TIMEOUT, Options, Session
+from dlvauto.debugger import COMMAND_TIMEOUT, Session
 from dlvauto.errors import DlvautoError
 from dlvauto.sources import backends, savedcore
-from dlvauto.system.dlv import find_dlv
 from dlvauto.system.progress import NullProgress, Progress
 from dlvauto.system.scratch import private_folder
 
@@ -92,7 +91,7 @@ def start_core(
     less clear than the check's one line.
     """
     bin_path, core_path = Path(binary).resolve(), Path(core).resolve()
-    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    options = backends.options(dlv, command_timeout, transcript)
     named, unpacked = core_path, None  # the report names the core the user gave, compressed or not
     if savedcore.is_compressed(core_path):  # `run --save-core` writes core.zst: dlv reads plain cores
         unpacked = private_folder()

@@ -9,6 +9,7 @@ ended, whatever happened.
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from dlvauto.debugger import (
     DEFAULT_DEPTH,
     Debugger,
     Launch,
-    Options,
     PartialCollection,
     Unsupported,
     with_ancestors,
@@ -46,7 +46,7 @@ from dlvauto.sources.output import add_crash_text, captured
 from dlvauto.sources.races import races_in
 from dlvauto.sources.unwind import read_fp_chains
 from dlvauto.sources.values import read_crash_values
-from dlvauto.system.dlv import find_dlv
+from dlvauto.system import proc
 from dlvauto.system.progress import NullProgress, Progress
 
 FINISH_SECONDS = 5.0  # how long the runtime gets to write its crash text after capture
@@ -84,7 +84,7 @@ def run_live(
     `values` is how many user frames' arguments and locals are read (with frame N's).
     """
     progress = progress or NullProgress()
-    options = Options(find_dlv(dlv), command_timeout, Path(transcript) if transcript is not None else None)
+    options = backends.options(dlv, command_timeout, transcript)
     binary = Path(binary).resolve()
     saved_dir = savedcore.prepare(save_core) if save_core is not None else None
     if facts is None:  # a binary someone built: what it says of itself (module, folder, GOROOT)
@@ -97,15 +97,9 @@ def run_live(
     with backends.get(backend).launch(program, options, progress) as dbg:
         progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
         got = _Collected()
-        try:
-            stop = dbg.run(timeout)
-        except DebuggerError as exc:
-            # dlv 1.27 sometimes fails a continue with "no such process" when a thread of the
-            # target ends as it stops (seen with parallel tests): the process is still there,
-            # and continuing again reaches the stop (or the exit) the program was heading for.
-            got.notes.append(f"dlv's continue failed ({exc}); continued again")
-            stop = dbg.run(timeout)
-        if stop.reason != "exited":
+        stop = _run(dbg, timeout, got)
+        stopped = got.incomplete is None  # else dlv is gone or we were told to stop: keep what is here
+        if stopped and stop.reason != "exited":
             want = _Wanted(depth, unwind, ancestors, values, frame_n, facts, saved_dir, binary)
             try:
                 _collect(dbg, stop, got, want, progress)
@@ -113,12 +107,13 @@ def run_live(
                 got.goroutines, got.incomplete = exc.goroutines, str(exc)
             except DebuggerError as exc:
                 got.incomplete = str(exc)
-        elif saved_dir is not None:
+        elif stopped and saved_dir is not None:
             got.notes.append("--save-core: nothing to save, the program exited by itself")
         if got.incomplete is None:
             with contextlib.suppress(DebuggerError):
                 dbg.detach(kill=True)
-        dbg.close()
+        if got.interrupted is None:  # else no waiting for dlv to wind down: the block's end stops it
+            dbg.close()
         output = captured(dbg.output.stdout, dbg.output.stderr)
     add_crash_text(stop, output.stderr)
     return Snapshot(
@@ -138,7 +133,48 @@ def run_live(
         core=got.core,
         notes=got.notes,
         errors=got.errors,
+        interrupted=got.interrupted,
     )
+
+
+def _run(dbg: Debugger, timeout: float, got: _Collected) -> StopEvent:
+    """Let the program run to its stop; when dlv dies or a signal comes first, `got` says so.
+
+    Ctrl-C or SIGTERM during a long hang, or a target that kills its own dlv, used to throw away
+    everything captured. Now the stop is what is known (the program had not stopped by itself),
+    `got.incomplete` says why nothing more was read, and the caller still reads the program's
+    output and writes the partial report; a signal is raised again after that (exit 130/143).
+    """
+    started = time.monotonic()
+    try:
+        try:
+            return dbg.run(timeout)
+        except DebuggerError as exc:
+            first = exc
+        # dlv 1.27 sometimes fails a continue with "no such process" when a thread of the target
+        # ends as it stops (seen with parallel tests): the process is still there, and continuing
+        # again reaches the stop (or the exit) the program was heading for. A dlv that is gone
+        # fails the second continue at once.
+        try:
+            stop = dbg.run(timeout)
+        except DebuggerError:
+            ran = time.monotonic() - started
+            got.incomplete = (
+                f"dlv ended while the program ran ({ran:.1f}s in; {first}): its goroutines could not "
+                "be read; the program's output up to then is kept"
+            )
+            return StopEvent(reason="unknown")
+        got.notes.append(f"dlv's continue failed ({first}); continued again")
+        return stop
+    except (KeyboardInterrupt, proc.Terminated) as exc:
+        name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else signal.Signals(exc.signum).name
+        ran = time.monotonic() - started
+        got.interrupted = name
+        got.incomplete = (
+            f"{name} arrived while the program ran ({ran:.1f}s of its {timeout:g}s timeout): dlvauto "
+            "stopped before reading its goroutines; the program's output up to then is kept"
+        )
+        return StopEvent(reason="halted")
 
 
 @dataclass
@@ -167,6 +203,7 @@ class _Collected:
     core: str | None = None  # the core saved at the stop (--save-core)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what was asked for and could not be done
+    interrupted: str | None = None  # the signal (SIGINT, SIGTERM) that ended the run early
 
 
 def _collect(dbg: Debugger, stop: StopEvent, got: _Collected, want: _Wanted, progress: Progress) -> None:

@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from dlvauto.errors import UserError
+from dlvauto.system import files
 
 CORE_NAME = "core"
 COMPRESSED_NAME = "core.zst"
@@ -54,7 +55,7 @@ def prepare(folder: str | Path) -> Path:
     """Make the folder for a saved core (see `check_free`); its absolute path."""
     path = check_free(folder)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        files.private_dir(path)  # the program's memory: its owner's alone, whatever the umask
     except OSError as exc:
         raise UserError(f"--save-core {path}: cannot make the folder: {exc.strerror}") from exc
     return path.resolve()
@@ -66,12 +67,14 @@ def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
 
     target = folder / binary.name
     shutil.copy2(binary, target)
+    files.make_private(target, files.EXECUTABLE)
     if (folder / CORE_NAME).is_file():
+        files.make_private(folder / CORE_NAME)  # dlv (or the kernel) wrote it with the umask's mode
         compress(folder / CORE_NAME, folder / COMPRESSED_NAME)
         stop.core = COMPRESSED_NAME
     stop.binary = binary.name
     stop.dlvauto_version = __version__
-    (folder / STOP_FILE).write_text(stop.model_dump_json(indent=2) + "\n")
+    files.write_private(folder / STOP_FILE, stop.model_dump_json(indent=2) + "\n")
     return target
 
 
@@ -80,7 +83,7 @@ def compress(core: Path, target: Path) -> None:
     import zstandard
 
     tmp = target.with_name(f".{target.name}.tmp")
-    with core.open("rb") as src, tmp.open("wb") as dst:
+    with core.open("rb") as src, files.open_private(tmp, "wb") as dst:
         zstandard.ZstdCompressor(level=3, threads=-1).copy_stream(src, dst)
     tmp.replace(target)
     core.unlink()
@@ -99,7 +102,7 @@ def decompress(core: Path, target: Path) -> None:
     import zstandard
 
     try:
-        with core.open("rb") as src, target.open("wb") as dst:
+        with core.open("rb") as src, files.open_private(target, "wb") as dst:
             unpack = zstandard.ZstdDecompressor().decompressobj()
             while chunk := src.read(1 << 20):
                 dst.write(unpack.decompress(chunk))

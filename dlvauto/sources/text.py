@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 from dlvauto.gofacts.racetext import WARNING as RACE_WARNING
 from dlvauto.gofacts.racetext import RaceScanner
 from dlvauto.gofacts.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
@@ -577,17 +577,33 @@ def parse_text(text: str, trace: str | None = None, every: bool = True) -> list[
     return parse_lines(iter_lines(io.StringIO(text, newline=None)), trace, every=every)
 
 
-def iter_lines(stream: IO[str], chunk: int = CHUNK) -> Iterator[str]:
+NO_TRACE_LIMIT = 64 << 20  # characters read with no sign of a traceback: the stream is given up
+# What any traceback, race report or printed stack has somewhere (a log may prefix its lines):
+# seen once, the rest is read whatever its length (a long log after the crash).
+_SIGN_OF_TRACE = re.compile(r"panic: |fatal error: |goroutine \d+ \[|DATA RACE|SIG[A-Z]{2,}|unexpected fault")
+
+
+def iter_lines(stream: IO[str], chunk: int = CHUNK, *, name: str | None = None) -> Iterator[str]:
     """The lines of `stream` without their newline, read in big blocks.
 
     Faster than iterating the file (one split per block, in C), and a "line" never grows past
-    MAX_LINE characters, so a binary file without newlines cannot fill the memory.
+    MAX_LINE characters, so a binary file without newlines cannot fill the memory. With `name`
+    (the stream `parse` reads) an endless stream is given up with one line: one with no newline
+    in its first MAX_LINE characters (`/dev/zero`) is not text, and one with no sign of a traceback
+    in its first NO_TRACE_LIMIT characters would be read to its end for nothing.
     """
     carry = ""
+    read = 0
+    lines_seen = sign_seen = False
     while True:
         block = stream.read(chunk)
         if not block:
             break
+        read += len(block)
+        if name is not None and not sign_seen:
+            sign_seen = _SIGN_OF_TRACE.search(block) is not None
+            lines_seen = lines_seen or "\n" in block
+            _give_up_early(name, read, lines_seen, sign_seen)
         if carry:
             block = carry + block
         parts = block.split("\n")
@@ -597,6 +613,20 @@ def iter_lines(stream: IO[str], chunk: int = CHUNK) -> Iterator[str]:
         yield from parts
     if carry:
         yield carry
+
+
+def _give_up_early(name: str, read: int, lines_seen: bool, sign_seen: bool) -> None:
+    """Raise the one line for a stream that will never give a report (see `iter_lines`)."""
+    if not lines_seen and read > MAX_LINE:
+        raise UserError(
+            f"{shown(name)} has no newline in its first {MAX_LINE >> 20} MiB: it is not a text log; "
+            "pass the stderr of a crashed Go program"
+        )
+    if not sign_seen and read > NO_TRACE_LIMIT:
+        raise UserError(
+            f"{shown(name)} holds no Go traceback in its first {NO_TRACE_LIMIT >> 20} MiB: pass the "
+            "stderr of a crashed Go program (or the part of the log around the crash)"
+        )
 
 
 def _open(trace: str) -> IO[str]:
@@ -631,7 +661,7 @@ def read_trace(trace: str, given: BuildFacts | None = None, every: bool = False)
     """
     stream = _open(trace)
     try:
-        snaps = parse_lines(iter_lines(stream), trace, given, every)
+        snaps = parse_lines(iter_lines(stream, name="stdin" if trace == "-" else trace), trace, given, every)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise UserError(f"cannot read {trace}: {exc}") from None
     finally:

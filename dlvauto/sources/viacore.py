@@ -26,7 +26,7 @@ from dlvauto.snapshot import BuildFacts, Snapshot
 from dlvauto.sources import savedcore
 from dlvauto.sources.core import open_core
 from dlvauto.sources.output import add_crash_text, captured
-from dlvauto.system import proc
+from dlvauto.system import files, proc
 from dlvauto.system.progress import NullProgress, Progress
 from dlvauto.system.scratch import private_folder
 
@@ -140,7 +140,7 @@ def run_via_core(
         out, err = folder / "stdout", folder / "stderr"
         progress.stage(f"running {binary.name} outside the debugger (timeout {timeout:g}s)")
         since = time.time()
-        with out.open("wb") as fo, err.open("wb") as fe:
+        with files.open_private(out, "wb") as fo, files.open_private(err, "wb") as fe:
             sp = proc.spawn([str(binary), *args], cwd=folder, env=run_env, stdout=fo, stderr=fe, core_size=-1)
         with proc.owned(sp, grace=1.0):
             status = sp.wait(timeout)

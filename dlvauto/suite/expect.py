@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 from dlvauto.report import CrashKind, Frame, Report
 
 
@@ -71,7 +71,12 @@ class Expectation(BaseModel):
     def load(cls, path: str | Path) -> Expectation:
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text())
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:  # a binary file where the expectations should be
+            raise UserError(
+                f"{shown(path)}: not valid TOML: it is not UTF-8 text (byte {exc.start} is "
+                f"{exc.object[exc.start]:#04x}); write the expectations as TOML text"
+            ) from None
         except OSError as exc:
             raise UserError(f"cannot read {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:

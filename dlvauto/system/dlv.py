@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from dlvauto.errors import DebuggerError, ToolMissing, UserError
+from dlvauto.errors import DebuggerError, ToolMissing, UserError, shown
 from dlvauto.system import proc
 
 DLV_VERSION = "v1.27.1"  # the dlv dlvauto is tested with
@@ -64,9 +64,18 @@ def find_dlv(explicit: str | None = None) -> str:
     else $(go env GOBIN), else $(go env GOPATH)/bin (where a plain `go install` puts it: a user who
     installed dlv the documented way need not change PATH)."""
     if explicit:
-        if _executable(explicit):
-            return explicit
-        raise ToolMissing(f"dlv not found at {explicit}: give the path of a dlv binary")
+        if not _executable(explicit):
+            raise ToolMissing(f"dlv not found at {shown(explicit)}: give the path of a dlv binary")
+        try:
+            version = version_of(explicit)
+        except OSError:  # not a program this machine runs (exec format error)
+            version = None
+        if version is None:  # `--dlv /bin/true` failed late, as dlv "exiting at start"
+            raise ToolMissing(
+                f"{shown(explicit)} is not Delve (`{shown(explicit)} version` names no Delve version): "
+                "give the path of a dlv binary"
+            )
+        return explicit
     env = os.environ.get("DLVAUTO_DLV")
     if env and not _executable(env):
         raise ToolMissing(f"DLVAUTO_DLV={env} is not an executable dlv: fix it or unset it")

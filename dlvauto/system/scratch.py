@@ -19,6 +19,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from dlvauto.system import files
+
 PREFIX = "dlvauto-"
 OWNER = "owner"
 
@@ -103,7 +105,6 @@ def private_folder() -> Path:
             atexit.register(sweeper.join, 2.0)  # a short run still finishes its sweep
     folder = Path(tempfile.mkdtemp(prefix=PREFIX))
     folder.chmod(0o700)
-    fd = os.open(folder / OWNER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w") as f:
+    with files.open_private(folder / OWNER, exclusive=True) as f:
         f.write(_me())
     return folder
