@@ -73,6 +73,8 @@ def programs() -> list[Program]:
         if exp["kind"] not in CRASH_KINDS:
             continue
         flags = tuple(DEBUG_FLAGS) if exp.get("profile", "debug") == "debug" else ()
+        if exp.get("race", "off") != "off":  # a race build, as the suite runs it
+            flags += ("-race",)
         out.append(Program(toml.parent.name, toml.parent, flags, args=tuple(exp.get("args", []))))
     # An optimized build: its frames are inlined, which the text marks with "(...)".
     out.append(Program("deep_stack.optimized", EXAMPLES / "deep_stack", ()))

@@ -5,7 +5,8 @@
 // nothing), and only later, when both loops run, does the runtime catch the
 // concurrent writes and throw. The sleeps give the detector time to print its
 // report before the throw ends the program. GOMAXPROCS is raised so the loops
-// run in parallel even on a single-CPU machine.
+// run in parallel even on a single-CPU machine. id is passed as an argument so
+// that older Go versions (a shared loop variable before 1.22) race on nothing else.
 package main
 
 import (
@@ -31,10 +32,10 @@ func main() {
 	fmt.Println("starting recorders")
 	for id := 1; id <= 2; id++ {
 		wg.Add(1)
-		go func() {
+		go func(id int) {
 			defer wg.Done()
 			record(id)
-		}()
+		}(id)
 		time.Sleep(100 * time.Millisecond)
 	}
 	wg.Wait()
