@@ -8,11 +8,12 @@ signature (analysis/races.py), which does not depend on which access came first.
 
 from __future__ import annotations
 
+from dlvauto.render.common import visible
 from dlvauto.report import Race, RaceAccess, Report
 
 
 def _where(a: RaceAccess, module_dir: str | None) -> str:
-    """`write main.writer (main.go:17)`: the access's kind and first user frame (else innermost)."""
+    """`write main.writer at main.go:17`: the access's kind and first user frame (else innermost)."""
     f = a.first_user_frame or (a.frames[0] if a.frames else None)
     if f is None:
         return f"{a.op} ?"
@@ -20,15 +21,14 @@ def _where(a: RaceAccess, module_dir: str | None) -> str:
     root = (module_dir or "").rstrip("/")
     if root and path.startswith(root + "/"):
         path = path[len(root) + 1 :]
-    return f"{a.op} {f.function} ({path}:{f.line})"
+    # The frames are the detector's text on the program's stderr: untrusted, shown escaped.
+    return f"{a.op} {visible(f.function or '?')} at {visible(path)}:{f.line}"
 
 
 def describe(race: Race, module_dir: str | None = None) -> str:
-    """The race's two accesses, current one first: `write F (file:line) / previous read G (...)`."""
-    parts = []
-    for a in race.accesses[:2]:
-        parts.append(("previous " if a.previous else "") + _where(a, module_dir))
-    return " / ".join(parts) or "no accesses"
+    """The race's two accesses, `read G at file:line / write F at file:line`, sorted: the same
+    race reads the same whichever goroutine the detector saw first (as its signature does)."""
+    return " / ".join(sorted(_where(a, module_dir) for a in race.accesses[:2])) or "no accesses"
 
 
 def distinct(report: Report) -> dict[str, Race]:
@@ -37,6 +37,16 @@ def distinct(report: Report) -> dict[str, Race]:
     for r in report.races:
         out.setdefault(r.signature, r)
     return out
+
+
+def counted(report: Report) -> list[tuple[str, int, str]]:
+    """(signature, how many reports, its two accesses described) of each distinct race, for the
+    suite's JUnit and Markdown: what a reviewer reads to find the race."""
+    counts: dict[str, int] = {}
+    for r in report.races:
+        counts[r.signature] = counts.get(r.signature, 0) + 1
+    root = report.source.module_dir
+    return [(sig, counts[sig], describe(r, root)) for sig, r in distinct(report).items()]
 
 
 def race_differences(count: int | None, allowed: list[str], report: Report) -> list[str]:
