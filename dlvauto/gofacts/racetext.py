@@ -143,8 +143,13 @@ class RaceScanner:
         if self._current is not None:
             if self._current.accesses:
                 self._current.truncated = True
+                # A text cut between a frame's function line and its file line still names the
+                # function: the part that is there is kept (no file, line 0).
+                if self._pending is not None and self._frames is not None and len(self._frames) < MAX_FRAMES:
+                    self._frames.append(RaceFrame(self._pending))
                 self.races.append(self._current)
             self._current = None
+            self._frames = self._pending = None
         return self.races
 
 
