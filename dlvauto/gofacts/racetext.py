@@ -40,6 +40,8 @@ _HEADER = re.compile(
     r"(?:goroutine (\d+)|(main) goroutine)|Goroutine (\d+) \((running|finished)\) created at):(?=\n|\Z)"
 )
 _WRITE = ("write", "Write")
+# One string object for each state, not one per report (two per report, 57 bytes each).
+_STATE = {"running": "running", "finished": "finished"}
 _FILE_LINE = re.compile(r"^\s+(.+?):(\d+)(?: \+0x[0-9a-f]+)?$")
 MAX_FRAMES = 200  # per stack: a report is kept small whatever the text holds
 # A report's lines kept (a real one has tens, a few thousand at most): a report whose closing line
@@ -68,12 +70,14 @@ class RaceScanner:
     their frames shared, read-only, between the reports (and memory holds one copy of them).
     """
 
-    __slots__ = ("_block", "_stacks", "races")
+    __slots__ = ("_addresses", "_block", "_ids", "_stacks", "races")
 
     def __init__(self) -> None:
         self.races: list[Race] = []
         self._block: list[str] | None = None  # the lines of the report being read
         self._stacks: dict[str, list[RaceFrame]] = {}
+        self._ids: dict[str, int] = {}
+        self._addresses: dict[str, str] = {}
 
     @property
     def reading(self) -> bool:
@@ -137,6 +141,7 @@ class RaceScanner:
         accesses: list[RaceAccess] = []
         created: list[RaceCreation] = []
         frames_of = self._frames
+        ids, addresses = self._id, self._address
         text = "\n" + text  # every header, the first too, follows a newline
         heads = list(_HEADER.finditer(text))
         last = len(heads) - 1
@@ -149,18 +154,37 @@ class RaceScanner:
                 frames = frames_of(text[m.end() + 1 :])
             previous, op, address, gid, _main, made, state = m.groups()
             if made is not None:
-                created.append(
-                    built(RawRaceCreation, {"goroutine_id": int(made), "state": state, "frames": frames})
-                )
+                values = {"goroutine_id": ids(made), "state": _STATE[state], "frames": frames}
+                created.append(built(RawRaceCreation, values))
             else:
                 accesses.append(
                     built(RawRaceAccess, {
-                        "op": "write" if op in _WRITE else "read", "address": address,
-                        "goroutine_id": int(gid) if gid else 1, "previous": previous is not None,
+                        "op": "write" if op in _WRITE else "read", "address": addresses(address),
+                        "goroutine_id": ids(gid) if gid else 1, "previous": previous is not None,
                         "frames": frames,
                     })
                 )  # fmt: skip
         return built(RawRace, {"accesses": accesses, "created": created, "truncated": cut})
+
+    def _id(self, digits: str) -> int:
+        """One int object for each goroutine id met: the same goroutines appear in report after
+        report, and an int above 256 is an object of its own (28 bytes, two or more a report)."""
+        known = self._ids.get(digits)
+        if known is None:
+            if len(self._ids) >= MAX_STACKS:
+                self._ids.clear()
+            known = self._ids[digits] = int(digits)
+        return known
+
+    def _address(self, text: str) -> str:
+        """One string object for each address met (a global's recurs in every report of its
+        race; 63 bytes each)."""
+        known = self._addresses.get(text)
+        if known is None:
+            if len(self._addresses) >= MAX_STACKS:
+                self._addresses.clear()
+            known = self._addresses[text] = text
+        return known
 
     def _frames(self, region: str) -> list[RaceFrame]:
         frames = self._stacks.get(region)
