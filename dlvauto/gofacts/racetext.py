@@ -91,7 +91,7 @@ class RaceScanner:
                 self._block = []
             return
         if line.startswith(SEPARATOR):
-            self.races.append(self._read("\n".join(block)))
+            self.races.append(self._read("\n" + "\n".join(block)))
             self._block = None
             return
         if len(block) < MAX_REPORT_LINES:
@@ -118,21 +118,22 @@ class RaceScanner:
         if getattr(lines, "gi_frame", None) is None:  # the text ended inside the report
             self._block = block
             return
+        block.insert(0, "")  # every header, the first too, follows a newline (see _read)
         self.races.append(self._read("\n".join(block)))
 
     def finish(self) -> list[Race]:
         """Every report read; one the text ended in is kept, flagged truncated."""
         if self._block is not None:
-            race = self._read("\n".join(self._block), cut=True)
+            race = self._read("\n" + "\n".join(self._block), cut=True)
             if race.accesses:
                 self.races.append(race)
             self._block = None
         return self.races
 
     def _read(self, text: str, cut: bool = False) -> Race:
-        """One report's text (between its WARNING and closing lines) as a Race; `cut`: the text
-        ended inside it (flagged truncated), so its last stack may end in a function line
-        without its file line.
+        """One report's text (between its WARNING and closing lines; a newline first, so that every
+        header follows one) as a Race; `cut`: the text ended inside it (flagged truncated), so its
+        last stack may end in a function line without its file line.
 
         The headers (`Read at ... by goroutine 7:`, `Goroutine 7 (running) created at:`) are found
         by one regular expression over the whole report; the text between two headers is a stack
@@ -142,7 +143,6 @@ class RaceScanner:
         created: list[RaceCreation] = []
         frames_of = self._frames
         ids, addresses = self._id, self._address
-        text = "\n" + text  # every header, the first too, follows a newline
         heads = list(_HEADER.finditer(text))
         last = len(heads) - 1
         for i, m in enumerate(heads):
