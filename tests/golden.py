@@ -68,6 +68,8 @@ def _cli(
 def _run_args(name: str) -> tuple[list[str], dict[str, str]]:
     exp = _expect(name)
     opts = ["--profile", exp.get("profile", "debug"), "--timeout", str(exp.get("timeout", 60))]
+    if exp.get("race", "off") != "off":  # a race build, as the suite runs it
+        opts += ["--race", exp["race"]]
     return opts, dict(exp.get("env", {}))
 
 

@@ -22,7 +22,7 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.enrich.source import add_source
 from dlvauto.errors import UserError
-from dlvauto.gobuild.program import build
+from dlvauto.gobuild.program import BuildResult, build
 from dlvauto.report import Report
 from dlvauto.snapshot import Snapshot
 from dlvauto.sources.live import run_live
@@ -57,13 +57,36 @@ MISSING = _missing_tool()
 needs_dlv = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
+def build_example(name: str, profile: str | None = None) -> BuildResult:
+    """Example `name` built as its expect.toml says (its profile, `-race` when `race` is on), so
+    every mode of the corpus runs the program the suite runs."""
+    exp = Expectation.load(EXAMPLES / name / "expect.toml")
+    flags, _ = exp.race_flags(None)
+    return build(EXAMPLES / name, profile or exp.profile, extra_flags=flags)
+
+
+def example_env(exp: Expectation, **extra: str) -> dict[str, str]:
+    """The environment an example runs in: ours, its `env`, GORACE for `race = "halt"`, `extra`."""
+    _, env = exp.race_flags({**os.environ, **exp.env})
+    return {**(env or {}), **extra}
+
+
+def crash_expectation(exp: Expectation) -> Expectation:
+    """`exp` without its race expectations, for a mode that sees no program output (a core): the
+    detector's reports are text on stderr, which a core does not hold."""
+    if exp.race == "off":
+        return exp
+    return exp.model_copy(update={"races": None, "allowed_races": [], "race": "off"})
+
+
 def live_report(name: str, cache: dict[str, Report]) -> Report:
     """The report of example `name` run for real under dlv, once per session (`cache`: the
     `live_reports` fixture)."""
     if name not in cache:
         exp = Expectation.load(EXAMPLES / name / "expect.toml")
-        built = build(EXAMPLES / name, exp.profile)
-        snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout)
+        built = build_example(name)
+        env = example_env(exp) if exp.race == "halt" else None
+        snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, env=env)
         cache[name] = analyze(snap)
     return cache[name]
 
@@ -235,10 +258,10 @@ class CoreMaker:
     def __call__(self, name: str) -> tuple[Path, Path]:
         if name not in self.made:
             exp = Expectation.load(EXAMPLES / name / "expect.toml")
-            binary = build(EXAMPLES / name, exp.profile).binary
+            binary = build_example(name).binary
             folder = self.root / name
             folder.mkdir()
-            env = {**os.environ, **exp.env, "GOTRACEBACK": "crash"}
+            env = example_env(exp, GOTRACEBACK="crash")
             since = time.time()
             sp = proc.spawn([str(binary), *exp.args], cwd=folder, env=env, core_size=-1)
             with proc.owned(sp):

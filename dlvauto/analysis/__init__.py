@@ -9,7 +9,7 @@ from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.analysis.inlining import annotate, to_report
 from dlvauto.analysis.panics import panic_chain, recovered_panic
-from dlvauto.analysis.races import race
+from dlvauto.analysis.races import StackMemo, race
 from dlvauto.analysis.signature import signature
 from dlvauto.gofacts.runtime import runtime_name
 from dlvauto.landmarks import (
@@ -35,6 +35,7 @@ from dlvauto.report import (
     Value,
 )
 from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
+from dlvauto.system.gcpause import paused_gc
 
 SIGNATURE_USER_FRAMES = 3
 
@@ -194,7 +195,9 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
     recovered = [
         recovered_panic(r.source, r.message, to_goroutine(r.goroutine, classify)) for r in snap.recovered
     ]
-    races = [race(r, lambda i, f: to_frame(i, f, classify)) for r in snap.races]
+    race_frames = StackMemo(lambda i, f: to_frame(i, f, classify))
+    with paused_gc():  # thousands of reports from a log: no cycles (system/gcpause.py)
+        races = [race(r, race_frames) for r in snap.races]
     notes = list(snap.notes)
     if races and exit_code == RACE_EXIT:
         notes.append(f"exit status {RACE_EXIT} is the race detector's: it reported {len(races)} data race(s)")

@@ -24,128 +24,219 @@ text: it is parsed, never executed or opened.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
+
+from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation, built, lean
 
 SEPARATOR = "=================="
 WARNING = "WARNING: DATA RACE"
-_ACCESS = re.compile(
-    r"^(Previous )?(read|write|Read|Write)(?: of size \d+)? at (0x[0-9a-f]+|\S+) by "
-    r"(?:goroutine (\d+)|(main) goroutine):$"
+# An access (`Read at 0x... by goroutine 7:`, `Previous write ... by main goroutine:`) or a
+# creation (`Goroutine 7 (running) created at:`): a whole line, found in a whole report (a newline
+# before it: searching for `\n` first is twice as fast as MULTILINE's `^`).
+_HEADER = re.compile(
+    r"\n(?:(Previous )?(read|write|Read|Write)(?: of size \d+)? at (0x[0-9a-f]+|\S+) by "
+    r"(?:goroutine (\d+)|(main) goroutine)|Goroutine (\d+) \((running|finished)\) created at):(?=\n|\Z)"
 )
-_CREATED = re.compile(r"^Goroutine (\d+) \((running|finished)\) created at:$")
+_WRITE = ("write", "Write")
+# One string object for each state, not one per report (two per report, 57 bytes each).
+_STATE = {"running": "running", "finished": "finished"}
 _FILE_LINE = re.compile(r"^\s+(.+?):(\d+)(?: \+0x[0-9a-f]+)?$")
 MAX_FRAMES = 200  # per stack: a report is kept small whatever the text holds
+# A report's lines kept (a real one has tens, a few thousand at most): a report whose closing line
+# never comes cannot make the rest of a huge log stay in memory.
+MAX_REPORT_LINES = 20_000
+MAX_STACKS = 10_000  # distinct stacks remembered (a log of endless variety costs no more than this)
 
 
-@dataclass
-class RaceFrame:
-    function: str
-    file: str | None = None
-    line: int = 0
-
-
-@dataclass
-class RaceAccess:
-    op: str  # "read" or "write"
-    address: str
-    goroutine_id: int | None  # None: "by main goroutine" is goroutine 1
-    previous: bool
-    frames: list[RaceFrame] = field(default_factory=list)
-
-
-@dataclass
-class RaceCreation:
-    goroutine_id: int
-    state: str  # running | finished
-    frames: list[RaceFrame] = field(default_factory=list)
-
-
-@dataclass
-class Race:
-    accesses: list[RaceAccess] = field(default_factory=list)
-    created: list[RaceCreation] = field(default_factory=list)
-    truncated: bool = False  # the text ended before the report's closing line
+# The reports are read straight into the snapshot's models (a log holds thousands: no second copy
+# of each is made on the way); the names the scanner's users know them by:
+Race = RawRace
+RaceAccess = RawRaceAccess
+RaceCreation = RawRaceCreation
+RaceFrame = RawFrame
 
 
 class RaceScanner:
-    """Reads race reports from lines fed one by one; `races` holds the complete ones (and, after
-    `finish`, a report the text cut short, flagged)."""
+    """Reads race reports from lines fed one by one (`feed`) or handed over a report at a time
+    (`read_report`, which pulls the report's lines from the caller's iterator: a log's thousands of
+    reports then cost one tight loop per report, not a call per line); `races` holds the complete
+    ones (and, after `finish`, a report the text cut short, flagged).
 
-    __slots__ = ("_current", "_frames", "_pending", "races")
+    A report's lines are kept until its closing `=====`, then read as one block. The stack between
+    two headers is looked up in `_stacks` by its text first: the same stacks recur in every report
+    of the same race (a log of many runs, a test that races in a loop), so they are parsed once and
+    their frames shared, read-only, between the reports (and memory holds one copy of them).
+    """
+
+    __slots__ = ("_addresses", "_block", "_ids", "_stacks", "races")
 
     def __init__(self) -> None:
         self.races: list[Race] = []
-        self._current: Race | None = None
-        self._frames: list[RaceFrame] | None = None  # the stack being read
-        self._pending: str | None = None  # a function line waiting for its file line
+        self._block: list[str] | None = None  # the lines of the report being read
+        self._stacks: dict[str, list[RaceFrame]] = {}
+        self._ids: dict[str, int] = {}
+        self._addresses: dict[str, str] = {}
 
     @property
     def reading(self) -> bool:
         """Inside a report: the lines until its closing `=====` are the report's."""
-        return self._current is not None
+        return self._block is not None
 
     def feed(self, line: str) -> None:
-        race = self._current
-        if race is None:
+        block = self._block
+        if block is None:
             if line.startswith(WARNING):
-                self._current = Race()
-                self._frames = self._pending = None
+                self._block = []
             return
         if line.startswith(SEPARATOR):
-            self.races.append(race)
-            self._current = None
+            self.races.append(self._read("\n" + "\n".join(block)))
+            self._block = None
             return
-        if not line:
-            self._frames = self._pending = None
-            return
-        c = line[0]
-        if c == " ":
-            self._stack_line(line)
-            return
-        m = _ACCESS.match(line)
-        if m is not None:
-            gid = int(m.group(4)) if m.group(4) else 1
-            access = RaceAccess(m.group(2).lower(), m.group(3), gid, m.group(1) is not None)
-            race.accesses.append(access)
-            self._frames, self._pending = access.frames, None
-            return
-        m = _CREATED.match(line)
-        if m is not None:
-            creation = RaceCreation(int(m.group(1)), m.group(2))
-            race.created.append(creation)
-            self._frames, self._pending = creation.frames, None
-            return
-        # Program output in the middle of a report (another goroutine writing): not the report's.
+        if len(block) < MAX_REPORT_LINES:
+            block.append(line)
 
-    def _stack_line(self, line: str) -> None:
-        frames = self._frames
-        if frames is None:
+    def read_report(self, lines: Iterator[str]) -> None:
+        """After a `WARNING: DATA RACE` line: the report's lines, pulled from `lines` up to and
+        including its closing `=====` (a text that ends first leaves it for `finish`).
+
+        From a generator (the text source's lines) the lines are pulled in C: `iter(next, SEP)`
+        stops at the closing line (the detector prints exactly SEPARATOR), and a generator that is
+        done afterwards (no frame) ran out inside the report. Other iterators go line by line."""
+        if getattr(lines, "gi_frame", False) is False:
+            self._block = []
+            for line in lines:
+                self.feed(line)
+                if self._block is None:
+                    return
             return
-        text = line.strip()
-        if self._pending is not None:
-            m = _FILE_LINE.match(line)
-            if m is not None:
-                if len(frames) < MAX_FRAMES:
-                    frames.append(RaceFrame(self._pending, m.group(1), int(m.group(2))))
-                self._pending = None
-                return
-            self._pending = None
-        if text.endswith(")"):
-            paren = text.rfind("(")
-            if paren > 0:
-                self._pending = text[:paren]
-                return
-        if text == "[failed to restore the stack]" and len(frames) < MAX_FRAMES:
-            frames.append(RaceFrame("[failed to restore the stack]"))
+        nxt = lines.__next__
+        block = list(islice(iter(nxt, SEPARATOR), MAX_REPORT_LINES))
+        if len(block) == MAX_REPORT_LINES:
+            deque(iter(nxt, SEPARATOR), maxlen=0)  # the rest of a report too long to keep
+        if getattr(lines, "gi_frame", None) is None:  # the text ended inside the report
+            self._block = block
+            return
+        block.insert(0, "")  # every header, the first too, follows a newline (see _read)
+        self.races.append(self._read("\n".join(block)))
 
     def finish(self) -> list[Race]:
         """Every report read; one the text ended in is kept, flagged truncated."""
-        if self._current is not None:
-            if self._current.accesses:
-                self._current.truncated = True
-                self.races.append(self._current)
-            self._current = None
+        if self._block is not None:
+            race = self._read("\n" + "\n".join(self._block), cut=True)
+            if race.accesses:
+                self.races.append(race)
+            self._block = None
         return self.races
+
+    def _read(self, text: str, cut: bool = False) -> Race:
+        """One report's text (between its WARNING and closing lines; a newline first, so that every
+        header follows one) as a Race; `cut`: the text ended inside it (flagged truncated), so its
+        last stack may end in a function line without its file line.
+
+        The headers (`Read at ... by goroutine 7:`, `Goroutine 7 (running) created at:`) are found
+        by one regular expression over the whole report; the text between two headers is a stack
+        (with any program output that came in between), looked up by its text first. Built
+        without validation (snapshot.built): every value is typed here."""
+        accesses: list[RaceAccess] = []
+        created: list[RaceCreation] = []
+        frames_of = self._frames
+        ids, addresses = self._id, self._address
+        heads = list(_HEADER.finditer(text))
+        last = len(heads) - 1
+        for i, m in enumerate(heads):
+            if i < last:
+                frames = frames_of(text[m.end() + 1 : heads[i + 1].start()])
+            elif cut:
+                frames = stack_frames(_stack_lines(text[m.end() + 1 :]), keep_pending=True)
+            else:
+                frames = frames_of(text[m.end() + 1 :])
+            previous, op, address, gid, _main, made, state = m.groups()
+            if made is not None:
+                values = {"goroutine_id": ids(made), "state": _STATE[state], "frames": frames}
+                created.append(built(RawRaceCreation, values))
+            else:
+                accesses.append(
+                    built(RawRaceAccess, {
+                        "op": "write" if op in _WRITE else "read", "address": addresses(address),
+                        "goroutine_id": ids(gid) if gid else 1, "previous": previous is not None,
+                        "frames": frames,
+                    })
+                )  # fmt: skip
+        return built(RawRace, {"accesses": accesses, "created": created, "truncated": cut})
+
+    def _id(self, digits: str) -> int:
+        """One int object for each goroutine id met: the same goroutines appear in report after
+        report, and an int above 256 is an object of its own (28 bytes, two or more a report)."""
+        known = self._ids.get(digits)
+        if known is None:
+            if len(self._ids) >= MAX_STACKS:
+                self._ids.clear()
+            known = self._ids[digits] = int(digits)
+        return known
+
+    def _address(self, text: str) -> str:
+        """One string object for each address met (a global's recurs in every report of its
+        race; 63 bytes each)."""
+        known = self._addresses.get(text)
+        if known is None:
+            if len(self._addresses) >= MAX_STACKS:
+                self._addresses.clear()
+            known = self._addresses[text] = text
+        return known
+
+    def _frames(self, region: str) -> list[RaceFrame]:
+        frames = self._stacks.get(region)
+        if frames is None:
+            if len(self._stacks) >= MAX_STACKS:
+                self._stacks.clear()
+            frames = self._stacks[region] = stack_frames(_stack_lines(region))
+        return frames
+
+
+def _stack_lines(region: str) -> list[str]:
+    """The stack's lines of the text after a header: the indented lines up to the first blank
+    line; a line of program output in between is not the report's, and does not end the stack."""
+    out = []
+    for line in region.split("\n"):
+        if not line:
+            break
+        if line[0] == " ":
+            out.append(line)
+    return out
+
+
+def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RaceFrame]:
+    """The frames of one stack's lines (`  pkg.fn()` then `      /file.go:12 +0x44`), at most
+    MAX_FRAMES. `keep_pending`: the text was cut after the last function line, whose function is
+    kept (no file, line 0): the part that is there."""
+    frames: list[RaceFrame] = []
+    pending: str | None = None
+    for line in lines:
+        text = line.strip()
+        if pending is not None:
+            m = _FILE_LINE.match(line)
+            if m is not None:
+                if len(frames) < MAX_FRAMES:
+                    frames.append(_frame(pending, m.group(1), int(m.group(2))))
+                pending = None
+                continue
+            pending = None
+        if text.endswith(")"):
+            paren = text.rfind("(")
+            if paren > 0:
+                pending = text[:paren]
+                continue
+        if text == "[failed to restore the stack]" and len(frames) < MAX_FRAMES:
+            frames.append(_frame("[failed to restore the stack]"))
+    if keep_pending and pending is not None and len(frames) < MAX_FRAMES:
+        frames.append(_frame(pending))
+    return frames
+
+
+def _frame(function: str, file: str | None = None, line: int = 0) -> RawFrame:
+    return lean(RawFrame(function=function, file=file, line=line))
 
 
 def parse_races(text: str) -> list[Race]:

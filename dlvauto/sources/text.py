@@ -63,8 +63,8 @@ from dlvauto.snapshot import (
     StopEvent,
     lean,
 )
-from dlvauto.sources.races import to_raw
 from dlvauto.sources.textfacts import infer_build_facts, merge_facts
+from dlvauto.system.gcpause import paused_gc
 
 _GOROUTINE = re.compile(
     r"goroutine ([0-9]{1,19})(?: gp=0x[0-9a-f]+ m=(?:[0-9]+|nil)(?: mp=0x[0-9a-f]+)?)?"
@@ -187,13 +187,8 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
     after_separator = False
     ancestors = False  # inside `[originating from goroutine N]:` (GODEBUG=tracebackancestors)
 
-    in_race = False
-    for line in lines:
-        if in_race:
-            assert races is not None
-            races.feed(line)
-            in_race = races.reading
-            continue
+    it = iter(lines)
+    for line in it:
         if not line:
             if builder is not None:
                 assert dump is not None
@@ -424,8 +419,7 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
             previous = line
             continue
         if c == "W" and races is not None and line.startswith(RACE_WARNING):
-            races.feed(line)
-            in_race = True
+            races.read_report(it)  # the report's lines, up to its closing line, are its own
             continue
         noise_seen += 1
         noise.append(line)
@@ -536,13 +530,21 @@ def parse_lines(
     them, or only the last crash.
 
     "The last crash" is the last dump with a crash header; a text with none has its last dump.
-    Only that one is kept while reading, so a long log costs the memory of one dump.
+    Only that one is kept while reading, so a long log costs the memory of one dump. The cyclic
+    garbage collector is paused meanwhile (system/gcpause.py: no cycles are made here).
     """
+    with paused_gc():
+        return _parse_lines(lines, trace, given, every)
+
+
+def _parse_lines(
+    lines: Iterable[str], trace: str | None, given: BuildFacts | None, every: bool
+) -> list[Snapshot]:
     if every:
         scanner = RaceScanner()
         snaps = [to_snapshot(d, trace, given) for d in _scan(lines, scanner)]
         if snaps:
-            snaps[-1].races = [to_raw(r) for r in scanner.finish()]
+            snaps[-1].races = scanner.finish()
         return snaps
     last: _Dump | None = None
     recovered: list[RecoveredStack] = []  # every dump's: a log's recovered panics come before its crash
@@ -554,7 +556,7 @@ def parse_lines(
             last = d
         else:
             recovered += to_snapshot(d, trace, given).recovered
-    races = [to_raw(r) for r in scanner.finish()]
+    races = scanner.finish()
     if last is None:
         return [_races_only(races, trace, given)] if races else []
     snap = to_snapshot(last, trace, given)

@@ -26,6 +26,7 @@ from dlvauto.snapshot import BuildFacts, Snapshot
 from dlvauto.sources import savedcore
 from dlvauto.sources.core import open_core
 from dlvauto.sources.output import add_crash_text, captured
+from dlvauto.sources.races import races_in
 from dlvauto.system import files, proc
 from dlvauto.system.progress import NullProgress, Progress
 from dlvauto.system.scratch import private_folder
@@ -179,4 +180,6 @@ def run_via_core(
     add_crash_text(snap.stop, output.stderr)
     snap.stop.exit_status = status
     snap.output = output
+    # The program's stderr is ours here as in a live run: a -race build's reports are in it.
+    snap.races = races_in(output.stderr)
     return snap

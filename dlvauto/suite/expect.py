@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dlvauto.errors import UserError, shown
 from dlvauto.report import CrashKind, Frame, Report
+from dlvauto.suite.races import race_differences
 
 
 class FrameExpect(BaseModel):
@@ -56,6 +57,17 @@ class Expectation(BaseModel):
     package: str = "."
     stuck_tests: list[str] = Field(default_factory=list)  # tests a -test.timeout found running
     failed_tests: list[str] = Field(default_factory=list)  # tests reported failed, exactly
+    # A race build (`--race on|halt`); `races` the exact number of distinct race signatures,
+    # `allowed_races` the signatures that may appear. Any other race fails the scenario.
+    race: Literal["off", "on", "halt"] = "off"
+    races: int | None = Field(default=None, ge=0, le=100_000)
+    allowed_races: list[str] = Field(default_factory=list)
+
+    def race_flags(self, env: dict[str, str] | None) -> tuple[list[str], dict[str, str] | None]:
+        """The build flags and the program's environment `race` asks for (as `--race` does)."""
+        from dlvauto.commands.checks import race_build
+
+        return race_build(self.race, env)
 
     @field_validator("message_regex")
     @classmethod
@@ -181,4 +193,5 @@ def differences(expect: Expectation, report: Report) -> list[str]:
         got_fn = c.frame_n.frame.function if c.frame_n.frame else ""
         if (got_fn or "") != expect.frame_n.function:
             diffs.append(f"frame_n.function: expected {expect.frame_n.function!r}, got {got_fn!r}")
+    diffs += race_differences(expect.races, expect.allowed_races, report)
     return diffs

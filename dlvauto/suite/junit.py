@@ -13,6 +13,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from dlvauto.suite.races import counted
 from dlvauto.suite.runner import Outcome
 from dlvauto.suite.scenarios import Scenario
 
@@ -56,6 +57,8 @@ def summary(o: Outcome, reports_dir: str | None = None) -> str:
     if fu is not None:
         lines.append(f"first user frame: {fu.function} at {fu.file}:{fu.line}")
     lines.append(f"signature: {c.signature}")
+    for sig, n, where in counted(o.report):
+        lines.append(f"race {sig} (x{n}): {where}")
     if reports_dir is not None:
         lines.append(f"report: {Path(reports_dir) / report_file_name(o.scenario)}")
     return "\n".join(lines)

@@ -47,16 +47,17 @@ def run_one(scenario: Scenario, frame_n: int = 17) -> Outcome:
         exp = scenario.expectation()
         out.expectation = exp
         env = {**os.environ, **exp.env} if exp.env else None
+        flags, env = exp.race_flags(env)
         if exp.test is not None:
             from dlvauto.gobuild.program import build_test
 
             package = (scenario.path / exp.package).resolve()
-            built = build_test(package, exp.profile)
+            built = build_test(package, exp.profile, extra_flags=flags)
             args = ["-test.v=true", f"-test.run=^{exp.test}$", *exp.args]
             out.build_key = built.key
             snap = run_live(built.binary, args, facts=built.facts, timeout=exp.timeout, env=env, cwd=package)
         else:
-            built = build(scenario.path, exp.profile)
+            built = build(scenario.path, exp.profile, extra_flags=flags)
             out.build_key = built.key
             snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, env=env)
         out.report = analyze(snap, frame_n=exp.frame_n.n if exp.frame_n else frame_n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dlvauto.suite.races import counted
 from dlvauto.suite.runner import Outcome
 
 _ICON = {"pass": "✅ pass", "fail": "❌ fail", "error": "⚠️ error"}
@@ -26,6 +27,12 @@ def to_markdown(outcomes: list[Outcome]) -> str:
         lines.append(
             f"| {_cell(o.scenario.name)} | {_ICON[o.status]} | {kind} | {_cell(where)} | {o.seconds:.1f} |"
         )
+    raced = [(o, counted(o.report)) for o in outcomes if o.report is not None and o.report.races]
+    if raced:
+        lines += ["", "### Data races", "", "| scenario | race | reports | accesses |", "|---|---|---:|---|"]
+        for o, races in raced:
+            for sig, n, where in races:
+                lines.append(f"| {_cell(o.scenario.name)} | `{sig}` | {n} | {_cell(where)} |")
     bad = [o for o in outcomes if not o.passed]
     if bad:
         lines += ["", "### What differed", ""]

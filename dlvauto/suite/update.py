@@ -20,6 +20,7 @@ from dlvauto.suite.expect import Expectation
 _ORDER = [
     "description", "kind", "message", "message_regex", "crash_goroutine", "exit_code", "timeout", "args",
     "env", "profile", "first_user_frame", "frame_n", "functions", "inlined", "not_inlined", "signature",
+    "race", "races", "allowed_races",
 ]  # fmt: skip
 
 
@@ -63,6 +64,14 @@ def observed(old: Expectation, report: Report, scenario_dir: Path) -> dict[str, 
         data["frame_n"] = {"n": c.frame_n.n, "function": fn or ""}
     if old.signature is not None:
         data["signature"] = c.signature
+    if "race" in old.model_fields_set:
+        data["race"] = old.race
+    seen = sorted({r.signature for r in report.races})
+    # The races observed are accepted the way a moved line is: counted, and listed when a list was kept.
+    if old.races is not None or seen:
+        data["races"] = len(seen)
+    if old.allowed_races:
+        data["allowed_races"] = seen
     return {k: data[k] for k in _ORDER if k in data and data[k] is not None and data[k] != ""}
 
 

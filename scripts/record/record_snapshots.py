@@ -29,8 +29,9 @@ EXTRA = ["nil_receiver_method:optimized", "deep_stack:optimized", "sort_less_cal
 def record(spec: str) -> Path:
     name, _, profile = spec.partition(":")
     exp = Expectation.load(EXAMPLES / name / "expect.toml")
-    built = build(EXAMPLES / name, profile or exp.profile)
-    snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout)
+    flags, env = exp.race_flags(None)  # a race build, as the suite runs it
+    built = build(EXAMPLES / name, profile or exp.profile, extra_flags=flags)
+    snap = run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, env=env)
     crash_id = analyze(snap).crash.goroutine_id
     others = [g for g in snap.goroutines if g.id != crash_id]
     kept = [g for g in snap.goroutines if g.id == crash_id] + others[:KEEP_OTHERS]

@@ -73,6 +73,8 @@ def programs() -> list[Program]:
         if exp["kind"] not in CRASH_KINDS:
             continue
         flags = tuple(DEBUG_FLAGS) if exp.get("profile", "debug") == "debug" else ()
+        if exp.get("race", "off") != "off":  # a race build, as the suite runs it
+            flags += ("-race",)
         out.append(Program(toml.parent.name, toml.parent, flags, args=tuple(exp.get("args", []))))
     # An optimized build: its frames are inlined, which the text marks with "(...)".
     out.append(Program("deep_stack.optimized", EXAMPLES / "deep_stack", ()))
@@ -188,7 +190,8 @@ def write_readme(versions: dict[str, str], skipped: dict[str, list[str]]) -> Non
         "extra programs in `programs/`) run without a debugger at GOTRACEBACK=single, all, system and",
         "crash. `go1.N/VERSION` names the toolchain that built and ran them; files over",
         f"{GZIP_OVER:,} bytes are gzipped. Examples use their expect.toml profile (debug:",
-        "`-gcflags=all=-N -l`); `deep_stack.optimized` and the extra programs use the compiler's defaults.",
+        "`-gcflags=all=-N -l`), and `-race` when it says `race`; `deep_stack.optimized` and the extra",
+        "programs use the compiler's defaults.",
         "",
         "| folder | toolchain | not recorded |",
         "| --- | --- | --- |",

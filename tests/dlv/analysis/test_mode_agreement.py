@@ -10,19 +10,17 @@ modes"): text cannot see C frames.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from typing import Any
 
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.gobuild.program import build
 from dlvauto.report import Report
 from dlvauto.sources.text import parse_text
 from dlvauto.suite.expect import Expectation
 
-from tests.helpers import CRASHING, EXAMPLES, live_report, needs_dlv
+from tests.helpers import CRASHING, EXAMPLES, build_example, example_env, live_report, needs_dlv
 
 pytestmark = needs_dlv
 
@@ -49,9 +47,9 @@ def facts(report: Report, *, with_frame: bool = True) -> dict[str, Any]:
 def test_text_at_every_level_agrees_with_live(name: str, live_reports: dict[str, Report]) -> None:
     live = live_report(name, live_reports)
     exp = Expectation.load(EXAMPLES / name / "expect.toml")
-    binary = build(EXAMPLES / name, exp.profile).binary
+    binary = build_example(name).binary
     for level in LEVELS:
-        env = {**os.environ, **exp.env, "GOTRACEBACK": level}
+        env = example_env(exp, GOTRACEBACK=level)
         run = subprocess.run(
             [str(binary), *exp.args], capture_output=True, text=True, env=env, timeout=60, cwd=binary.parent
         )

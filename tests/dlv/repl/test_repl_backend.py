@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from dlvauto.analysis import analyze
-from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
@@ -26,6 +25,7 @@ from tests.helpers import (
     EXAMPLE_NAMES,
     EXAMPLES,
     assert_hang_report,
+    build_example,
     live_report,
     needs_dlv,
     one_error_line,
@@ -45,7 +45,7 @@ def repl_reports() -> Iterator[dict[str, Report]]:
 def repl_report(name: str, cache: dict[str, Report]) -> Report:
     if name not in cache:
         exp = Expectation.load(EXAMPLES / name / "expect.toml")
-        built = build(EXAMPLES / name, exp.profile)
+        built = build_example(name)
         snap = run_live(built.binary, exp.args, backend="repl", facts=built.facts, timeout=exp.timeout)
         cache[name] = analyze(snap)
     return cache[name]

@@ -30,6 +30,7 @@ from tests.helpers import (
     CRASHING,
     EXAMPLES,
     CoreMaker,
+    crash_expectation,
     live_report,
     needs_cores,
     needs_dlv,
@@ -75,7 +76,7 @@ def test_core_report_matches_expectations_and_the_live_run(
         pytest.skip("dlv cannot unwind a core through abort()'s C frames: design.md, honest exceptions")
     binary, core = cores(name)
     report = analyze(open_core(binary, core))
-    exp = Expectation.load(EXAMPLES / name / "expect.toml")
+    exp = crash_expectation(Expectation.load(EXAMPLES / name / "expect.toml"))
     assert differences(exp, report) == []
     assert report.source.mode == "core" and report.source.core == str(core.resolve())
     assert report.source.module_dir == str(EXAMPLES / name)

@@ -6,13 +6,12 @@ import pytest
 
 from dlvauto.analysis import analyze
 from dlvauto.analysis.unwind import check
-from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Goroutine, Report
 from dlvauto.snapshot import FPChain, RawFrame
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
 
-from tests.helpers import EXAMPLE_NAMES, EXAMPLES, needs_dlv
+from tests.helpers import EXAMPLE_NAMES, EXAMPLES, build_example, needs_dlv
 
 CHECKED = [n for n in EXAMPLE_NAMES if Expectation.load(EXAMPLES / n / "expect.toml").kind != "none"]
 BROKEN = "broken_frame_pointer"
@@ -24,7 +23,7 @@ SELF_SIGNALLED = {"self_sigabrt", "cgo_abort"}
 
 def _run(name: str, profile: str = "debug", **kw: object) -> Report:
     exp = Expectation.load(EXAMPLES / name / "expect.toml")
-    built = build(EXAMPLES / name, profile)
+    built = build_example(name, profile)
     return analyze(run_live(built.binary, exp.args, facts=built.facts, timeout=exp.timeout, **kw))  # type: ignore[arg-type]
 
 

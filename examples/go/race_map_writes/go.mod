@@ -1,0 +1,3 @@
+module example.com/race_map_writes
+
+go 1.22
