@@ -30,3 +30,18 @@ def test_varying_values_do_not_hide_a_changed_function() -> None:
     varied = {"/crash/first_user_frame/args/0/value"}
     now = copy.deepcopy(_report("5", function="main.other"))
     assert compare(_report("0"), now, varied) == ["/crash/first_user_frame/function"]
+
+
+def test_a_runtime_frame_may_move_within_its_function_a_user_frame_may_not() -> None:
+    def report(runtime_line: int, user_line: int) -> dict:
+        frames = [
+            {"function": "internal/runtime/maps.(*Map).assign", "line": runtime_line, "pc": runtime_line},
+            {"function": "main.writer", "line": user_line, "pc": user_line},
+        ]
+        goroutine = {"id": 1, "status": "running", "frames": frames}
+        return {"goroutines": [goroutine], "crash": {"goroutine_id": 1}}
+
+    assert compare(report(206, 17), report(324, 17), set()) == []
+    assert compare(report(206, 17), report(206, 18), set()) == [
+        "/goroutines/crash/frames/1/line", "/goroutines/crash/frames/1/pc",
+    ]  # fmt: skip
