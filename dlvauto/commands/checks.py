@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from dlvauto.errors import UserError
+from dlvauto.gobuild.race import race_build as race_build
 from dlvauto.sources.backends import BACKENDS
 
 # The ranges of every number the command line takes (README "Use"): checked before anything runs,
@@ -91,19 +92,6 @@ def race_mode(value: str) -> Literal["off", "on", "halt"]:
     if value in ("off", "on", "halt"):
         return value  # type: ignore[return-value]
     raise UserError(f"--race takes on or halt, not {value!r}")
-
-
-def race_build(mode: str, env: dict[str, str] | None) -> tuple[list[str], dict[str, str] | None]:
-    """The build flags and the program's environment for a --race mode."""
-    if mode == "off":
-        return [], env
-    if mode == "halt":
-        import os
-
-        base = dict(env if env is not None else os.environ)
-        gorace = " ".join(x for x in (base.get("GORACE", ""), "halt_on_error=1") if x)
-        return ["-race"], {**base, "GORACE": gorace}
-    return ["-race"], env
 
 
 def read_run_numbers(timeout: str, frame: str, depth: str, values: str) -> tuple[float, int, int, int]:

@@ -65,7 +65,7 @@ class Expectation(BaseModel):
 
     def race_flags(self, env: dict[str, str] | None) -> tuple[list[str], dict[str, str] | None]:
         """The build flags and the program's environment `race` asks for (as `--race` does)."""
-        from dlvauto.commands.checks import race_build
+        from dlvauto.gobuild.race import race_build
 
         return race_build(self.race, env)
 
