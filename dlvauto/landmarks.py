@@ -10,10 +10,13 @@ disagree about what "the first user frame" is.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dlvauto.gofacts.runtime import PANIC_FUNCTIONS, SIGNAL_HANDLER, THROW_FUNCTIONS
-from dlvauto.report import Category, CrashKind
 from dlvauto.snapshot import BuildFacts, RawFrame
+
+if TYPE_CHECKING:  # names of types only: the text source imports this without the report's pydantic
+    from dlvauto.report import Category, CrashKind
 
 DEFAULT_FRAME_N = 17
 

@@ -3,13 +3,19 @@
 Live runs, core dumps and text tracebacks all end here, so one analysis serves them all. Nothing in
 this module decides what the crash *means*; it records frames, goroutines, why the program stopped
 and the facts of its build that the analysis needs to classify frames.
+
+Plain slotted dataclasses, not pydantic models: dlvauto builds every one of them itself from values
+it typed (dlv's replies are validated at the wire, in rpc/types.py; a core's saved stop in
+sources/savedcore.py), a text traceback makes them by the hundred thousand, and the commands that
+only read text (the race parser, `parse`) start without importing pydantic at all. Recorded
+snapshots (tests/data, scripts/record) cross the boundary through `snapshot_from_json` and
+`snapshot_to_json`, which validate with pydantic, imported then.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 SourceMode = Literal["live", "core", "text", "attach"]
 StopReason = Literal["panic", "fatal", "signal", "exited", "halted", "unknown"]
@@ -17,7 +23,8 @@ MAIN_GOROUTINE = 1  # the goroutine running main.main: the crash goroutine of a 
 DiagnosticKind = Literal["can_inline", "cannot_inline", "inlining_call", "cannot_inline_call", "big_function"]
 
 
-class RawFrame(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawFrame:
     """One frame as the source gave it; `entry` and `frame_offset` feed the inlining rule."""
 
     function: str | None = None
@@ -30,21 +37,23 @@ class RawFrame(BaseModel):
     error: str | None = None
 
 
-class RawGoroutine(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawGoroutine:
     id: int
     status: str = "unknown"
     wait_reason: str | None = None
     thread_id: int | None = None
     created_by: RawFrame | None = None
     created_by_goroutine: int | None = None
-    frames: list[RawFrame] = Field(default_factory=list)
+    frames: list[RawFrame] = field(default_factory=list)
     unreadable: str | None = None
     wait_minutes: int | None = None  # text: "[chan receive, 2 minutes]" (the runtime's estimate)
     locked_to_thread: bool = False  # text: "[..., locked to thread]"
     frames_omitted: int | None = None  # frames of its stack not read (beyond --depth) or not printed
 
 
-class RecoveredStack(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RecoveredStack:
     """A panic the program survived, as a library (or the program) printed its stack."""
 
     source: str  # "net/http" (its `http: panic serving` log) or "runtime/debug.Stack"
@@ -52,38 +61,43 @@ class RecoveredStack(BaseModel):
     goroutine: RawGoroutine
 
 
-class RawRaceAccess(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawRaceAccess:
     op: Literal["read", "write"]
     address: str
     goroutine_id: int | None = None
     previous: bool = False
-    frames: list[RawFrame] = Field(default_factory=list)
+    frames: list[RawFrame] = field(default_factory=list)
 
 
-class RawRaceCreation(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawRaceCreation:
     goroutine_id: int
     state: str
-    frames: list[RawFrame] = Field(default_factory=list)
+    frames: list[RawFrame] = field(default_factory=list)
 
 
-class RawRace(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawRace:
     """One report of the race detector, as printed (gofacts/racetext.py)."""
 
-    accesses: list[RawRaceAccess] = Field(default_factory=list)
-    created: list[RawRaceCreation] = Field(default_factory=list)
+    accesses: list[RawRaceAccess] = field(default_factory=list)
+    created: list[RawRaceCreation] = field(default_factory=list)
     truncated: bool = False
 
 
-class FPChain(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class FPChain:
     """A goroutine's stack by its saved frame pointers: the return addresses, outermost last."""
 
-    pcs: list[int] = Field(default_factory=list)
-    frames: list[RawFrame] = Field(default_factory=list)  # where each pc lies
+    pcs: list[int] = field(default_factory=list)
+    frames: list[RawFrame] = field(default_factory=list)  # where each pc lies
     end: str = ""  # why the walk stopped
     complete: bool = False  # it reached the chain's natural end (a zero frame pointer)
 
 
-class RawValue(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class RawValue:
     """An argument or local variable in words, as the source could read it."""
 
     name: str
@@ -92,17 +106,19 @@ class RawValue(BaseModel):
     note: str | None = None  # e.g. optimized away, unreadable memory, an interface's dynamic type
 
 
-class FrameValues(BaseModel):
-    args: list[RawValue] = Field(default_factory=list)
-    locals: list[RawValue] = Field(default_factory=list)
+@dataclass(slots=True, kw_only=True)
+class FrameValues:
+    args: list[RawValue] = field(default_factory=list)
+    locals: list[RawValue] = field(default_factory=list)
     error: str | None = None
 
 
-class Ancestor(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Ancestor:
     """A goroutine that created the crash goroutine (GODEBUG=tracebackancestors), as it was then."""
 
     id: int
-    frames: list[RawFrame] = Field(default_factory=list)
+    frames: list[RawFrame] = field(default_factory=list)
     unreadable: str | None = None
 
 
@@ -111,7 +127,8 @@ class Ancestor(BaseModel):
 CRASH_BREAKPOINTS: dict[str, StopReason] = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal"}
 
 
-class StopEvent(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class StopEvent:
     """Why the program is where it is, as the debugger or runtime said it."""
 
     reason: StopReason
@@ -122,10 +139,10 @@ class StopEvent(BaseModel):
     runtime_kind: Literal["panic", "fatal", "signal"] | None = None
     signal: str | None = None
     exit_status: int | None = None
-    thread_frames: list[RawFrame] = Field(default_factory=list)  # current thread when no goroutine
+    thread_frames: list[RawFrame] = field(default_factory=list)  # current thread when no goroutine
     # The runtime's chain of panics (`panic: A` then `\tpanic: B`), first raised first:
     # (value, whether it was marked [recovered]). Empty when it printed a single panic.
-    runtime_chain: list[tuple[str, bool]] = Field(default_factory=list)
+    runtime_chain: list[tuple[str, bool]] = field(default_factory=list)
 
     @classmethod
     def after_continue(
@@ -142,7 +159,8 @@ class StopEvent(BaseModel):
         return cls(reason="unknown", breakpoint=breakpoint, goroutine_id=goroutine_id)
 
 
-class InlineDiagnostic(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class InlineDiagnostic:
     """One inlining decision of the compiler, at the position it names."""
 
     kind: DiagnosticKind
@@ -158,7 +176,8 @@ class InlineDiagnostic(BaseModel):
     text: str  # the message as the compiler wrote it, after the position
 
 
-class BuildFacts(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class BuildFacts:
     """Where the program came from: what tells user code from stdlib and third-party code."""
 
     binary: str | None = None
@@ -172,10 +191,11 @@ class BuildFacts(BaseModel):
     gcflags: str | None = None
     tested_package: str | None = None  # set for a test binary: the import path of the package tested
     # The compiler's -m=2 inlining decisions for the main module (optimized builds only).
-    inlining: list[InlineDiagnostic] = Field(default_factory=list)
+    inlining: list[InlineDiagnostic] = field(default_factory=list)
 
 
-class CapturedOutput(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class CapturedOutput:
     stdout: str = ""
     stderr: str = ""
     truncated: bool = False
@@ -183,73 +203,51 @@ class CapturedOutput(BaseModel):
     stderr_dropped: int = 0
 
 
-class Snapshot(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Snapshot:
     mode: SourceMode
-    build: BuildFacts = Field(default_factory=BuildFacts)
+    build: BuildFacts = field(default_factory=BuildFacts)
     dlv_version: str | None = None
     core: str | None = None
     trace: str | None = None
     stop: StopEvent
-    goroutines: list[RawGoroutine] = Field(default_factory=list)
-    output: CapturedOutput = Field(default_factory=CapturedOutput)
+    goroutines: list[RawGoroutine] = field(default_factory=list)
+    output: CapturedOutput = field(default_factory=CapturedOutput)
     depth: int | None = None
     # True for a text traceback printed at GOTRACEBACK=single|all, where the runtime hid its own
     # frames: the throw frame is then taken to sit just above frame 0 (index -1).
     runtime_frames_hidden: bool = False
     incomplete: str | None = None  # why part of the evidence is missing (dlv died mid-collection)
     interrupted: str | None = None  # the signal (SIGINT, SIGTERM) that ended the run before its stop
-    values: dict[int, dict[int, FrameValues]] = Field(default_factory=dict)  # goroutine -> frame -> values
-    fp_chains: dict[int, FPChain] = Field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
-    ancestors: dict[int, list[Ancestor]] = Field(default_factory=dict)  # goroutine id -> its creators
-    notes: list[str] = Field(default_factory=list)
-    errors: list[str] = Field(default_factory=list)  # asked for and not done (see Report.errors)
-    recovered: list[RecoveredStack] = Field(default_factory=list)  # panics it survived (logs, stderr)
-    races: list[RawRace] = Field(default_factory=list)  # the race detector's reports (-race)
+    values: dict[int, dict[int, FrameValues]] = field(default_factory=dict)  # goroutine -> frame -> values
+    fp_chains: dict[int, FPChain] = field(default_factory=dict)  # goroutine id -> chain (--unwind-check)
+    ancestors: dict[int, list[Ancestor]] = field(default_factory=dict)  # goroutine id -> its creators
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # asked for and not done (see Report.errors)
+    recovered: list[RecoveredStack] = field(default_factory=list)  # panics it survived (logs, stderr)
+    races: list[RawRace] = field(default_factory=list)  # the race detector's reports (-race)
 
 
-# ---- models by the hundred thousand: one shared fields-set instead of one set per instance -----
-#
-# pydantic keeps, per instance, the set of field names its constructor was given
-# (`__pydantic_fields_set__`, what `model_fields_set` and `exclude_unset` read). Built with five or
-# more keyword arguments, that set costs 728 bytes: more than the rest of a goroutine's object. A
-# text traceback of 100,000 goroutines makes 100,000 RawGoroutines and as many report Goroutines, so
-# the text source and the analysis give them one shared set naming every field. That is true of how
-# they are built (every field is passed or assigned), and since the shared set already holds every
-# name, an attribute assignment, which adds its name to the set, never changes it.
-
-M = TypeVar("M", bound=BaseModel)
-
-_SHARED: dict[type[BaseModel], set[str]] = {}
+# ---- the boundary: recorded snapshots as JSON --------------------------------------------------
 
 
-def _shared(cls: type[BaseModel]) -> set[str]:
-    shared = _SHARED.get(cls)
-    if shared is None:
-        shared = _SHARED[cls] = set(cls.model_fields)
-    return shared
+def snapshot_to_json(snap: Snapshot) -> dict[str, Any]:
+    """`snap` as plain JSON values (what scripts/record writes under tests/data)."""
+    return _adapter().dump_python(snap, mode="json")  # type: ignore[no-any-return]
 
 
-def lean(model: M) -> M:
-    """`model`, its fields-set swapped for the one its class shares (see the comment above)."""
-    object.__setattr__(model, "__pydantic_fields_set__", _shared(type(model)))
-    return model
+def snapshot_from_json(doc: Any) -> Snapshot:
+    """A recorded snapshot, validated (types checked, JSON's string keys made ints again)."""
+    return _adapter().validate_python(doc)  # type: ignore[no-any-return]
 
 
-def built(cls: type[M], values: dict[str, Any]) -> M:
-    """A `cls` made of `values`, which name every field with a value of its type, not validated.
+def _adapter() -> Any:
+    from pydantic import TypeAdapter  # only here: the sources and the parser never need pydantic
 
-    For models by the ten thousand made of values that are typed already (a log's race reports: a
-    validated constructor costs 5 us, pydantic's model_construct 15 us, this one 1 us). A caller
-    that misses a field or a type is caught by tests/unit/test_built.py, which checks each use
-    against the validating constructor.
-    """
-    model = _new(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", _SHARED.get(cls) or _shared(cls))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
+    global _ADAPTER
+    if _ADAPTER is None:
+        _ADAPTER = TypeAdapter(Snapshot)
+    return _ADAPTER
 
 
-_new = object.__new__
-_set = object.__setattr__
+_ADAPTER: Any = None

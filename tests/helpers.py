@@ -24,7 +24,7 @@ from dlvauto.enrich.source import add_source
 from dlvauto.errors import UserError
 from dlvauto.gobuild.program import BuildResult, build
 from dlvauto.report import Report
-from dlvauto.snapshot import Snapshot
+from dlvauto.snapshot import snapshot_from_json
 from dlvauto.sources.live import run_live
 from dlvauto.sources.viacore import check_cores_possible, find_core
 from dlvauto.suite.expect import Expectation
@@ -279,7 +279,7 @@ class CoreMaker:
 def recorded(name: str, tmp_path: Path | None = None) -> Report:
     """A recorded report, its sources mapped to a copy of the example (as --source-root does)."""
     doc = json.loads((DATA / "snapshots" / f"{name}.json").read_text())
-    report = analyze(Snapshot.model_validate(doc["snapshot"]))
+    report = analyze(snapshot_from_json(doc["snapshot"]))
     if tmp_path is not None and report.source.module_dir:
         example = doc["recorded_with"]["example"]
         here = tmp_path / example

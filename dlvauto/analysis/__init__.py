@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
@@ -33,8 +34,9 @@ from dlvauto.report import (
     Source,
     UnwindCheck,
     Value,
+    built,
 )
-from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot, lean
+from dlvauto.snapshot import Ancestor, RawFrame, RawGoroutine, Snapshot
 from dlvauto.system.gcpause import paused_gc
 
 SIGNATURE_USER_FRAMES = 3
@@ -101,18 +103,20 @@ def to_goroutine(
     ancestors: list[Ancestor] | None = None,
     memo: FrameMemo | None = None,
 ) -> Goroutine:
-    """The report's goroutine; `memo` (alive no longer than the snapshot) shares equal frames."""
-    return lean(
-        Goroutine(
-            id=g.id,
-            status=g.status,
-            wait_reason=g.wait_reason,
-            wait_minutes=g.wait_minutes,
-            locked_to_thread=g.locked_to_thread,
-            frames_omitted=g.frames_omitted,
-            created_by=_created_by(g.created_by, classify, memo),
-            frames=_frames(g.frames, classify, memo),
-            ancestors=[
+    """The report's goroutine; `memo` (alive no longer than the snapshot) shares equal frames.
+
+    Made without validation (report.built: a text dump makes 100,000 of them, and every value
+    here is typed already); tests/unit/test_built.py checks it against the validating constructor.
+    """
+    return built(
+        Goroutine,
+        {
+            "id": g.id,
+            "status": g.status,
+            "wait_reason": g.wait_reason,
+            "created_by": _created_by(g.created_by, classify, memo),
+            "frames": _frames(g.frames, classify, memo),
+            "ancestors": [
                 AncestorStack(
                     id=a.id,
                     frames=[to_frame(i, f, classify) for i, f in enumerate(a.frames)],
@@ -120,7 +124,10 @@ def to_goroutine(
                 )
                 for a in ancestors or []
             ],
-        )
+            "wait_minutes": g.wait_minutes,
+            "locked_to_thread": g.locked_to_thread,
+            "frames_omitted": g.frames_omitted,
+        },
     )
 
 
@@ -223,7 +230,7 @@ def analyze(snap: Snapshot, frame_n: int = DEFAULT_FRAME_N) -> Report:
             tested_package=facts.tested_package,
         ),
         exit_code=exit_code,
-        output=Output(**snap.output.model_dump()),
+        output=Output(**asdict(snap.output)),
         crash=crash,
         goroutines=goroutines,
         inlining=[to_report(d) for d in facts.inlining],
@@ -242,8 +249,8 @@ def _attach_values(snap: Snapshot, goroutines: list[Goroutine]) -> None:
             if 0 <= index < len(g.frames):
                 g.frames[index] = g.frames[index].model_copy(
                     update={
-                        "args": [Value(**v.model_dump()) for v in vals.args],
-                        "locals": [Value(**v.model_dump()) for v in vals.locals],
+                        "args": [Value(**asdict(v)) for v in vals.args],
+                        "locals": [Value(**asdict(v)) for v in vals.locals],
                     }
                 )
 

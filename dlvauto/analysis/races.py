@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from dlvauto.report import Frame, GoroutineCreation, Race, RaceAccess
-from dlvauto.snapshot import RawFrame, RawRace, built
+from dlvauto.report import Frame, GoroutineCreation, Race, RaceAccess, built
+from dlvauto.snapshot import RawFrame, RawRace
 
 ToFrame = Callable[[int, RawFrame], Frame]
 

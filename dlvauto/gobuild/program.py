@@ -125,7 +125,7 @@ class BuildResult:
         if self._facts is None:
             from dlvauto.snapshot import BuildFacts
 
-            facts = BuildFacts(**self.fields)
+            facts = BuildFacts(**self.fields)  # type: ignore[arg-type]  # every value a str field
             if self.diagnostics is not None:
                 from dlvauto.gofacts import gcdiag
 

@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 
-from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation, built, lean
+from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation
 
 SEPARATOR = "=================="
 WARNING = "WARNING: DATA RACE"
@@ -137,8 +137,7 @@ class RaceScanner:
 
         The headers (`Read at ... by goroutine 7:`, `Goroutine 7 (running) created at:`) are found
         by one regular expression over the whole report; the text between two headers is a stack
-        (with any program output that came in between), looked up by its text first. Built
-        without validation (snapshot.built): every value is typed here."""
+        (with any program output that came in between), looked up by its text first."""
         accesses: list[RaceAccess] = []
         created: list[RaceCreation] = []
         frames_of = self._frames
@@ -154,17 +153,18 @@ class RaceScanner:
                 frames = frames_of(text[m.end() + 1 :])
             previous, op, address, gid, _main, made, state = m.groups()
             if made is not None:
-                values = {"goroutine_id": ids(made), "state": _STATE[state], "frames": frames}
-                created.append(built(RawRaceCreation, values))
+                created.append(RawRaceCreation(goroutine_id=ids(made), state=_STATE[state], frames=frames))
             else:
                 accesses.append(
-                    built(RawRaceAccess, {
-                        "op": "write" if op in _WRITE else "read", "address": addresses(address),
-                        "goroutine_id": ids(gid) if gid else 1, "previous": previous is not None,
-                        "frames": frames,
-                    })
-                )  # fmt: skip
-        return built(RawRace, {"accesses": accesses, "created": created, "truncated": cut})
+                    RawRaceAccess(
+                        op="write" if op in _WRITE else "read",
+                        address=addresses(address),
+                        goroutine_id=ids(gid) if gid else 1,
+                        previous=previous is not None,
+                        frames=frames,
+                    )
+                )
+        return RawRace(accesses=accesses, created=created, truncated=cut)
 
     def _id(self, digits: str) -> int:
         """One int object for each goroutine id met: the same goroutines appear in report after
@@ -236,7 +236,7 @@ def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RaceFrame
 
 
 def _frame(function: str, file: str | None = None, line: int = 0) -> RawFrame:
-    return lean(RawFrame(function=function, file=file, line=line))
+    return RawFrame(function=function, file=file, line=line)
 
 
 def parse_races(text: str) -> list[Race]:

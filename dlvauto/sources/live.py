@@ -12,7 +12,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -300,17 +300,17 @@ def name_unknown_frames(dbg: Debugger, frames: list[RawFrame], binary: Path | No
     for k, i in enumerate(wanted):
         loc = found[k] if k < len(found) else None
         if loc is not None and loc.function:
-            update = {"function": loc.function, "file": loc.file, "line": loc.line}
+            function, file, line = loc.function, loc.file, loc.line
         elif binary is not None:  # e.g. the cold part of a C function (`f.cold`): no DWARF function
             from dlvauto.gofacts.ccode import locate
 
             c = locate(binary, frames[i].pc - 1)
             if c is None:
                 continue
-            update = {"function": c.function, "file": c.file, "line": c.line}
+            function, file, line = c.function, c.file, c.line
         else:
             continue
-        frames[i] = frames[i].model_copy(update=update)
+        frames[i] = replace(frames[i], function=function, file=file, line=line)
 
 
 def recovered_in(stderr: str) -> list[RecoveredStack]:

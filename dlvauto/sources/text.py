@@ -61,7 +61,6 @@ from dlvauto.snapshot import (
     RecoveredStack,
     Snapshot,
     StopEvent,
-    lean,
 )
 from dlvauto.sources.textfacts import infer_build_facts, merge_facts
 from dlvauto.system.gcpause import paused_gc
@@ -308,14 +307,8 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                 if parsed is None:
                     parsed = statuses[status_text] = _status(status_text)
                 status, reason, minutes, locked = parsed
-                g = lean(
-                    RawGoroutine(
-                        id=gid,
-                        status=status,
-                        wait_reason=reason,
-                        wait_minutes=minutes,
-                        locked_to_thread=locked,
-                    )
+                g = RawGoroutine(
+                    id=gid, status=status, wait_reason=reason, wait_minutes=minutes, locked_to_thread=locked
                 )
                 dump.goroutines[gid] = g
                 frames = g.frames

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from dataclasses import replace
 
 from dlvauto.landmarks import package_of
 from dlvauto.snapshot import BuildFacts, RawFrame
@@ -125,10 +126,5 @@ def _module(sites: Iterable[Site], main_dir: str | None, goroot: str | None) -> 
 
 def merge_facts(inferred: BuildFacts, given: BuildFacts) -> BuildFacts:
     """The user's `--module-path` / `--module-dir` / `--goroot` win over what the frames suggest."""
-    return inferred.model_copy(
-        update={
-            k: v
-            for k, v in given.model_dump().items()
-            if v is not None and k in ("module_path", "module_dir", "goroot")
-        }
-    )
+    chosen = {k: getattr(given, k) for k in ("module_path", "module_dir", "goroot")}
+    return replace(inferred, **{k: v for k, v in chosen.items() if v is not None})

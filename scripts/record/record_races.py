@@ -1,12 +1,14 @@
 """Record the race detector's reports under older Go toolchains into tests/data/races/.
 
-    python scripts/record/record_races.py
+    python scripts/record/record_races.py [STEM ...]
 
 Builds tests/data/races/programs/racy with `-race` under each toolchain of SAMPLES (fetched by the
 go command from the module proxy, `GOTOOLCHAIN=goX`), runs it in the named mode and keeps its
 stderr as `go1.NN-<what>.txt`. A `cut` sample is the stderr cut in the middle of a report (at the
 first frame of the given report's previous access), as a log that was rotated or a CI step that was
 killed leaves it: the detector itself never stops mid-report. README.md names the toolchains.
+With STEMs (`go1.27-interleaved`) only those samples are recorded; the others and their README
+lines are kept as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ SAMPLES = [
     ("go1.23.12", "field", "go1.23-struct-field", 0),
     ("go1.24.13", "maps", "go1.24-map", 0),
     ("go1.25.14", "main", "go1.25-main-goroutine", 0),
+    ("go1.27.4", "interleaved", "go1.27-interleaved", 0),
 ]
 
 
@@ -76,15 +79,24 @@ def record(toolchain: str, mode: str, stem: str, cut_at: int) -> tuple[Path, str
     return path, version
 
 
-def main() -> int:
+def main(stems: list[str]) -> int:
+    unknown = set(stems) - {s[2] for s in SAMPLES}
+    if unknown:
+        print(f"no such sample: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    readme = OUT / "README.md"
+    head, _, older = readme.read_text().partition("\n## Older toolchains")
+    kept = {line.split("`")[1]: line for line in older.splitlines() if line.startswith("- `")}
     lines = []
     for toolchain, mode, stem, cut_at in SAMPLES:
+        if stems and stem not in stems and f"{stem}.txt" in kept:
+            lines.append(kept[f"{stem}.txt"])
+            continue
         path, version = record(toolchain, mode, stem, cut_at)
         how = f", cut in the middle of report {cut_at}" if cut_at else ""
         lines.append(f"- `{path.name}`: `racy {mode}` built and run by {version}{how}")
         print(path.relative_to(ROOT), version)
-    readme = OUT / "README.md"
-    head = readme.read_text().split("\n## Older toolchains", 1)[0].rstrip()
+    head = head.rstrip()
     body = "\n".join(lines)
     readme.write_text(
         f"{head}\n\n## Older toolchains\n\nWritten by `scripts/record/record_races.py` from "
@@ -94,4 +106,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

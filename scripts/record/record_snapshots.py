@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
+from dlvauto.snapshot import snapshot_to_json
 from dlvauto.sources.live import run_live
 from dlvauto.suite.expect import Expectation
 
@@ -42,7 +43,7 @@ def record(spec: str) -> Path:
     path = OUT / (f"{name}.{profile}.json" if profile else f"{name}.json")
     doc = {
         "recorded_with": {"dlv": snap.dlv_version, "go": snap.build.go_version, "example": name},
-        "snapshot": snap.model_dump(mode="json"),
+        "snapshot": snapshot_to_json(snap),
     }
     path.write_text(json.dumps(doc, indent=1) + "\n")
     return path

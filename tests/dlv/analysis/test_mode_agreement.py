@@ -11,6 +11,7 @@ modes"): text cannot see C frames.
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ def test_text_at_every_level_agrees_with_live(name: str, live_reports: dict[str,
         snaps = [s for s in parse_text(run.stderr) if s.goroutines]
         assert snaps, f"{name} at {level}: no traceback in {run.stderr[:300]!r}"
         snap = snaps[-1]
-        snap.build = snap.build.model_copy(update={"module_path": live.source.module_path})
+        snap.build = replace(snap.build, module_path=live.source.module_path)
         text = analyze(snap)
         same_frames = name not in C_FRAMES
         assert facts(text, with_frame=same_frames) == facts(live, with_frame=same_frames), level

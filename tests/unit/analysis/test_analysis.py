@@ -13,7 +13,7 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.analysis.inline import inlined_marks
 from dlvauto.landmarks import category, package_of
-from dlvauto.snapshot import BuildFacts, RawFrame, Snapshot
+from dlvauto.snapshot import BuildFacts, RawFrame, Snapshot, snapshot_from_json
 from dlvauto.suite.expect import Expectation, differences
 
 from tests.helpers import DATA, EXAMPLES
@@ -25,7 +25,7 @@ RECORDED = sorted(p.name.removesuffix(".json") for p in SNAPSHOTS.glob("*.json")
 def load(name: str) -> Snapshot:
     doc = json.loads((SNAPSHOTS / f"{name}.json").read_text())
     assert doc["recorded_with"]["dlv"].startswith("1.27")
-    return Snapshot.model_validate(doc["snapshot"])
+    return snapshot_from_json(doc["snapshot"])
 
 
 def test_every_example_has_a_recording() -> None:

@@ -13,7 +13,7 @@ import re
 from dlvauto.analysis import analyze
 from dlvauto.gobuild.program import build
 from dlvauto.report import Frame, Report
-from dlvauto.snapshot import Snapshot
+from dlvauto.snapshot import Snapshot, snapshot_from_json
 from dlvauto.sources.live import run_live
 
 from tests.helpers import DATA, EXAMPLES, needs_dlv
@@ -25,7 +25,7 @@ TOO_COMPLEX = re.compile(r"function too complex: cost \d+ exceeds budget 80")
 
 def load(name: str) -> Snapshot:
     doc = json.loads((DATA / "snapshots" / f"{name}.json").read_text())
-    return Snapshot.model_validate(doc["snapshot"])
+    return snapshot_from_json(doc["snapshot"])
 
 
 def user_frames(report: Report) -> list[Frame]:

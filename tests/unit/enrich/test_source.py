@@ -16,14 +16,14 @@ from dlvauto.analysis import analyze
 from dlvauto.enrich.source import SourceReader, add_source, candidates, parse_source_root
 from dlvauto.errors import UserError
 from dlvauto.report import Report
-from dlvauto.snapshot import Snapshot
+from dlvauto.snapshot import snapshot_from_json
 
 from tests.helpers import DATA, EXAMPLES, run_cli
 
 
 def recorded(name: str) -> Report:
     doc = json.loads((DATA / "snapshots" / f"{name}.json").read_text())
-    return analyze(Snapshot.model_validate(doc["snapshot"]))
+    return analyze(snapshot_from_json(doc["snapshot"]))
 
 
 def test_user_frames_get_their_lines_through_a_source_root(tmp_path: Path) -> None:

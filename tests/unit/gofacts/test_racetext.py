@@ -166,9 +166,42 @@ def test_go125_the_main_goroutine_and_one_creation_stack() -> None:
     assert _created(race) == {7: ("finished", [("main.mainRead", 62), ("main.main", 106)])}
 
 
+def test_go127_reports_between_the_programs_own_lines() -> None:
+    text = _sample("go1.27-interleaved.txt")
+    assert text.startswith("log: round 0\nlog: worker done with slot 0\n==================\n")
+    first, second = _report_races("go1.27-interleaved.txt")
+    assert not first.truncated and not second.truncated
+    assert [_access(a) for a in first.accesses] == [
+        ("read", 8, False, ("main.interleaved.func1", M, 82)),
+        ("write", 7, True, ("main.interleaved.func1", M, 82)),
+    ]
+    assert [f.function for f in first.accesses[0].frames] == [
+        "main.interleaved.func1",
+        "main.interleaved.gowrap1",
+    ]
+    assert _created(first) == {8: ("running", SPAWN), 7: ("finished", SPAWN)}
+    assert [_access(a) for a in second.accesses] == [
+        ("read", 1, False, ("main.interleaved", M, 94)),
+        ("write", 15, True, ("main.interleaved.func2", M, 91)),
+    ]
+    assert _created(second) == {15: ("finished", [("main.interleaved", 90), ("main.main", 106)])}
+    # The same two races as Go 1.21 printed them, whichever goroutine came first.
+    assert [r.signature for r in (first, second)] == [
+        r.signature for r in _report_races("go1.21-interleaved.txt")
+    ]
+
+
 def test_the_same_race_has_one_signature_whichever_goroutine_came_first() -> None:
     a = _report_races("go1.21-interleaved.txt")[0]
     b = _report_races("go1.22-interleaved-truncated.txt")[0]
     assert [x.goroutine_id for x in a.accesses] == [7, 8] and [x.goroutine_id for x in b.accesses] == [8, 7]
     assert a.signature == b.signature
     assert a.signature != _report_races("go1.23-struct-field.txt")[0].signature
+
+
+def test_the_samples_cover_go_1_21_to_1_27() -> None:
+    names = [p.name for p in (DATA / "races").glob("go1.*.txt")]
+    assert sorted({int(n.split(".")[1].split("-")[0]) for n in names}) == list(range(21, 28))
+    for name in names:  # each one read, with its accesses' first user frames in the racy program
+        races = _report_races(name)
+        assert races and all(a.first_user_frame is not None for r in races for a in r.accesses), name

@@ -25,7 +25,7 @@ from dlvauto.errors import UserError
 from dlvauto.gofacts.tracetext import crash_header
 from dlvauto.render.json import STREAM_OVER, to_json, write_json, write_json_array
 from dlvauto.report import Report
-from dlvauto.snapshot import BuildFacts, Snapshot
+from dlvauto.snapshot import BuildFacts, Snapshot, snapshot_from_json
 from dlvauto.sources.text import _status, parse_text, read_trace
 from dlvauto.suite.expect import Expectation, FrameExpect, differences
 
@@ -155,7 +155,7 @@ def _live(name: str) -> Report | None:
     path = DATA / "snapshots" / f"{name}.json"
     if not path.exists():
         return None
-    return analyze(Snapshot.model_validate(json.loads(path.read_text())["snapshot"]))
+    return analyze(snapshot_from_json(json.loads(path.read_text())["snapshot"]))
 
 
 @pytest.mark.parametrize("level", LEVELS)
