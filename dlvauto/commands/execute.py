@@ -42,10 +42,7 @@ def exec_command(
     json_path: opt.JsonOption = None,
     timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
-    values: Annotated[
-        str,
-        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
-    ] = "8",
+    values: opt.ValuesOption = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
     fail_on_crash: opt.FailOnCrashOption = False,

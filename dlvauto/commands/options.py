@@ -26,6 +26,12 @@ from dlvauto.commands.checks import read_run_numbers as read_run_numbers
 from dlvauto.commands.checks import read_timeout as read_timeout
 from dlvauto.commands.checks import unwind_mode as unwind_mode
 
+ProfileOption = Annotated[
+    str, typer.Option("--profile", metavar="debug|optimized", help="debug (-gcflags=all=-N -l) or optimized.")
+]
+ValuesOption = Annotated[
+    str, typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none).")
+]
 FrameOption = Annotated[
     str, typer.Option("--frame", metavar="N", help="N of 'frame N': N levels above the throw.")
 ]

@@ -20,9 +20,7 @@ def run(
     args: Annotated[
         list[str] | None, typer.Argument(metavar="ARGS", help="Arguments for the program (after --).")
     ] = None,
-    profile: Annotated[
-        str, typer.Option(metavar="debug|optimized", help="debug (-gcflags=all=-N -l) or optimized.")
-    ] = "debug",
+    profile: opt.ProfileOption = "debug",
     timeout: opt.TimeoutOption = "60",
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
@@ -40,10 +38,7 @@ def run(
     ancestors: Annotated[
         str, typer.Option(metavar="N", help="Record N creating goroutines (GODEBUG=tracebackancestors=N).")
     ] = "0",
-    values: Annotated[
-        str,
-        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
-    ] = "8",
+    values: opt.ValuesOption = "8",
     via: Annotated[
         str,
         typer.Option(

@@ -45,19 +45,14 @@ def test_command(
             "--run", "-run", metavar="REGEX", help="Run only the tests matching this regex (-test.run)."
         ),
     ] = None,
-    profile: Annotated[
-        str, typer.Option(metavar="debug|optimized", help="debug (-gcflags=all=-N -l) or optimized.")
-    ] = "debug",
+    profile: opt.ProfileOption = "debug",
     timeout: opt.TimeoutOption = "60",
     frame: opt.FrameOption = "17",
     depth: opt.DepthOption = "100",
     json_path: opt.JsonOption = None,
     timings: opt.TimingsOption = False,
     dlv: opt.DlvOption = None,
-    values: Annotated[
-        str,
-        typer.Option("--values", metavar="N", help="Read args and locals of up to N user frames (0: none)."),
-    ] = "8",
+    values: opt.ValuesOption = "8",
     fmt: opt.FormatOption = "terminal",
     out: opt.OutOption = None,
     fail_on_crash: opt.FailOnCrashOption = False,
