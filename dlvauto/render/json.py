@@ -68,30 +68,26 @@ def write_json(report: Report, out: Writer, stream_over: int = STREAM_OVER) -> N
 
 _ID_FIRST = next(iter(Goroutine.model_fields)) == "id"
 _KEY_FIELDS = tuple(name for name in Goroutine.model_fields if name != "id")
-_BY_VALUE = (str, int, bool, float, type(None))
+_BY_VALUE = frozenset((str, int, bool, float, type(None)))
 
 
 def _same_as(g: Goroutine) -> tuple[object, ...]:
     """What a goroutine's JSON depends on besides its id, by value or by object identity.
 
-    Goroutines parked at the same place share their Frame objects (the analysis shares them
-    when the source shares raw frames), so equal keys mean equal JSON. Built from the model's
-    fields, so a field added later takes part too; anything not a plain value is keyed by its
-    identity (equal objects that are not the same one are only dumped again: still right).
-    Read from the instance's dict: this runs once per goroutine, 100,000 times in a big dump.
+    Goroutines parked at the same place share their Frame objects and their list of them (the
+    analysis shares them when the source shares raw frames), so equal keys mean equal JSON. Built
+    from the model's fields, so a field added later takes part too; plain values are keyed by
+    value, an empty list as (), anything else by its identity (equal objects that are not the same
+    one are only dumped again: still right; the report holds them all alive meanwhile). One list
+    comprehension over the instance's dict: this runs once per goroutine, 100,000 times in a big
+    dump (a loop of appends and a tuple of each list's frame ids cost 4.7 us a goroutine).
     """
-    fields = g.__dict__
-    key: list[object] = []
-    for name in _KEY_FIELDS:
-        value = fields[name]
-        kind = type(value)
-        if kind is list:
-            key.append(tuple(map(id, value)))
-        elif kind in _BY_VALUE:
-            key.append(value)
-        else:
-            key.append(id(value))
-    return tuple(key)
+    return tuple(
+        [
+            v if type(v) in _BY_VALUE else () if type(v) is list and not v else id(v)
+            for v in map(g.__dict__.__getitem__, _KEY_FIELDS)
+        ]
+    )
 
 
 def _goroutine_json(g: Goroutine, tails: dict[tuple[object, ...], str]) -> str:
