@@ -7,52 +7,112 @@ import hashlib
 from collections.abc import Callable
 
 from dlvauto.report import Frame, GoroutineCreation, Race, RaceAccess, built
-from dlvauto.snapshot import RawFrame, RawRace
+from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation
 
 ToFrame = Callable[[int, RawFrame], Frame]
 
+# Distinct accesses and creations remembered for sharing (as the text source bounds its stacks): a
+# log of endless variety costs no more than this in keys, and only shares less.
+MAX_SHARED = 10_000
+
+_AccessKey = tuple[str, str, int | None, bool, int]
+_CreatedKey = tuple[tuple[int, str, int], ...]
+
 
 class StackMemo:
-    """Report frames made once per list of raw frames: the text source shares one list between
-    every report with the same stack (sources/races.py), so a log's thousands of reports of the
-    same races make their Frames once. Keyed by the list's id, the list kept alive beside it."""
+    """Report frames made once per list of raw frames, and the parts of a report made once per value.
+
+    The text source shares one list between every report with the same stack (sources/races.py),
+    so a log's thousands of reports of the same races make their Frames once. Keyed by the list's
+    id, the list kept alive beside it (so an id seen here is never another list's while the memo
+    lives).
+
+    On top of that, the parts of a report that equal an earlier report's are that report's objects:
+    the accesses (kind, address, goroutine, stack), the goroutines' creations, and the signature.
+    A log of many runs repeats the same reports over and over (a global's address and the goroutine
+    ids are the same run to run), and each part rebuilt would cost 44,000 times its models: the
+    report's memory, and the time to make them. The report's models are read-only after the
+    analysis, as the shared Frames already are.
+    """
 
     def __init__(self, to_frame: ToFrame) -> None:
         self.to_frame = to_frame
-        self.known: dict[int, tuple[list[RawFrame], list[Frame]]] = {}
+        self.known: dict[int, tuple[list[RawFrame], list[Frame], Frame | None]] = {}
+        self.accesses: dict[tuple[_AccessKey, ...], tuple[list[RaceAccess], str]] = {}
+        self.created: dict[_CreatedKey, dict[int, GoroutineCreation]] = {}
+        self.creations: dict[tuple[str, int], GoroutineCreation] = {}
 
     def __call__(self, raw: list[RawFrame]) -> list[Frame]:
+        return self.stack(raw)[1]
+
+    def stack(self, raw: list[RawFrame]) -> tuple[list[RawFrame], list[Frame], Frame | None]:
+        """The raw list (kept alive), its report Frames and their first user frame."""
         hit = self.known.get(id(raw))
         if hit is not None and hit[0] is raw:
-            return hit[1]
+            return hit
         frames = [self.to_frame(i, f) for i, f in enumerate(raw)]
-        self.known[id(raw)] = (raw, frames)
-        return frames
+        first = next((f for f in frames if f.category == "user"), None)
+        hit = self.known[id(raw)] = (raw, frames, first)
+        return hit
+
+    def race_accesses(self, raw: list[RawRaceAccess]) -> tuple[list[RaceAccess], str]:
+        """A report's accesses and their signature, shared with every report whose accesses are
+        equal: keyed by each access's values and its stack's id (the stack kept alive by `known`)."""
+        key = tuple([(a.op, a.address, a.goroutine_id, a.previous, id(a.frames)) for a in raw])
+        hit = self.accesses.get(key)
+        if hit is not None:
+            return hit
+        accesses = [self._access(a) for a in raw]
+        if len(self.accesses) >= MAX_SHARED:
+            self.accesses.clear()
+        hit = self.accesses[key] = (accesses, race_signature(accesses))
+        return hit
+
+    def _access(self, a: RawRaceAccess) -> RaceAccess:
+        _, frames, first = self.stack(a.frames)
+        return built(RaceAccess, {
+            "op": a.op, "address": a.address, "goroutine_id": a.goroutine_id, "previous": a.previous,
+            "frames": frames, "first_user_frame": first,
+        })  # fmt: skip
+
+    def goroutines_created(self, raw: list[RawRaceCreation]) -> dict[int, GoroutineCreation]:
+        """A report's `goroutines_created_at`, shared with every report that names the same
+        goroutines created at the same places in the same states."""
+        key = tuple([(c.goroutine_id, c.state, id(c.frames)) for c in raw])
+        hit = self.created.get(key)
+        if hit is not None:
+            return hit
+        for c in raw:
+            self.stack(c.frames)  # the ids in the key stay the lists' while the memo lives
+        if len(self.created) >= MAX_SHARED:
+            self.created.clear()
+        hit = self.created[key] = {c.goroutine_id: self._creation(c) for c in raw}
+        return hit
+
+    def _creation(self, c: RawRaceCreation) -> GoroutineCreation:
+        """One creation per state and place: the few places a program starts goroutines from."""
+        key = (c.state, id(c.frames))
+        made = self.creations.get(key)
+        if made is None:
+            if len(self.creations) >= MAX_SHARED:
+                self.creations.clear()
+            made = self.creations[key] = built(
+                GoroutineCreation, {"state": c.state, "frames": self.stack(c.frames)[1]}
+            )
+        return made
 
 
 def race(raw: RawRace, to_frame: ToFrame | StackMemo) -> Race:
     """One report; `to_frame` a StackMemo (shared by a report's races) or a frame function.
 
     Built without validation (snapshot.built): a log holds thousands of reports, and every value
-    is typed already (the snapshot's, the analysis's frames)."""
-    frames_of = to_frame if isinstance(to_frame, StackMemo) else StackMemo(to_frame)
-    accesses = []
-    for a in raw.accesses:
-        frames = frames_of(a.frames)
-        first = next((f for f in frames if f.category == "user"), None)
-        accesses.append(
-            built(RaceAccess, {
-                "op": a.op, "address": a.address, "goroutine_id": a.goroutine_id, "previous": a.previous,
-                "frames": frames, "first_user_frame": first,
-            })
-        )  # fmt: skip
-    created = {
-        c.goroutine_id: built(GoroutineCreation, {"state": c.state, "frames": frames_of(c.frames)})
-        for c in raw.created
-    }
+    is typed already (the snapshot's, the analysis's frames). The work per report is two lookups
+    and one model: the rest is made once per distinct value (StackMemo)."""
+    memo = to_frame if isinstance(to_frame, StackMemo) else StackMemo(to_frame)
+    accesses, signature = memo.race_accesses(raw.accesses)
     return built(Race, {
-        "signature": race_signature(accesses), "accesses": accesses, "goroutines_created_at": created,
-        "truncated": raw.truncated,
+        "signature": signature, "accesses": accesses,
+        "goroutines_created_at": memo.goroutines_created(raw.created), "truncated": raw.truncated,
     })  # fmt: skip
 
 

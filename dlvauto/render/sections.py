@@ -533,20 +533,29 @@ def _unwind(u: UnwindCheck, others: list[UnwindCheck], report: Report) -> Unwind
     )
 
 
-def _key(g: Goroutine) -> tuple[str, ...]:
-    return (
-        g.status,
-        g.wait_reason or "",
-        str(g.frames_omitted),
-        *[f"{f.function}:{f.line}" for f in g.frames],
-    )
+def _key(g: Goroutine, stacks: dict[int, tuple[str, ...]]) -> tuple[object, ...]:
+    """What makes goroutines one group: state, frames left out, and each frame's function and line.
+
+    The stack's part is made once per list of frames (`stacks`, keyed by the list's id: the report
+    holds every list alive meanwhile): goroutines parked at the same place share one list (the
+    analysis's FrameMemo), and 100,000 of them would otherwise make a million frame strings.
+    """
+    frames = g.frames
+    stack = stacks.get(id(frames))
+    if stack is None:
+        stack = stacks[id(frames)] = tuple([f"{f.function}:{f.line}" for f in frames])
+    return (g.status, g.wait_reason or "", str(g.frames_omitted), stack)
 
 
 def _groups(report: Report) -> list[GoroutineGroup]:
-    by_stack: dict[tuple[str, ...], list[Goroutine]] = defaultdict(list)
+    """The goroutines but the crash goroutine's, grouped by _key; the work per goroutine is a
+    lookup and an append, a group's lines are made once for its first goroutine."""
+    by_stack: dict[tuple[object, ...], list[Goroutine]] = defaultdict(list)
+    stacks: dict[int, tuple[str, ...]] = {}
+    crash_id = report.crash.goroutine_id
     for g in report.goroutines:
-        if g.id != report.crash.goroutine_id:
-            by_stack[_key(g)].append(g)
+        if g.id != crash_id:
+            by_stack[_key(g, stacks)].append(g)
     out = []
     for gs in by_stack.values():
         first = gs[0]

@@ -87,9 +87,41 @@ def print_report(report: Report, console: Console) -> None:
             box += parts
             continue
         _print_box(box, console)
-        for part in parts:
+        for part in _joined(parts):
             console.print(part)
     _print_box(box, console)
+
+
+def _joined(parts: list[RenderableType]) -> list[RenderableType]:
+    """The parts with each run of plain Texts joined into one Text, a line each.
+
+    A section of thousands of lines (a log's races, the groups of 100,000 goroutines) printed a
+    Text at a time costs rich's whole print each time (0.1 ms a line, 0.3 s for 3,000); printed as
+    one Text it is the same lines, each wrapped (or not) on its own as before, and the same bytes.
+    A Text with settings of its own (justify, overflow, no_wrap, end) is printed on its own.
+    """
+    out: list[RenderableType] = []
+    run: list[Text] = []
+    for part in [*parts, None]:
+        if isinstance(part, Text) and _plain_text(part):
+            run.append(part)
+            continue
+        if run:
+            out.append(Text("\n").join(run) if len(run) > 1 else run[0])
+            run = []
+        if part is not None:
+            out.append(part)
+    return out
+
+
+def _plain_text(text: Text) -> bool:
+    return (
+        text.justify is None
+        and text.overflow is None
+        and text.no_wrap is None
+        and text.end == "\n"
+        and text.tab_size is None
+    )
 
 
 def _print_box(box: list[RenderableType], console: Console) -> None:
