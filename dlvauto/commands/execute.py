@@ -4,7 +4,9 @@ There is no source folder to build from, so the facts that tell the user's code 
 (module path and folder, GOROOT) are read from the binary itself: its build information and DWARF
 (gofacts/binary.py). A binary built without `-N -l` is explained anyway, with a note that its frames
 may be inlined or missing; one without DWARF is refused with the fix. A test binary (`x.test`) gets
-the test rules (analysis/tests.py).
+the test rules (analysis/tests.py). The race detector's reports in its stderr are read whatever the
+flags; `--race` (`on` or `halt`) asks that the binary be a race build (its build settings say
+`-race=true`), and `halt` runs it with GORACE=halt_on_error=1, as `run --race=halt` does.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dlvauto.commands import surroundings
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 
 OPTIMISED_NOTE = (
     "the binary was built without -gcflags=all=-N -l: optimised frames may be inlined or missing, "
@@ -53,6 +55,15 @@ def exec_command(
     wd: opt.WdOption = None,
     stdin: opt.StdinOption = None,
     env: opt.EnvOption = None,
+    race: Annotated[
+        str,
+        typer.Option(
+            "--race",
+            metavar="on|halt",
+            help="BINARY is a -race build (a bare --race: on); halt: GORACE=halt_on_error=1, exit 66 at the "
+            "first race.",
+        ),
+    ] = "off",
 ) -> None:
     """Run BINARY under dlv until it crashes, exits or times out, and report."""
     from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
@@ -61,6 +72,7 @@ def exec_command(
     seconds, n, stack_depth, n_values = opt.read_run_numbers(timeout, frame, depth, values)
     output = Output.checked(json_path, fmt, out, source_root, timings, fail_on_crash, quiet)
     opt.check_backend(backend, transcript)
+    race_mode = opt.race_mode(race)
     path = Path(binary)
     if not path.exists():
         raise UserError(f"{binary} does not exist: give the path of a Go binary")
@@ -68,8 +80,13 @@ def exec_command(
         raise UserError(f"{binary} is not a file: give the path of a Go binary (dlvauto run takes folders)")
     bfacts = read_binary(path)
     require_debug_info(bfacts)
+    if race_mode != "off" and bfacts.build_settings.get("-race") != "true":
+        raise UserError(
+            f"{shown(binary)} was not built with -race: rebuild it with `go build -race`, or drop --race"
+        )
     facts = build_facts(bfacts)
     with surroundings.read(wd, stdin, env) as place, output.progress() as progress:
+        _, place.env = opt.race_build(race_mode, place.env)  # no build here: only halt's GORACE
         snap = run_live(
             path, args or [], facts=facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress,
             backend=backend, values=n_values, frame_n=n, transcript=transcript, env=place.env,
