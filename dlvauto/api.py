@@ -7,6 +7,7 @@ missing tool raises `ToolMissing`. Source lines are added to the frames as the c
 Nothing is printed: progress goes nowhere, the caller renders the report if it wants to.
 
 `test(pkg, run=...)` and `exec(binary, ...)` do what `dlvauto test` and `dlvauto exec` do.
+`race="on"|"halt"` is `--race` on run, test and exec.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 Profile = Literal["debug", "optimized"]
 Backend = Literal["rpc", "repl"]
 Via = Literal["live", "core"]
+Race = Literal["off", "on", "halt"]
 
 
 def _whole(value: int, name: str, minimum: int) -> int:
@@ -42,6 +44,22 @@ def _seconds(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UserError(f"{name} must be a positive number of seconds, not {value!r}")
     return opt.positive(str(value), name)
+
+
+def _run_numbers(timeout: float, frame: int, depth: int, values: int) -> tuple[float, int, int, int]:
+    """--timeout, --frame, --depth and --values of a call that runs a program, checked in the
+    command line's order."""
+    return (
+        _seconds(timeout, "--timeout"), _whole(frame, "--frame", 0), _whole(depth, "--depth", 1),
+        _whole(values, "--values", 0),
+    )  # fmt: skip
+
+
+def _race(race: str) -> tuple[list[str], dict[str, str] | None]:
+    """--race's build flags and the program's environment (None: dlvauto's own)."""
+    from dlvauto.commands import options as opt
+
+    return opt.race_build(opt.race_mode(race), None)
 
 
 def _finished(
@@ -71,6 +89,7 @@ def run(
     unwind_check: Literal["none", "crash", "all"] = "none",
     save_core: str | Path | None = None,
     source_root: Sequence[str] = (),
+    race: Race = "off",
 ) -> Report:
     """Build the Go main package in `src`, run it with `args` under dlv, and return its report
     (`dlvauto run SRC -- ARGS`)."""
@@ -81,10 +100,7 @@ def run(
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
     if via not in ("live", "core"):
         raise UserError(f"unknown --via {via!r}: use one of live, core")
-    seconds = _seconds(timeout, "--timeout")
-    n = _whole(frame, "--frame", 0)
-    stack_depth = _whole(depth, "--depth", 1)
-    n_values = _whole(values, "--values", 0)
+    seconds, n, stack_depth, n_values = _run_numbers(timeout, frame, depth, values)
     n_ancestors = _whole(ancestors, "--ancestors", 0)
     unwind = opt.unwind_mode(unwind_check)
     if via == "core" and (unwind != "none" or n_ancestors):
@@ -97,13 +113,14 @@ def run(
         from dlvauto.sources.savedcore import check_free
 
         check_free(saved)
-    built = build(src, profile)
+    race_flags, env = _race(race)
+    built = build(src, profile, extra_flags=race_flags)
     if via == "core":
         from dlvauto.sources.viacore import run_via_core
 
         snap = run_via_core(
             built.binary, list(args), facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv,
-            save_core=saved,
+            save_core=saved, env=env,
         )  # fmt: skip
     else:
         from dlvauto.sources.live import run_live
@@ -111,7 +128,7 @@ def run(
         snap = run_live(
             built.binary, list(args), facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv,
             backend=backend, unwind=unwind, ancestors=n_ancestors, save_core=saved, values=n_values,
-            frame_n=n,
+            frame_n=n, env=env,
         )  # fmt: skip
     return _finished(snap, n, source_root)
 
@@ -128,6 +145,7 @@ def test(
     dlv: str | None = None,
     backend: Backend = "rpc",
     source_root: Sequence[str] = (),
+    race: Race = "off",
 ) -> list[Report]:
     """Build the test binary of `package` (a folder, an import path or a pattern such as `./...`),
     run its tests under dlv and return one report per package (`dlvauto test PKG -run RE -- FLAGS`)."""
@@ -137,17 +155,15 @@ def test(
 
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    seconds = _seconds(timeout, "--timeout")
-    n = _whole(frame, "--frame", 0)
-    stack_depth = _whole(depth, "--depth", 1)
-    n_values = _whole(values, "--values", 0)
+    seconds, n, stack_depth, n_values = _run_numbers(timeout, frame, depth, values)
+    race_flags, env = _race(race)
     args = ["-test.v=true", *([f"-test.run={run}"] if run is not None else []), *testflags]
     reports = []
     for pkg in test_packages(str(package)):
-        built = build_test(pkg.dir, profile)
+        built = build_test(pkg.dir, profile, extra_flags=race_flags)
         snap = run_live(
             built.binary, args, facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv,
-            backend=backend, values=n_values, frame_n=n, cwd=pkg.dir,
+            backend=backend, values=n_values, frame_n=n, cwd=pkg.dir, env=env,
         )  # fmt: skip
         reports.append(_finished(snap, n, source_root))
     return reports
@@ -163,20 +179,21 @@ def exec(
     dlv: str | None = None,
     backend: Backend = "rpc",
     source_root: Sequence[str] = (),
+    race: Race = "off",
 ) -> Report:
     """Run a prebuilt Go binary with `args` under dlv and return its report (`dlvauto exec BINARY`)."""
-    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
+    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info, require_race_build
     from dlvauto.sources.live import run_live
 
-    seconds = _seconds(timeout, "--timeout")
-    n = _whole(frame, "--frame", 0)
-    stack_depth = _whole(depth, "--depth", 1)
-    n_values = _whole(values, "--values", 0)
+    seconds, n, stack_depth, n_values = _run_numbers(timeout, frame, depth, values)
+    _, env = _race(race)
     facts_of = read_binary(binary)
     require_debug_info(facts_of)
+    if race != "off":
+        require_race_build(facts_of, str(binary))
     snap = run_live(
         Path(binary), list(args), facts=build_facts(facts_of), timeout=seconds, depth=stack_depth, dlv=dlv,
-        backend=backend, values=n_values, frame_n=n,
+        backend=backend, values=n_values, frame_n=n, env=env,
     )  # fmt: skip
     return _finished(snap, n, source_root)
 

@@ -21,7 +21,7 @@ from dlvauto.commands import surroundings
 from dlvauto.commands.app import app
 from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
-from dlvauto.errors import UserError, shown
+from dlvauto.errors import UserError
 
 OPTIMISED_NOTE = (
     "the binary was built without -gcflags=all=-N -l: optimised frames may be inlined or missing, "
@@ -66,7 +66,7 @@ def exec_command(
     ] = "off",
 ) -> None:
     """Run BINARY under dlv until it crashes, exits or times out, and report."""
-    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info
+    from dlvauto.gofacts.binary import build_facts, read_binary, require_debug_info, require_race_build
     from dlvauto.sources.live import run_live
 
     seconds, n, stack_depth, n_values = opt.read_run_numbers(timeout, frame, depth, values)
@@ -80,10 +80,8 @@ def exec_command(
         raise UserError(f"{binary} is not a file: give the path of a Go binary (dlvauto run takes folders)")
     bfacts = read_binary(path)
     require_debug_info(bfacts)
-    if race_mode != "off" and bfacts.build_settings.get("-race") != "true":
-        raise UserError(
-            f"{shown(binary)} was not built with -race: rebuild it with `go build -race`, or drop --race"
-        )
+    if race_mode != "off":
+        require_race_build(bfacts, binary)
     facts = build_facts(bfacts)
     with surroundings.read(wd, stdin, env) as place, output.progress() as progress:
         _, place.env = opt.race_build(race_mode, place.env)  # no build here: only halt's GORACE

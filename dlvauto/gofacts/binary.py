@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from dlvauto.errors import UserError
+from dlvauto.errors import UserError, shown
 from dlvauto.snapshot import BuildFacts
 
 ELF_MAGIC = b"\x7fELF"
@@ -392,6 +392,14 @@ def require_debug_info(facts: BinaryFacts) -> None:
         raise UserError(f"{facts.path}: binary has no DWARF: it was linked with {how}; rebuild without -s -w")
     if facts.go_version is None and facts.producer is None:
         raise UserError(f"{facts.path} is not a Go program (no Go build info, no Go compile units)")
+
+
+def require_race_build(facts: BinaryFacts, given: str) -> None:
+    """Refuse, in one line, `--race` on a binary its build settings do not call a race build."""
+    if facts.build_settings.get("-race") != "true":
+        raise UserError(
+            f"{shown(given)} was not built with -race: rebuild it with `go build -race`, or drop --race"
+        )
 
 
 def build_facts(facts: BinaryFacts) -> BuildFacts:

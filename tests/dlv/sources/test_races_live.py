@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import needs_dlv, run_cli
 
 pytestmark = needs_dlv
@@ -115,4 +117,28 @@ def test_exec_race_refuses_a_binary_built_without_it(tmp_path: Path) -> None:
     assert done.stderr == (
         f"dlvauto: error: {binary} was not built with -race: "
         "rebuild it with `go build -race`, or drop --race\n"
+    )
+
+
+def test_the_library_takes_race_as_the_command_line_does(tmp_path: Path) -> None:
+    import dlvauto
+    from dlvauto.errors import UserError
+
+    tag = secrets.token_hex(3)
+    src, lines = _two_races(tmp_path, tag)
+    report = dlvauto.run(src, race="halt")
+    assert report.exit_code == 66 and "both done" not in report.output.stdout
+    (race,) = report.races
+    fn = f"main.bumpFirst{tag}"
+    assert sorted(
+        (a.op, a.first_user_frame.function, a.first_user_frame.line)
+        for a in race.accesses
+        if a.first_user_frame is not None
+    ) == [("read", fn, lines["FIRST"]), ("write", fn, lines["FIRST"])]
+    plain = tmp_path / "plain.bin"
+    subprocess.run(["go", "build", "-o", str(plain), "."], cwd=src, check=True, timeout=600)
+    with pytest.raises(UserError) as refused:
+        dlvauto.exec(plain, race="on")
+    assert str(refused.value) == (
+        f"{plain} was not built with -race: rebuild it with `go build -race`, or drop --race"
     )
