@@ -173,6 +173,10 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
 
     `races` is handed the race detector's reports met on the way (their lines are no dump's)."""
     memo: FrameMemo = {}  # the dump's own (a new dump starts a new one)
+    # The dump's frames again, by the file line alone (see the file lines below): (function,
+    # inlined, frame) of the frames and of the `created by` sites.
+    sites: dict[str, tuple[str, bool | None, RawFrame]] = {}
+    creators: dict[str, tuple[str, bool | None, RawFrame]] = {}
     statuses: dict[str, tuple[str, str | None, int | None, bool]] = {}  # one string per wait reason
     noise: deque[str] = deque(maxlen=PREAMBLE_LINES)
     noise_seen = 0
@@ -208,11 +212,19 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                 inlined = inlined and not ancestors  # an ancestor's frames all print "(...)"
                 # The file line names the site; only fp= and sp= differ between goroutines
                 # parked at the same place, so the line without them finds the frame made
-                # before, without a regular expression.
-                fp_at = line.find(" fp=")
-                if fp_at < 0:
+                # before, without a regular expression. Without them (GOTRACEBACK=single|all,
+                # the common case) the line alone finds the frame in `sites`, checked against
+                # the function: one string's hash instead of a tuple's of two.
+                if " fp=" not in line:
+                    hit = sites.get(line)
+                    if hit is not None and hit[1] is inlined and hit[0] == name:
+                        frames.append(hit[2])
+                        previous = line
+                        continue
+                    fp_at = -1
                     key: tuple[str, bool | None, str, str] = (name, inlined, line, "")
                 else:
+                    fp_at = line.find(" fp=")
                     key = (name, inlined, line[:fp_at], line[line.find(" pc=", fp_at) :])
                 frame = memo.get(key)
                 if frame is None:
@@ -228,20 +240,27 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                         )
                 if frame is not None:
                     frames.append(frame)
-                    if fp_at >= 0 and dump is not None and not ancestors:
+                    if fp_at < 0:
+                        sites[line] = (name, inlined, frame)
+                    elif dump is not None and not ancestors:
                         dump.runtime_detail = True
                     previous = line
                     continue
             if pending_created is not None:
                 name, parent = pending_created
                 pending_created = None
-                key = (name, None, line, "")
-                frame = memo.get(key)
+                hit = creators.get(line)
+                if hit is not None and hit[0] == name:
+                    frame = hit[2]
+                else:
+                    key = (name, None, line, "")
+                    frame = memo.get(key)
                 if frame is None:
                     m = _FILE_LINE.match(line)
                     if m is not None:
                         frame = memo[key] = RawFrame(function=name, file=m.group(1), line=int(m.group(2)))
                 if frame is not None:
+                    creators[line] = (name, None, frame)
                     if g is not None and not ancestors:
                         g.created_by = frame
                         g.created_by_goroutine = parent
@@ -291,6 +310,7 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                 if dump is None:
                     dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
                     memo = dump.frames
+                    sites, creators = {}, {}
                     noise.clear()
                     noise_seen = 0
                 elif noise:
@@ -396,6 +416,7 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                 yield dump
             dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
             memo = dump.frames
+            sites, creators = {}, {}
             noise.clear()
             noise_seen = 0
             dump.header_builder = builder = started
