@@ -96,6 +96,7 @@ _STACK_SWITCH = frozenset(
 PREAMBLE_LINES = 200  # program output kept from before a crash header
 MAX_LINE = 1 << 20  # a longer "line" is binary noise: only its start is looked at
 CHUNK = 1 << 22  # characters read at a time
+MAX_SPAWNERS = 10_000  # distinct `created by` lines remembered (then forgotten and read again)
 
 
 FrameMemo = dict[tuple[str, bool | None, str, str], RawFrame]
@@ -177,6 +178,7 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
     # inlined, frame) of the frames and of the `created by` sites.
     sites: dict[str, tuple[str, bool | None, RawFrame]] = {}
     creators: dict[str, tuple[str, bool | None, RawFrame]] = {}
+    spawners: dict[str, tuple[str, int | None]] = {}  # `created by ...` lines read
     statuses: dict[str, tuple[str, str | None, int | None, bool]] = {}  # one string per wait reason
     noise: deque[str] = deque(maxlen=PREAMBLE_LINES)
     noise_seen = 0
@@ -350,9 +352,16 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
 
         if frames is not None:
             if c == "c" and line.startswith("created by "):
-                m = _CREATED_BY.match(line)
-                if m is not None:
-                    pending_created = (m.group(1), int(m.group(2)) if m.group(2) else None)
+                # Most goroutines were made by the same few `go` statements: one line, read once.
+                made = spawners.get(line)
+                if made is None:
+                    m = _CREATED_BY.match(line)
+                    if m is not None:
+                        if len(spawners) >= MAX_SPAWNERS:
+                            spawners.clear()
+                        made = spawners[line] = (m.group(1), int(m.group(2)) if m.group(2) else None)
+                if made is not None:
+                    pending_created = made
                     previous = line
                     continue
             elif line[-1] == ")":
@@ -360,7 +369,9 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                 if paren > 0:
                     name = line[:paren]
                     if " " not in name:
-                        pending_fn = ("runtime.gopanic" if name == "panic" else name, line.endswith("(...)"))
+                        # `(...)`: inlined (a length test first: endswith costs more per line)
+                        inlined_fn = len(line) - paren == 5 and line[paren:] == "(...)"
+                        pending_fn = ("runtime.gopanic" if name == "panic" else name, inlined_fn)
                         previous = line
                         continue
             elif c == "." and line.startswith("..."):
