@@ -31,7 +31,7 @@ Race = Literal["off", "on", "halt"]
 
 def _whole(value: int, name: str, minimum: int) -> int:
     """The command line's check of a whole-number option, with its one-line text."""
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
 
     if isinstance(value, bool) or not isinstance(value, int):
         raise UserError(f"{name} must be a whole number >= {minimum}, not {value!r}")
@@ -39,7 +39,7 @@ def _whole(value: int, name: str, minimum: int) -> int:
 
 
 def _seconds(value: float, name: str) -> float:
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
 
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UserError(f"{name} must be a positive number of seconds, not {value!r}")
@@ -57,7 +57,7 @@ def _run_numbers(timeout: float, frame: int, depth: int, values: int) -> tuple[f
 
 def _race(race: str) -> tuple[list[str], dict[str, str] | None]:
     """--race's build flags and the program's environment (None: dlvauto's own)."""
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
 
     return opt.race_build(opt.race_mode(race), None)
 
@@ -93,7 +93,7 @@ def run(
 ) -> Report:
     """Build the Go main package in `src`, run it with `args` under dlv, and return its report
     (`dlvauto run SRC -- ARGS`)."""
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
     from dlvauto.gobuild.program import PROFILES, build
 
     if profile not in PROFILES:
@@ -241,7 +241,7 @@ def core(
 ) -> Report:
     """The report of a core dump (`dlvauto core BINARY CORE`); `core_file` None reads the folder
     `run(..., save_core=...)` wrote."""
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
     from dlvauto.sources.core import capture
     from dlvauto.sources.corestart import start_core
 
@@ -272,7 +272,7 @@ def attach(
 ) -> Report:
     """Halt the running Go program `pid`, capture every goroutine, detach and leave it running
     (`dlvauto attach PID`)."""
-    from dlvauto.commands import options as opt
+    from dlvauto.commands import checks as opt
     from dlvauto.sources.attach import attach as attach_pid
 
     number = _whole(pid, "PID", 1)

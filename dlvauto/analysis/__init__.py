@@ -212,8 +212,7 @@ def _analyze(snap: Snapshot, frame_n: int) -> Report:
         recovered_panic(r.source, r.message, to_goroutine(r.goroutine, classify)) for r in snap.recovered
     ]
     race_frames = StackMemo(lambda i, f: to_frame(i, f, classify))
-    with paused_gc():  # thousands of reports from a log: no cycles (system/gcpause.py)
-        races = [race(r, race_frames) for r in snap.races]
+    races = [race(r, race_frames) for r in snap.races]
     notes = list(snap.notes)
     if races and exit_code == RACE_EXIT:
         notes.append(f"exit status {RACE_EXIT} is the race detector's: it reported {len(races)} data race(s)")

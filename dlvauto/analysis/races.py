@@ -102,13 +102,12 @@ class StackMemo:
         return made
 
 
-def race(raw: RawRace, to_frame: ToFrame | StackMemo) -> Race:
-    """One report; `to_frame` a StackMemo (shared by a report's races) or a frame function.
+def race(raw: RawRace, memo: StackMemo) -> Race:
+    """One report; `memo` is shared by the report's races.
 
     Built without validation (report.built): a log holds thousands of reports, and every value
     is typed already (the snapshot's, the analysis's frames). The work per report is two lookups
     and one model: the rest is made once per distinct value (StackMemo)."""
-    memo = to_frame if isinstance(to_frame, StackMemo) else StackMemo(to_frame)
     accesses, signature = memo.race_accesses(raw.accesses)
     return built(Race, {
         "signature": signature, "accesses": accesses,

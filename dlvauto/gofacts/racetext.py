@@ -50,16 +50,9 @@ MAX_REPORT_LINES = 20_000
 MAX_STACKS = 10_000  # distinct stacks remembered (a log of endless variety costs no more than this)
 
 
-# The reports are read straight into the snapshot's models (a log holds thousands: no second copy
-# of each is made on the way); the names the scanner's users know them by:
-Race = RawRace
-RaceAccess = RawRaceAccess
-RaceCreation = RawRaceCreation
-RaceFrame = RawFrame
-
-
 class RaceScanner:
-    """Reads race reports from lines fed one by one (`feed`) or handed over a report at a time
+    """Reads race reports, straight into the snapshot's models (a log holds thousands: no second
+    copy of each is made on the way), from lines fed one by one (`feed`) or handed over a report at a time
     (`read_report`, which pulls the report's lines from the caller's iterator: a log's thousands of
     reports then cost one tight loop per report, not a call per line); `races` holds the complete
     ones (and, after `finish`, a report the text cut short, flagged).
@@ -73,9 +66,9 @@ class RaceScanner:
     __slots__ = ("_addresses", "_block", "_ids", "_stacks", "races")
 
     def __init__(self) -> None:
-        self.races: list[Race] = []
+        self.races: list[RawRace] = []
         self._block: list[str] | None = None  # the lines of the report being read
-        self._stacks: dict[str, list[RaceFrame]] = {}
+        self._stacks: dict[str, list[RawFrame]] = {}
         self._ids: dict[str, int] = {}
         self._addresses: dict[str, str] = {}
 
@@ -121,7 +114,7 @@ class RaceScanner:
         block.insert(0, "")  # every header, the first too, follows a newline (see _read)
         self.races.append(self._read("\n".join(block)))
 
-    def finish(self) -> list[Race]:
+    def finish(self) -> list[RawRace]:
         """Every report read; one the text ended in is kept, flagged truncated."""
         if self._block is not None:
             race = self._read("\n" + "\n".join(self._block), cut=True)
@@ -130,7 +123,7 @@ class RaceScanner:
             self._block = None
         return self.races
 
-    def _read(self, text: str, cut: bool = False) -> Race:
+    def _read(self, text: str, cut: bool = False) -> RawRace:
         """One report's text (between its WARNING and closing lines; a newline first, so that every
         header follows one) as a Race; `cut`: the text ended inside it (flagged truncated), so its
         last stack may end in a function line without its file line.
@@ -138,8 +131,8 @@ class RaceScanner:
         The headers (`Read at ... by goroutine 7:`, `Goroutine 7 (running) created at:`) are found
         by one regular expression over the whole report; the text between two headers is a stack
         (with any program output that came in between), looked up by its text first."""
-        accesses: list[RaceAccess] = []
-        created: list[RaceCreation] = []
+        accesses: list[RawRaceAccess] = []
+        created: list[RawRaceCreation] = []
         frames_of = self._frames
         ids, addresses = self._id, self._address
         heads = list(_HEADER.finditer(text))
@@ -186,7 +179,7 @@ class RaceScanner:
             known = self._addresses[text] = text
         return known
 
-    def _frames(self, region: str) -> list[RaceFrame]:
+    def _frames(self, region: str) -> list[RawFrame]:
         frames = self._stacks.get(region)
         if frames is None:
             if len(self._stacks) >= MAX_STACKS:
@@ -207,11 +200,11 @@ def _stack_lines(region: str) -> list[str]:
     return out
 
 
-def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RaceFrame]:
+def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RawFrame]:
     """The frames of one stack's lines (`  pkg.fn()` then `      /file.go:12 +0x44`), at most
     MAX_FRAMES. `keep_pending`: the text was cut after the last function line, whose function is
     kept (no file, line 0): the part that is there."""
-    frames: list[RaceFrame] = []
+    frames: list[RawFrame] = []
     pending: str | None = None
     for line in lines:
         text = line.strip()
@@ -219,7 +212,7 @@ def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RaceFrame
             m = _FILE_LINE.match(line)
             if m is not None:
                 if len(frames) < MAX_FRAMES:
-                    frames.append(_frame(pending, m.group(1), int(m.group(2))))
+                    frames.append(RawFrame(function=pending, file=m.group(1), line=int(m.group(2))))
                 pending = None
                 continue
             pending = None
@@ -229,17 +222,13 @@ def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RaceFrame
                 pending = text[:paren]
                 continue
         if text == "[failed to restore the stack]" and len(frames) < MAX_FRAMES:
-            frames.append(_frame("[failed to restore the stack]"))
+            frames.append(RawFrame(function="[failed to restore the stack]"))
     if keep_pending and pending is not None and len(frames) < MAX_FRAMES:
-        frames.append(_frame(pending))
+        frames.append(RawFrame(function=pending))
     return frames
 
 
-def _frame(function: str, file: str | None = None, line: int = 0) -> RawFrame:
-    return RawFrame(function=function, file=file, line=line)
-
-
-def parse_races(text: str) -> list[Race]:
+def parse_races(text: str) -> list[RawRace]:
     scanner = RaceScanner()
     for line in text.splitlines():
         scanner.feed(line)

@@ -175,9 +175,9 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
     `races` is handed the race detector's reports met on the way (their lines are no dump's)."""
     memo: FrameMemo = {}  # the dump's own (a new dump starts a new one)
     # The dump's frames again, by the file line alone (see the file lines below): (function,
-    # inlined, frame) of the frames and of the `created by` sites.
-    sites: dict[str, tuple[str, bool | None, RawFrame]] = {}
-    creators: dict[str, tuple[str, bool | None, RawFrame]] = {}
+    # inlined, frame) of the frames, (function, frame) of the `created by` sites.
+    sites: dict[str, tuple[str, bool, RawFrame]] = {}
+    creators: dict[str, tuple[str, RawFrame]] = {}
     spawners: dict[str, tuple[str, int | None]] = {}  # `created by ...` lines read
     statuses: dict[str, tuple[str, str | None, int | None, bool]] = {}  # one string per wait reason
     noise: deque[str] = deque(maxlen=PREAMBLE_LINES)
@@ -251,9 +251,9 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
             if pending_created is not None:
                 name, parent = pending_created
                 pending_created = None
-                hit = creators.get(line)
-                if hit is not None and hit[0] == name:
-                    frame = hit[2]
+                made_at = creators.get(line)
+                if made_at is not None and made_at[0] == name:
+                    frame = made_at[1]
                 else:
                     key = (name, None, line, "")
                     frame = memo.get(key)
@@ -262,7 +262,7 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
                     if m is not None:
                         frame = memo[key] = RawFrame(function=name, file=m.group(1), line=int(m.group(2)))
                 if frame is not None:
-                    creators[line] = (name, None, frame)
+                    creators[line] = (name, frame)
                     if g is not None and not ancestors:
                         g.created_by = frame
                         g.created_by_goroutine = parent

@@ -8,7 +8,7 @@ been on its own, and only reports that are equal may share.
 from __future__ import annotations
 
 from dlvauto.analysis import analyze, to_frame
-from dlvauto.analysis.races import race, race_signature
+from dlvauto.analysis.races import StackMemo, race, race_signature
 from dlvauto.landmarks import Classifier
 from dlvauto.sources.text import parse_text
 
@@ -41,7 +41,7 @@ def test_shared_parts_are_what_each_report_makes_alone() -> None:
     classify = Classifier(snap.build)
     assert len(report.races) == len(snap.races) == 5
     for made, raw in zip(report.races, snap.races, strict=True):
-        alone = race(raw, lambda i, f: to_frame(i, f, classify))
+        alone = race(raw, StackMemo(lambda i, f: to_frame(i, f, classify)))
         assert made == alone
         assert made.signature == race_signature(made.accesses)
     assert report.races[2].signature == "b61766d18b6ccb77"
