@@ -63,12 +63,15 @@ class RaceScanner:
     their frames shared, read-only, between the reports (and memory holds one copy of them).
     """
 
-    __slots__ = ("_addresses", "_block", "_ids", "_stacks", "races")
+    __slots__ = ("_addresses", "_block", "_ids", "_reports", "_stacks", "races")
 
     def __init__(self) -> None:
         self.races: list[RawRace] = []
         self._block: list[str] | None = None  # the lines of the report being read
         self._stacks: dict[str, list[RawFrame]] = {}
+        # Whole reports read before, by their text: a log of many runs prints the same report of
+        # the same race run after run (the same stacks, addresses of globals and goroutine ids).
+        self._reports: dict[str, tuple[list[RawRaceAccess], list[RawRaceCreation]]] = {}
         self._ids: dict[str, int] = {}
         self._addresses: dict[str, str] = {}
 
@@ -130,7 +133,12 @@ class RaceScanner:
 
         The headers (`Read at ... by goroutine 7:`, `Goroutine 7 (running) created at:`) are found
         by one regular expression over the whole report; the text between two headers is a stack
-        (with any program output that came in between), looked up by its text first."""
+        (with any program output that came in between), looked up by its text first. A whole
+        report met before shares that one's accesses and creations (read-only, as the frames are);
+        each report is still a RawRace of its own."""
+        known = None if cut else self._reports.get(text)
+        if known is not None:
+            return RawRace(accesses=known[0], created=known[1], truncated=False)
         accesses: list[RawRaceAccess] = []
         created: list[RawRaceCreation] = []
         frames_of = self._frames
@@ -157,6 +165,10 @@ class RaceScanner:
                         frames=frames,
                     )
                 )
+        if not cut:
+            if len(self._reports) >= MAX_STACKS:
+                self._reports.clear()
+            self._reports[text] = (accesses, created)
         return RawRace(accesses=accesses, created=created, truncated=cut)
 
     def _id(self, digits: str) -> int:

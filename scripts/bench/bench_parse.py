@@ -38,12 +38,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchlib import measured  # one measured run, shared with bench_races.py
+
 DLVAUTO = [sys.executable, "-m", "dlvauto"]
 GOROUTINES = 110_000
 TOOL_TIMEOUT = 3600.0
@@ -176,33 +174,6 @@ func main() {
 """
 
 
-@dataclass
-class Run:
-    wall: float
-    max_rss: int  # bytes
-    status: int
-    stdout: str
-    timed_out: bool = False
-
-
-def run_measured(cmd: list[str], stdout_path: Path, timeout: float) -> Run:
-    """Run `cmd` alone, output to a file; its wall time and its own peak RSS (os.wait4)."""
-    with stdout_path.open("w") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    timed_out = wall >= timeout and proc.returncode < 0
-    text = stdout_path.read_text(errors="replace")
-    return Run(wall, usage.ru_maxrss * 1024, proc.returncode, text, timed_out)
-
-
 def go(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
     done = subprocess.run(["go", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
@@ -282,16 +253,16 @@ def main(argv: list[str]) -> int:
         rows = []
         for name, cmd in tools.items():
             print(f"running {name} ...", flush=True)
-            runs = [run_measured(cmd, work / "out.txt", opts.tool_timeout) for _ in range(opts.repeat)]
+            runs = [measured(cmd, work / "out.txt", opts.tool_timeout) for _ in range(opts.repeat)]
             bad = [r for r in runs if r.status != 0 and not r.timed_out]
             if bad:
-                print(f"{name} failed (exit {bad[0].status}):\n{bad[0].stdout[-2000:]}", file=sys.stderr)
+                print(f"{name} failed (exit {bad[0].status}):\n{bad[0].output[-2000:]}", file=sys.stderr)
                 return 1
             wall = statistics.median(r.wall for r in runs)
             rss = max(r.max_rss for r in runs)
             late = any(r.timed_out for r in runs)
             rows.append(
-                (name, wall, size / 1e6 / wall, rss, "-" if late else found(name, runs[0].stdout), late)
+                (name, wall, size / 1e6 / wall, rss, "-" if late else found(name, runs[0].output), late)
             )
         print()
         print(f"file: {size / 1e6:.1f} MB, {in_file:,} goroutines (GOTRACEBACK=all, a panic in main)")

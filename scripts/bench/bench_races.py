@@ -30,11 +30,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchlib import measured  # one measured run, shared with bench_parse.py
+
 DLVAUTO = [sys.executable, "-m", "dlvauto"]
 SITES = 1000
 MEGABYTES = 50.0
@@ -94,24 +93,6 @@ def sites_source(n: int) -> str:
     out += [f"\t{{writer{i}, reader{i}}}," for i in range(n)]
     out.append("}\n")
     return "\n".join(out)
-
-
-@dataclass
-class Run:
-    wall: float
-    max_rss: int  # bytes
-    status: int
-    output: str
-
-
-def run_measured(cmd: list[str], out_path: Path) -> Run:
-    """Run `cmd` alone, output to a file; its wall time and its own peak RSS (os.wait4)."""
-    with out_path.open("w") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    return Run(wall, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status), out_path.read_text())
 
 
 def record_log(work: Path, sites: int, megabytes: float) -> tuple[Path, int]:
@@ -182,7 +163,7 @@ def main(argv: list[str]) -> int:
         rows = []
         for name, cmd in runs.items():
             print(f"running {name} ...", flush=True)
-            done = [run_measured(cmd, work / "out.txt") for _ in range(opts.repeat)]
+            done = [measured(cmd, work / "out.txt", timeout=3600) for _ in range(opts.repeat)]
             bad = [r for r in done if r.status != 0]
             if bad:
                 print(f"{name} failed (exit {bad[0].status}):\n{bad[0].output[-2000:]}", file=sys.stderr)

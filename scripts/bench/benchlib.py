@@ -253,6 +253,35 @@ def timed(
     return seconds, rc
 
 
+@dataclass
+class Measured:
+    """One run of a command alone: its wall time, its own peak RSS, its exit status and output."""
+
+    wall: float
+    max_rss: int  # bytes
+    status: int
+    output: str
+    timed_out: bool = False
+
+
+def measured(argv: list[str], out_path: Path, timeout: float = RUN_TIMEOUT, cwd: Path = ROOT) -> Measured:
+    """Run `argv` alone, output to `out_path`: wall time and its peak RSS from os.wait4, whose rusage
+    covers exactly that child (a tool's memory, not the benchmark's). Killed after `timeout`."""
+    with out_path.open("w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    text = out_path.read_text(errors="replace")
+    return Measured(wall, usage.ru_maxrss * 1024, code, text, wall >= timeout and code < 0)
+
+
 def tail(path: Path, n: int = 600) -> str:
     """The last `n` characters of a run's output file on one line, for an error message."""
     try:

@@ -205,3 +205,17 @@ def test_the_samples_cover_go_1_21_to_1_27() -> None:
     for name in names:  # each one read, with its accesses' first user frames in the racy program
         races = _report_races(name)
         assert races and all(a.first_user_frame is not None for r in races for a in r.accesses), name
+
+
+def test_a_report_printed_again_is_read_once_and_stays_its_own() -> None:
+    """A log of three runs prints the same reports three times: each is a RawRace of its own,
+    sharing the first one's accesses and creations, equal to the report read alone."""
+    one = _sample("go1.27-interleaved.txt")
+    alone = parse_races(one)
+    again = parse_races("\n".join([one] * 3))
+    assert len(again) == 3 * len(alone) == 6
+    assert len({id(r) for r in again}) == 6  # six reports, six objects
+    for i, race in enumerate(again):
+        assert race == alone[i % 2]
+        assert race.accesses is again[i % 2].accesses and race.created is again[i % 2].created
+    assert again[0].accesses is not again[1].accesses
