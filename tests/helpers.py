@@ -7,6 +7,7 @@ real runs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from dlvauto.analysis import analyze
 from dlvauto.enrich.source import add_source
 from dlvauto.errors import UserError
 from dlvauto.gobuild.program import BuildResult, build
-from dlvauto.report import Report
+from dlvauto.report import OMIT_WHEN_NONE, Report
 from dlvauto.snapshot import snapshot_from_json
 from dlvauto.sources.live import run_live
 from dlvauto.sources.viacore import check_cores_possible, find_core
@@ -287,3 +288,26 @@ def recorded(name: str, tmp_path: Path | None = None) -> Report:
             shutil.copytree(EXAMPLES / example, here)
         add_source(report, [(report.source.module_dir, str(here))])
     return report
+
+
+def plain(value: Any) -> Any:
+    """A report model as JSON values, made independently of render/json.py's writer: each field
+    in order, one marked omit_when_none left out when None, a dict's keys as strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get(OMIT_WHEN_NONE) and getattr(value, f.name) is None)
+        }
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def reference_json(report: Any) -> str:
+    """The contract's text of `report` (or any report model) by the standard library's json: what
+    pydantic's `model_dump_json(indent=2)` wrote in the first wave, and what render/json.py must
+    write byte for byte."""
+    return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from dlvauto.analysis import tests, unwind
 from dlvauto.analysis.crash import crash_goroutine, crash_kind, crash_message
@@ -255,11 +255,10 @@ def _attach_values(snap: Snapshot, goroutines: list[Goroutine]) -> None:
             continue
         for index, vals in per_frame.items():
             if 0 <= index < len(g.frames):
-                g.frames[index] = g.frames[index].model_copy(
-                    update={
-                        "args": [Value(**asdict(v)) for v in vals.args],
-                        "locals": [Value(**asdict(v)) for v in vals.locals],
-                    }
+                g.frames[index] = replace(
+                    g.frames[index],
+                    args=[Value(**asdict(v)) for v in vals.args],
+                    locals=[Value(**asdict(v)) for v in vals.locals],
                 )
 
 

@@ -10,6 +10,8 @@ goroutine's, so dlv's frames beyond are left unchecked, not contradicted).
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES, STACK_SWITCHES
 from dlvauto.report import Frame, Goroutine, UnwindCheck, UnwindDifference, UnwindFrame
 from dlvauto.snapshot import FPChain
@@ -71,8 +73,8 @@ def check(g: Goroutine, chain: FPChain, depth_cut: bool = False) -> UnwindCheck:
         break
     if crossed_signal:
         notes.insert(0, "the chain crosses the signal frame through the signal trampoline")
-    base = dict(goroutine_id=g.id, dwarf_frames=len(physical), fp_frames=len(fp), checked_frames=checked,
-                fp_end=chain.end, fp_stack=fp)  # fmt: skip
+    base: dict[str, Any] = dict(goroutine_id=g.id, dwarf_frames=len(physical), fp_frames=len(fp),
+                                checked_frames=checked, fp_end=chain.end, fp_stack=fp)  # fmt: skip
     if diff is not None:
         believe, why = _whom(diff)
         return UnwindCheck(
@@ -111,7 +113,7 @@ def _frameless_leaf(frame: Frame) -> bool:
     return frame.file is not None and frame.file.endswith(".s")
 
 
-def _whom(diff: UnwindDifference) -> tuple[str, str]:
+def _whom(diff: UnwindDifference) -> tuple[Literal["dwarf", "frame_pointers", "unclear"], str]:
     d, f = diff.dwarf, diff.fp
     assert d is not None and f is not None
     dwarf_at = f"{d.function or '???'} {d.pc:#x}"

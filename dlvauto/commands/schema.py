@@ -56,9 +56,9 @@ def document_schema(name: str) -> dict[str, Any]:
             "required": ["root", "builds", "bytes", "cap_bytes"], "additionalProperties": False,
         }  # fmt: skip
     if name == "stop":
-        from dlvauto.sources.savedcore import SavedStop
+        from dlvauto.sources.savedcore import stop_adapter
 
-        s = SavedStop.model_json_schema()
+        s = stop_adapter().json_schema()
         s["$schema"] = _DRAFT
         s["title"] = "stop.json of a run --save-core folder"
         return s

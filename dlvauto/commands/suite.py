@@ -159,11 +159,14 @@ def suite(
             if o.report is not None and record(history, o.scenario.name, o.report, o.build_key):
                 out.write(f"new crash signature {o.report.crash.signature} in {o.scenario.name}\n")
     if reports is not None:
+        from dlvauto.render.json import to_json
         from dlvauto.suite.junit import report_file_name
 
         for o in outcomes:
             if o.report is not None:
-                _write(str(Path(reports) / report_file_name(o.scenario)), o.report.model_dump_json(indent=2))
+                _write(
+                    str(Path(reports) / report_file_name(o.scenario)), to_json(o.report).removesuffix("\n")
+                )
     if junit:
         from dlvauto.suite.junit import to_junit
 

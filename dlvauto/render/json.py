@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
+from json.encoder import encode_basestring as _string  # ensure_ascii=False: UTF-8 kept, as serde_json
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-from pydantic_core import to_json as _to_json
-
-from dlvauto.report import Goroutine, Report
+from dlvauto.report import OMIT_WHEN_NONE, Goroutine, Report
 
 # Below this many goroutines (races) a report's list is dumped in one piece; above, item by item.
 STREAM_OVER = 1000
@@ -27,47 +27,47 @@ class Writer(Protocol):
     def write(self, text: str, /) -> int: ...
 
 
-def to_json(report: Report, indent: int | None = 2) -> str:
-    return report.model_dump_json(indent=indent) + "\n"
+def to_json(report: Report) -> str:
+    """The report's JSON text: two spaces an indent, a newline at the end (the contract's bytes)."""
+    return _Composer().text(report, 0) + "\n"
 
 
 def write_json(report: Report, out: Writer, stream_over: int = STREAM_OVER) -> None:
     """Write exactly `to_json(report)` to `out`, streaming the long lists (goroutines, races).
 
     A text traceback of 100,000 goroutines, or a log of 44,000 race reports, makes a JSON report of
-    hundreds of megabytes; built as one string it would cost that much memory again (twice, while
-    pydantic's buffer is copied). Each item is written on its own at its place instead, byte for
-    byte what the whole dump would have been (tests/unit/render/test_json_stream.py checks it):
-    the rest of the report (the shell) is dumped by pydantic with those lists empty, and the items
-    go where the empty lists were. `stream_over`: the length from which a list is streamed.
+    hundreds of megabytes; built as one string it would cost that much memory again. Each item of
+    a long list is written on its own at its place instead, byte for byte what the whole text would
+    have been (tests/unit/render/test_json_stream.py checks it). `stream_over`: the length from
+    which a list is streamed.
     """
-    big = [name for name in STREAMED if len(getattr(report, name)) >= max(stream_over, 1)]
+    big = {name for name in STREAMED if len(getattr(report, name)) >= max(stream_over, 1)}
     if not big:
         out.write(to_json(report))
         return
-    shell = report.model_copy(update={name: [] for name in big}).model_dump_json(indent=2)
-    # A top-level field is the only line that starts with two spaces and a quote (a deeper one has
-    # more spaces; a newline inside a string is escaped), so each empty list is found once.
-    cuts = sorted((shell.find(f'\n  "{name}": []'), name) for name in big)
-    if any(at < 0 for at, _ in cuts):  # cannot happen with the report model as it is; stay correct
-        out.write(to_json(report))
-        return
-    at = 0
-    for cut, name in cuts:
-        out.write(shell[at:cut])
-        out.write(f'\n  "{name}": [')
+    composer = _Composer()
+    out.write("{")
+    first = True
+    for name, key, omit in _fields_of(Report):
+        value = report.__dict__[name]
+        if omit and value is None:
+            continue
+        out.write("\n  " if first else ",\n  ")
+        first = False
+        if name not in big:
+            out.write(key + composer.text(value, 1))
+            continue
+        out.write(key + "[")
         item_json = _ITEM_JSON[name]()
-        for i, item in enumerate(getattr(report, name)):
+        for i, item in enumerate(value):
             out.write(",\n    " if i else "\n    ")
             out.write(item_json(item))
         out.write("\n  ]")
-        at = cut + len(f'\n  "{name}": []')
-    out.write(shell[at:])
-    out.write("\n")
+    out.write("\n}\n")
 
 
-_ID_FIRST = next(iter(Goroutine.model_fields)) == "id"
-_KEY_FIELDS = tuple(name for name in Goroutine.model_fields if name != "id")
+_KEY_FIELDS = tuple(f.name for f in fields(Goroutine) if f.name != "id")
+_ID_FIRST = fields(Goroutine)[0].name == "id" and not fields(Goroutine)[0].metadata
 _BY_VALUE = frozenset((str, int, bool, float, type(None)))
 
 
@@ -78,7 +78,7 @@ def _same_as(g: Goroutine) -> tuple[object, ...]:
     analysis shares them when the source shares raw frames), so equal keys mean equal JSON. Built
     from the model's fields, so a field added later takes part too; plain values are keyed by
     value, an empty list as (), anything else by its identity (equal objects that are not the same
-    one are only dumped again: still right; the report holds them all alive meanwhile). One list
+    one are only written again: still right; the report holds them all alive meanwhile). One list
     comprehension over the instance's dict: this runs once per goroutine, 100,000 times in a big
     dump (a loop of appends and a tuple of each list's frame ids cost 4.7 us a goroutine).
     """
@@ -90,21 +90,19 @@ def _same_as(g: Goroutine) -> tuple[object, ...]:
     )
 
 
-def _goroutine_json(g: Goroutine, tails: dict[tuple[object, ...], str]) -> str:
-    """One goroutine's JSON at its place in the report (4 spaces in); equal ones dumped once.
+def _goroutine_json(g: Goroutine, tails: dict[tuple[object, ...], str], composer: _Composer) -> str:
+    """One goroutine's JSON at its place in the report (4 spaces in); equal ones written once.
 
     100,000 goroutines waiting in a handful of places make a handful of different texts after
-    their `"id": N,` line, so the rest is reused rather than dumped by pydantic 100,000 times.
+    their `"id": N,` line, so the rest is reused rather than made 100,000 times.
     """
     if not _ID_FIRST:
-        return g.model_dump_json(indent=2).replace("\n", "\n    ")
+        return composer.made(g, 2)
     key = _same_as(g)
     tail = tails.get(key)
     if tail is None:
-        text = g.model_dump_json(indent=2).replace("\n", "\n    ")
+        text = composer.made(g, 2)
         prefix = f'{{\n      "id": {g.id}'
-        if not text.startswith(prefix):
-            return text
         tail = tails[key] = text[len(prefix) :]
     return f'{{\n      "id": {g.id}{tail}'
 
@@ -112,26 +110,24 @@ def _goroutine_json(g: Goroutine, tails: dict[tuple[object, ...], str]) -> str:
 def _goroutines_json() -> Callable[[Goroutine], str]:
     """One goroutine's JSON at its place, for one report (the texts reused are that report's)."""
     tails: dict[tuple[object, ...], str] = {}
-    return lambda g: _goroutine_json(g, tails)
+    composer = _Composer()
+    return lambda g: _goroutine_json(g, tails, composer)
 
 
 class _Composer:
-    """JSON text of report models as pydantic's `model_dump_json(indent=2)` writes it, made of the
-    text of their parts, the parts shared between items made once.
+    """The JSON text of report models, made of the text of their parts, shared parts made once.
+
+    The layout is the contract's (what the first wave's pydantic `model_dump_json(indent=2)` wrote,
+    serde_json's pretty printer): `{`, a line per field in the class's order, `}`; `[]` and `{}`
+    when empty; two spaces an indent; strings escaped as JSON requires and nothing more (UTF-8
+    kept); a field marked `omit_when_none` left out when it is None; a dict's keys as strings.
 
     A log's races share their parts: the stacks (one list of Frames per stack, sources/races.py and
-    analysis/races.py), the accesses and creations equal to an earlier report's. Dumped by pydantic
-    one race at a time, every race's frames are serialised again (60 us a race: 2.6 s for 44,000).
-    Here a model's text is its fields' in its fields' order, at its depth, as serde_json's pretty
-    printer lays them out (`{`, a line per field, `}`; `[]` and `{}` when empty), and the text of a
-    list, a dict or a model met before at the same depth is taken from `texts`, keyed by the
-    object's id: the report being written holds every object alive, so an id is one object's
-    throughout. Scalars are written by pydantic_core's own `to_json`.
-
-    Only models whose JSON is their fields' are composed (`plain`: no aliases, serializers,
-    computed fields or config); any other model, and any value of another type, is dumped by
-    pydantic at its place. The texts kept are bounded (CACHE_CHARS): what is forgotten is only made
-    again.
+    analysis/races.py), the accesses and creations equal to an earlier report's; a dump's parked
+    goroutines share their frames. The text of a list, a dict or a model met before at the same
+    depth is taken from `texts`, keyed by the object's id: the report being written holds every
+    object alive, so an id is one object's throughout. The texts kept are bounded (CACHE_CHARS):
+    what is forgotten is only made again.
     """
 
     __slots__ = ("chars", "texts")
@@ -140,31 +136,29 @@ class _Composer:
         self.texts: dict[tuple[int, int], str] = {}
         self.chars = 0
 
-    def item(self, value: BaseModel) -> str:
-        """A top-level list's item (4 spaces in), never kept: each is the report's own. One holding
-        a value of a type not composed here is dumped by pydantic whole."""
-        try:
-            return self._make(value, 2)
-        except _NotComposed:
-            return value.model_dump_json(indent=2).replace("\n", "\n    ")
+    def item(self, value: object) -> str:
+        """A top-level list's item (4 spaces in), never kept: each is the report's own."""
+        return self.made(value, 2)
 
     def text(self, value: object, depth: int) -> str:
         """`value`'s JSON starting on a line indented `depth` levels (two spaces each)."""
         kind = type(value)
         if kind is str:
-            return _to_json(value).decode()
+            return _string(value)  # type: ignore[arg-type]
         if kind is bool:
             return "true" if value else "false"
         if kind is int:
             return str(value)
         if value is None:
             return "null"
+        if kind is float:
+            return _float(value)  # type: ignore[arg-type]
         if (kind is list or kind is dict) and not value:
             return "[]" if kind is list else "{}"
         key = (id(value), depth)
         known = self.texts.get(key)
         if known is None:
-            known = self._make(value, depth)
+            known = self.made(value, depth)
             if self.chars > CACHE_CHARS:
                 self.texts.clear()
                 self.chars = 0
@@ -172,50 +166,62 @@ class _Composer:
             self.chars += len(known)
         return known
 
-    def _make(self, value: object, depth: int) -> str:
-        inner = "\n" + "  " * (depth + 1)
-        if type(value) is list:
-            items = [self.text(v, depth + 1) for v in value]
+    def made(self, value: object, depth: int) -> str:
+        """`value`'s JSON made now (its parts may be known), not kept."""
+        kind = type(value)
+        if kind is list or kind is tuple:
+            if not value:
+                return "[]"
+            inner = "\n" + "  " * (depth + 1)
+            items = [self.text(v, depth + 1) for v in value]  # type: ignore[attr-defined]
             return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
-        if type(value) is dict and all(type(k) is int for k in value):
-            items = [f'"{k}": {self.text(v, depth + 1)}' for k, v in value.items()]
+        if kind is dict:
+            if not value:
+                return "{}"
+            inner = "\n" + "  " * (depth + 1)
+            items = [
+                f"{_string(str(k))}: {self.text(v, depth + 1)}"
+                for k, v in value.items()  # type: ignore[attr-defined]
+            ]
             return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
-        if isinstance(value, BaseModel):
-            fields = _plain_fields(type(value))
-            if fields is not None:
-                attrs = value.__dict__
-                items = [f"{name}{self.text(attrs[field], depth + 1)}" for field, name in fields]
-                return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
-            return value.model_dump_json(indent=2).replace("\n", "\n" + "  " * depth)
-        raise _NotComposed  # a float, a str-keyed dict...: its JSON may depend on the field's type
+        spec = _FIELDS.get(kind) or _fields_of(kind)  # raises for a type a report cannot hold
+        attrs = value.__dict__
+        inner = "\n" + "  " * (depth + 1)
+        items = [
+            key + self.text(attrs[name], depth + 1)
+            for name, key, omit in spec
+            if not omit or attrs[name] is not None
+        ]
+        if not items:
+            return "{}"
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
 
 
-class _NotComposed(Exception):
-    """A value _Composer leaves to pydantic (its JSON is the declared type's, not known here)."""
+# (field, `"field": `, left out when None) of each report class, in order.
+_FIELDS: dict[type, list[tuple[str, str, bool]]] = {}
 
 
-_PLAIN: dict[type[BaseModel], list[tuple[str, str]] | None] = {}
+def _fields_of(cls: type) -> list[tuple[str, str, bool]]:
+    if cls in _FIELDS:
+        return _FIELDS[cls]
+    if not is_dataclass(cls):
+        raise TypeError(f"no JSON for a {cls.__name__} in a report")
+    spec = [(f.name, _string(f.name) + ": ", bool(f.metadata.get(OMIT_WHEN_NONE))) for f in fields(cls)]
+    _FIELDS[cls] = spec
+    return spec
 
 
-def _plain_fields(cls: type[BaseModel]) -> list[tuple[str, str]] | None:
-    """(field, `"field": `) for each field of a model whose JSON is just its fields, in order, or
-    None when pydantic's dump could differ from that (aliases, exclusions, serializers, config)."""
-    if cls in _PLAIN:
-        return _PLAIN[cls]
-    decorators = cls.__pydantic_decorators__
-    plain = not (
-        cls.model_config
-        or cls.model_computed_fields
-        or decorators.field_serializers
-        or decorators.model_serializers
-        or any(
-            f.alias or f.serialization_alias or f.exclude or f.exclude_if is not None
-            for f in cls.model_fields.values()
-        )
-    )
-    fields = [(name, _to_json(name).decode() + ": ") for name in cls.model_fields] if plain else None
-    _PLAIN[cls] = fields
-    return fields
+def _float(value: float) -> str:
+    """A float as the contract writes it: Python's shortest repr, but serde_json's (ryu's) form of
+    an exponent and null for what JSON cannot hold (pydantic's `ser_json_inf_nan="null"`)."""
+    if not math.isfinite(value):
+        return "null"
+    text = repr(value)
+    if "e" in text:  # rare (timings are rounded to the millisecond): the exact ryu form
+        from pydantic_core import to_json
+
+        return to_json(value).decode()
+    return text
 
 
 _ITEM_JSON: dict[str, Callable[[], Callable[[Any], str]]] = {
@@ -262,7 +268,9 @@ def write_json_array(reports: Iterable[Report], out: Writer) -> None:
 
 
 def schema() -> dict[str, Any]:
-    s = Report.model_json_schema()
+    from dlvauto.reportschema import report_schema
+
+    s = report_schema()
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     s["title"] = "dlvauto report"
     return s

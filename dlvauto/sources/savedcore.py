@@ -15,11 +15,12 @@ program was stopped by us (a hang) rather than by a crash.
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ValidationError
+from typing import Any, Literal
 
 from dlvauto.errors import UserError
 from dlvauto.system import files
@@ -30,8 +31,12 @@ STOP_FILE = "stop.json"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-class SavedStop(BaseModel):
-    """What the run saw when the core was taken."""
+@dataclass(kw_only=True)
+class SavedStop:
+    """What the run saw when the core was taken.
+
+    A dataclass, written with json: a live run that may save a core does not import pydantic;
+    reading a stop.json back validates it (`read_stop`, pydantic imported then)."""
 
     binary: str  # file name of the binary in the folder
     core: str = CORE_NAME
@@ -74,8 +79,21 @@ def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
         stop.core = COMPRESSED_NAME
     stop.binary = binary.name
     stop.dlvauto_version = __version__
-    files.write_private(folder / STOP_FILE, stop.model_dump_json(indent=2) + "\n")
+    files.write_private(folder / STOP_FILE, stop_json(stop))
     return target
+
+
+def stop_json(stop: SavedStop) -> str:
+    """stop.json's text: its fields in order, two spaces an indent, UTF-8 kept."""
+    return json.dumps(asdict(stop), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def stop_adapter() -> Any:
+    """pydantic's reader (and schema) of stop.json, built on first use."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(SavedStop)
 
 
 def compress(core: Path, target: Path) -> None:
@@ -123,8 +141,8 @@ def read_stop(core: str | Path) -> SavedStop | None:
     if not file.is_file():
         return None
     try:
-        stop = SavedStop.model_validate_json(file.read_text())
-    except (OSError, ValidationError, ValueError):
+        stop: SavedStop = stop_adapter().validate_json(file.read_text())
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
     return stop if stop.core == path.name else None
 

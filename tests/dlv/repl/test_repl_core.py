@@ -14,7 +14,7 @@ import pytest
 from dlvauto.analysis import analyze
 from dlvauto.sources.core import open_core
 
-from tests.helpers import CRASHING, CoreMaker, needs_cores, needs_dlv, run_cli
+from tests.helpers import CRASHING, CoreMaker, needs_cores, needs_dlv, plain, run_cli
 
 pytestmark = [needs_dlv, needs_cores]
 
@@ -22,8 +22,8 @@ pytestmark = [needs_dlv, needs_cores]
 @pytest.mark.parametrize("name", CRASHING)
 def test_repl_core_report_equals_rpc_core_report(name: str, cores: CoreMaker) -> None:
     binary, core = cores(name)
-    rpc = analyze(open_core(binary, core)).model_dump(mode="json")
-    repl = analyze(open_core(binary, core, backend="repl")).model_dump(mode="json")
+    rpc = plain(analyze(open_core(binary, core)))
+    repl = plain(analyze(open_core(binary, core, backend="repl")))
     assert repl["crash"] == rpc["crash"]
     assert repl["goroutines"] == rpc["goroutines"]
     assert repl["source"] == rpc["source"]

@@ -19,6 +19,7 @@ from dlvauto.errors import UserError
 from dlvauto.gobuild.program import build
 from dlvauto.gofacts.binary import Region, read_binary
 from dlvauto.report import Frame, Report
+from dlvauto.reportschema import report_from_json
 from dlvauto.snapshot import RawFrame, RawGoroutine
 from dlvauto.sources.core import death_of, open_core, pick_crash_goroutine
 from dlvauto.sources.live import run_live
@@ -122,7 +123,7 @@ def test_run_via_core_reports_as_live_and_keeps_the_output(
     keep = ["--save-core", str(saved)] if save else []
     r = run_cli("run", str(EXAMPLES / name), "--via", "core", *keep, "--json", str(out))
     assert r.returncode == 0, r.stderr
-    report = Report.model_validate_json(out.read_text())
+    report = report_from_json(out.read_text())
     assert differences(Expectation.load(EXAMPLES / name / "expect.toml"), report) == []
     assert report.source.mode == "core"
     assert report.crash.message is not None and report.crash.message in report.output.stderr
@@ -143,7 +144,7 @@ def test_run_via_core_halts_a_hang_with_sigquit_and_reports_a_hang(tmp_path: Pat
     out = tmp_path / "r.json"
     r = run_cli("run", str(EXAMPLES / "hang"), "--via", "core", "--timeout", "1", "--json", str(out))
     assert r.returncode == 0, r.stderr
-    report = Report.model_validate_json(out.read_text())
+    report = report_from_json(out.read_text())
     assert report.crash.kind == "hang" and report.crash.goroutine_id == 1
     assert _user_frame(report.crash.first_user_frame) == (
         "main.waitReady",
@@ -214,7 +215,7 @@ def test_a_core_saved_at_the_crash_stop_reopens_to_the_same_report(name: str, tm
     # The same through the command line, from the folder alone (as on another machine).
     r = run_cli("core", str(saved), "--json", "-")
     assert r.returncode == 0, r.stderr
-    cli = Report.model_validate_json(r.stdout)
+    cli = report_from_json(r.stdout)
     assert cli.crash.goroutine_id == live.crash.goroutine_id and _frames(cli) == _frames(live)
     # A core dlv wrote is checked against the binary as a kernel's is.
     other = build(EXAMPLES / "deep_stack").binary

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dlvauto.analysis import analyze
@@ -126,7 +128,7 @@ def test_check_rules_on_synthetic_stacks() -> None:
 
 
 def test_a_frameless_assembly_leaf_leaves_its_caller_unchecked() -> None:
-    leaf = _frame(0, "runtime.futex", 10).model_copy(update={"file": "/go/src/runtime/sys_linux_amd64.s"})
+    leaf = replace(_frame(0, "runtime.futex", 10), file="/go/src/runtime/sys_linux_amd64.s")
     g = Goroutine(id=9, status="running", frames=[
         leaf, _frame(1, "runtime.futexsleep", 20), _frame(2, "runtime.notesleep", 30),
         _frame(3, "runtime.mPark", 40),
@@ -137,5 +139,5 @@ def test_a_frameless_assembly_leaf_leaves_its_caller_unchecked() -> None:
     assert u.agree, u.explanation
     assert "runtime.futexsleep is unchecked" in u.explanation
     # The same skip for a Go leaf would hide a real difference: it is not made.
-    go_leaf = g.model_copy(update={"frames": [_frame(0, "main.leaf", 10), *g.frames[1:]]})
+    go_leaf = replace(g, frames=[_frame(0, "main.leaf", 10), *g.frames[1:]])
     assert not check(go_leaf, chain).agree

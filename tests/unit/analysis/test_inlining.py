@@ -16,7 +16,7 @@ from dlvauto.report import Frame, Report
 from dlvauto.snapshot import Snapshot, snapshot_from_json
 from dlvauto.sources.live import run_live
 
-from tests.helpers import DATA, EXAMPLES, needs_dlv
+from tests.helpers import DATA, EXAMPLES, needs_dlv, plain
 
 TWO = "example.com/inlined_two_deep"
 DEEP = "example.com/deep_stack"
@@ -116,7 +116,7 @@ def test_debug_builds_have_no_diagnostics() -> None:
     report = analyze(load("deep_stack"))
     assert report.inlining == []
     assert all(f.inlining is None for g in report.goroutines for f in g.frames)
-    frame = json.loads(report.model_dump_json())["goroutines"][0]["frames"][0]
+    frame = plain(report)["goroutines"][0]["frames"][0]
     assert "inlining" not in frame and "source" not in frame, "absent explanations are left out"
 
 

@@ -18,7 +18,7 @@ from dlvauto.errors import UserError
 from dlvauto.report import Report
 from dlvauto.snapshot import snapshot_from_json
 
-from tests.helpers import DATA, EXAMPLES, run_cli
+from tests.helpers import DATA, EXAMPLES, plain, run_cli
 
 
 def recorded(name: str) -> Report:
@@ -45,7 +45,7 @@ def test_user_frames_get_their_lines_through_a_source_root(tmp_path: Path) -> No
     n = report.crash.frame_n.frame
     assert n is not None and n.source is not None and n.source.line == 13
     assert n.source.lines[2] == "\treturn Level3(d) + 2"
-    frame = json.loads(report.model_dump_json())["crash"]["first_user_frame"]
+    frame = plain(report)["crash"]["first_user_frame"]
     assert set(frame["source"]) == {"path", "first_line", "line", "lines"}
 
 

@@ -1,8 +1,9 @@
-"""The streamed JSON writer against pydantic's whole dump, byte for byte, on real reports.
+"""The streamed JSON writer against the reference text of the whole report, byte for byte.
 
 `write_json` writes the goroutines and the races item by item, the races composed from the text of
 their shared parts (render/json.py, _Composer): the JSON is the contract, so its bytes must be
-exactly `report.model_dump_json(indent=2) + "\\n"` whatever the report holds. Each report here is
+exactly `tests.helpers.reference_json(report)` (the first wave's pydantic dump, laid out by the
+standard library's json) whatever the report holds. Each report here is
 written both ways it can be: streamed from the first item (stream_over=0) and as the command
 writes it.
 """
@@ -20,7 +21,7 @@ from dlvauto.render.json import STREAM_OVER, write_json, write_json_array
 from dlvauto.report import Report, SourceContext
 from dlvauto.sources.text import parse_text
 
-from tests.helpers import DATA
+from tests.helpers import DATA, reference_json
 
 RACES = DATA / "races"
 TRACEBACKS = DATA / "tracebacks"
@@ -36,7 +37,7 @@ def _report(text: str) -> Report:
 
 
 def _whole(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    return reference_json(report)
 
 
 def _streamed(report: Report, stream_over: int = STREAM_OVER) -> str:

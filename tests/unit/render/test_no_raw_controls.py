@@ -9,6 +9,7 @@ no character of the hidden set in it but newline and tab.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 
@@ -28,7 +29,7 @@ BASE = recorded("nil_map_write")
 
 
 def _hostile(text: str) -> Report:
-    r = BASE.model_copy(deep=True)
+    r = copy.deepcopy(BASE)
     r.crash.message = text
     r.output.stdout = text + "\n"
     r.output.stderr = f"{text}\npanic: {text}\n\ngoroutine 1 [running]:\n"

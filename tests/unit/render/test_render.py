@@ -6,15 +6,15 @@ text says and that nothing from the program can become markup.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 from dlvauto.render.html import to_html
 from dlvauto.render.markdown import code, escape, fenced, to_markdown
-from dlvauto.report import Crash, Frame, FrameN, Goroutine, Report, Source
+from dlvauto.report import Crash, Frame, FrameN, Goroutine, Report, Source, Value
 
 from tests.helpers import EXAMPLES, recorded, run_cli
 
@@ -167,19 +167,13 @@ def test_html_marks_groups_and_source(tmp_path: Path) -> None:
     assert 'class="cat-user landmark"' in page and "cat-runtime" in page
 
 
-class ValuedFrame(Frame):
-    """A frame as it will be once values are read through dlv (args/locals)."""
-
-    args: list[dict[str, Any]] | None = None
-    locals: list[dict[str, Any]] | None = None
-
-
 def test_values_are_shown_when_frames_carry_them() -> None:
     report = hostile()
-    f = ValuedFrame(
-        **report.crash.first_user_frame.model_dump(),  # type: ignore[union-attr]
-        args=[{"name": "i", "type": "int", "value": "5", "note": None}],
-        locals=[{"name": "s", "type": "[]string", "value": "<len 3>", "note": "optimized away"}],
+    assert report.crash.first_user_frame is not None
+    f = dataclasses.replace(
+        report.crash.first_user_frame,
+        args=[Value(name="i", type="int", value="5", note=None)],
+        locals=[Value(name="s", type="[]string", value="<len 3>", note="optimized away")],
     )
     report.crash.first_user_frame = f
     report.goroutines[0].frames[0] = f
