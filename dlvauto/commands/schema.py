@@ -58,7 +58,7 @@ def document_schema(name: str) -> dict[str, Any]:
     if name == "stop":
         from dlvauto.sources.savedcore import stop_adapter
 
-        s = stop_adapter().json_schema()
+        s: dict[str, Any] = stop_adapter().json_schema()
         s["$schema"] = _DRAFT
         s["title"] = "stop.json of a run --save-core folder"
         return s
