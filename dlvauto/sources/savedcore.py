@@ -33,10 +33,10 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 @dataclass(kw_only=True)
 class SavedStop:
-    """What the run saw when the core was taken.
+    """What the run saw when the core was taken."""
 
-    A dataclass, written with json: a live run that may save a core does not import pydantic;
-    reading a stop.json back validates it (`read_stop`, pydantic imported then)."""
+    # A dataclass written with json: a live run that may save a core does not import pydantic;
+    # reading a stop.json back validates it (`read_stop`, pydantic imported then).
 
     binary: str  # file name of the binary in the folder
     core: str = CORE_NAME
