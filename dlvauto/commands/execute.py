@@ -83,6 +83,7 @@ def exec_command(
     if race_mode != "off":
         require_race_build(bfacts, binary)
     facts = build_facts(bfacts)
+    output.preload()  # the report's modules load while the build, dlv and the program run
     with surroundings.read(wd, stdin, env) as place, output.progress() as progress:
         _, place.env = opt.race_build(race_mode, place.env)  # no build here: only halt's GORACE
         snap = run_live(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dlvauto.errors import UserError
-from dlvauto.render.registry import TERMINAL, Format, view
+from dlvauto.render.registry import JSON, TERMINAL, Format, view
 from dlvauto.system.progress import NullProgress, TerminalProgress, for_terminal
 
 if TYPE_CHECKING:
@@ -72,6 +72,27 @@ class Output:
         """Whether stdout carries a machine-read document (JSON, Markdown, HTML)."""
         return self.json == "-" or (self.view.document and self.out in (None, "-"))
 
+    def modules(self) -> list[str]:
+        """The modules `finish` will import for these options: the analysis, the source lines, the
+        JSON writer (always asked for), the view written to a file and the terminal view if shown."""
+        wanted = ["dlvauto.analysis", "dlvauto.enrich.source", _module(JSON)]
+        if self.view_path is not None:
+            wanted.append(_module(self.view))
+        if not self.quiet and self.json != "-" and self.view_path != "-":
+            wanted.append(_module(TERMINAL))
+        return list(dict.fromkeys(wanted))
+
+    def preload(self) -> None:
+        """Import what `finish` will need on a thread of its own, while this one waits for the
+        build, dlv and the program (system/preload.py)."""
+        from dlvauto.system.preload import in_background
+
+        in_background(self.modules())
+
     def progress(self) -> NullProgress | TerminalProgress:
         """The progress display for the work before the report: none when stdout is data."""
         return for_terminal(quiet=self.quiet or self.stdout_is_data)
+
+
+def _module(fmt: Format) -> str:
+    return fmt.write.partition(":")[0]

@@ -82,6 +82,7 @@ def run_job(
     if via == "core" and (place.cwd is not None or place.stdin is not None):
         place.close()
         raise UserError("--wd and --stdin need dlv to start the program: use --via live or drop them")
+    output.preload()  # the report's modules load while the build, dlv and the program run
     with place, output.progress() as progress:
         progress.stage(f"building {src_dir} ({profile})")
         built = (None if place.build_flags else early_build(src_dir, profile)) or build(

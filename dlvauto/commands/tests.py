@@ -84,6 +84,7 @@ def test_command(
     args = test_binary_args(run, testflags or [])
     reports: list[tuple[str, Report]] = []
     race_mode = opt.race_mode(race)
+    output.preload()  # the report's modules load while the build, dlv and the program run
     with surroundings.read(wd, stdin, env, tags, build_flag) as place, output.progress() as progress:
         race_flags, place.env = opt.race_build(race_mode, place.env)
         place.build_flags += race_flags

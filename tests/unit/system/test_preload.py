@@ -1,0 +1,43 @@
+"""The report's modules are imported on a thread of their own while a run waits: the right ones
+for the options given, and a failing import costs nothing (the main thread meets it itself)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from dlvauto.commands.output import Output
+from dlvauto.system.preload import in_background
+
+
+def test_the_modules_finish_will_need_for_each_set_of_options() -> None:
+    base = ["dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
+    assert Output.checked(None).modules() == [*base, "dlvauto.render.terminal"]
+    assert Output.checked("-").modules() == base  # stdout is the JSON: no terminal view, no rich
+    assert Output.checked("r.json", quiet=True).modules() == base
+    assert Output.checked("-", "md", out="r.md").modules() == [*base, "dlvauto.render.markdown"]
+    assert Output.checked(None, "html").modules() == [*base, "dlvauto.render.html"]  # on stdout
+    assert Output.checked(None, "html", out="r.html").modules() == [
+        *base,
+        "dlvauto.render.html",
+        "dlvauto.render.terminal",
+    ]
+
+
+def test_modules_are_imported_in_order_and_a_failure_stops_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, broken, never = (f"pre_{uuid.uuid4().hex[:8]}_{i}" for i in range(3))
+    (tmp_path / f"{first}.py").write_text("VALUE = 41 + 1\n")
+    (tmp_path / f"{broken}.py").write_text(textwrap.dedent("raise RuntimeError('broken on purpose')\n"))
+    (tmp_path / f"{never}.py").write_text("VALUE = 0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    in_background([first, broken, never]).join(timeout=10)
+    assert sys.modules[first].VALUE == 42
+    assert broken not in sys.modules and never not in sys.modules
+    with pytest.raises(RuntimeError, match="broken on purpose"):  # the main thread meets it itself
+        __import__(broken)
