@@ -1,5 +1,5 @@
-"""Delve's JSON-RPC API v2: the wire codec (`wire`), the pydantic mirror of its types (`types`), typed
-methods (`client`), the headless server (`server`), the one conversion into snapshot types
-(`convert`), and the Debugger built on them (`debugger`). Nothing outside this package sees a wire
-type or a method name.
+"""Delve's JSON-RPC API v2: the wire codec (`wire`), its types as dataclasses (`types`), the checker
+that makes them from a decoded reply (`checked`), typed methods (`client`), the headless server
+(`server`), the one conversion into snapshot types (`convert`), and the Debugger built on them
+(`debugger`). Nothing outside this package sees a wire type or a method name.
 """

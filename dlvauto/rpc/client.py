@@ -119,7 +119,7 @@ class DlvClient:
         scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame)
         reply = self.conn.call(
             "Eval",
-            {"Scope": scope.model_dump(), "Expr": expr, "Cfg": (cfg or MESSAGE_LOAD).model_dump()},
+            {"Scope": scope, "Expr": expr, "Cfg": cfg or MESSAGE_LOAD},
             t.EvalOut,
             self.timeout,
         )
@@ -128,10 +128,10 @@ class DlvClient:
     def frame_variables(self, goroutine_id: int, frames: list[int]) -> dict[int, FrameVariables]:
         """Arguments and locals of each of `frames` of a goroutine: every request written before
         the first reply is read."""
-        cfg = VALUES_LOAD.model_dump()
+        cfg = VALUES_LOAD
         pending = []
         for index in frames:
-            scope = t.EvalScope(GoroutineID=goroutine_id, Frame=index).model_dump()
+            scope = t.EvalScope(GoroutineID=goroutine_id, Frame=index)
             args_id = self.conn.send("ListFunctionArgs", {"Scope": scope, "Cfg": cfg})
             locals_id = self.conn.send("ListLocalVars", {"Scope": scope, "Cfg": cfg})
             pending.append((index, args_id, locals_id))
@@ -161,7 +161,7 @@ class DlvClient:
 
     def registers(self, goroutine_id: int, frame: int = 0) -> dict[str, int]:
         """The goroutine's registers at `frame` (name -> value), frame pointer included."""
-        scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame).model_dump()
+        scope = t.EvalScope(GoroutineID=goroutine_id, Frame=frame)
         reply = self.conn.call(
             "ListRegisters",
             {"ThreadID": 0, "IncludeFp": True, "Scope": scope},
@@ -185,7 +185,8 @@ class DlvClient:
 
     def locations_of(self, pcs: list[int]) -> Iterator[t.Location | RPCError]:
         """Function, file and line of each pc, pipelined (FindLocation `*ADDR`)."""
-        params = ({"Scope": t.EvalScope().model_dump(), "Loc": f"*{pc:#x}"} for pc in pcs)
+        scope = t.EvalScope()
+        params = ({"Scope": scope, "Loc": f"*{pc:#x}"} for pc in pcs)
         for reply in self.conn.pipeline("FindLocation", params, t.FindLocationOut, timeout=self.timeout):
             if isinstance(reply, RPCError):
                 yield reply

@@ -1,22 +1,27 @@
-"""Pydantic mirror of the Delve API v2 wire types dlvauto uses (service/api/types.go, v1.27.1).
+"""The Delve API v2 wire types dlvauto uses (service/api/types.go, v1.27.1), as plain dataclasses.
 
 Field names follow the JSON that dlv writes (some Go fields carry json tags, some do not: `Pid`,
-`FrameOffset`, `Locals` keep Go's capitalisation on the wire). These types stay next to the client;
-the snapshot model is ours and never exposes them.
+`FrameOffset`, `Locals` keep Go's capitalisation on the wire); a field read from another key names
+it in its metadata under `WIRE_NAME`. `checked.py` makes them from a decoded reply, checking each
+value's type: unknown keys (a newer dlv) are ignored, a missing key takes the field's default, and
+a missing key without one is an error. Stdlib dataclasses, not pydantic models: importing pydantic
+and building its validators cost 0.1-0.2 s at every start, as much as a small dlv job (issue 18).
+Slotted: 100,000 goroutines' stacks are millions of these, each made and read once. These types
+stay next to the client; the snapshot model is ours and never exposes them.
 """
 
 from __future__ import annotations
 
-from pydantic import Base64Bytes, BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+
+WIRE_NAME = "wire_name"  # field metadata key: the JSON key a field is read from, when not its name
+# Field metadata of a key that dlv leaves out when its value is empty (Go's `omitempty` tag): the
+# checker reads it without expecting it, where a missing key would otherwise mean its slow path.
+OMITEMPTY = {"omitempty": True}
 
 
-class Wire(BaseModel):
-    """Base for wire types: unknown fields (newer dlv) are ignored, names are the wire's."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-
-class Function(Wire):
+@dataclass(slots=True)
+class Function:
     name: str = ""
     value: int = 0  # entry PC
     type: int = 0
@@ -24,14 +29,16 @@ class Function(Wire):
     optimized: bool = False
 
 
-class Location(Wire):
+@dataclass(slots=True)
+class Location:
     pc: int = 0
     file: str = ""
     line: int = 0
-    function: Function | None = None
+    function: Function | None = field(default=None, metadata=OMITEMPTY)
 
 
-class Variable(Wire):
+@dataclass(slots=True)
+class Variable:
     name: str = ""
     addr: int = 0
     onlyAddr: bool = False
@@ -47,69 +54,76 @@ class Variable(Wire):
     unreadable: str = ""
 
 
+@dataclass(slots=True)
 class Stackframe(Location):
     Locals: list[Variable] | None = None
     Arguments: list[Variable] | None = None
     FrameOffset: int = 0
     FramePointerOffset: int = 0
-    Bottom: bool = False
+    Bottom: bool = field(default=False, metadata=OMITEMPTY)
     Err: str = ""
 
 
-class Breakpoint(Wire):
+@dataclass(slots=True)
+class Breakpoint:
     id: int = 0
     name: str = ""
     addr: int = 0
     file: str = ""
     line: int = 0
-    functionName: str = ""
-    variables: list[str] | None = None
+    functionName: str = field(default="", metadata=OMITEMPTY)
+    variables: list[str] | None = field(default=None, metadata=OMITEMPTY)
 
 
-class BreakpointInfo(Wire):
-    variables: list[Variable] | None = None
-    arguments: list[Variable] | None = None
-    locals: list[Variable] | None = None
+@dataclass(slots=True)
+class BreakpointInfo:
+    variables: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
+    arguments: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
+    locals: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
 
 
-class Thread(Wire):
+@dataclass(slots=True)
+class Thread:
     id: int = 0
     pc: int = 0
     file: str = ""
     line: int = 0
-    function: Function | None = None
+    function: Function | None = field(default=None, metadata=OMITEMPTY)
     goroutineID: int = 0
-    breakPoint: Breakpoint | None = None
-    breakPointInfo: BreakpointInfo | None = None
+    breakPoint: Breakpoint | None = field(default=None, metadata=OMITEMPTY)
+    breakPointInfo: BreakpointInfo | None = field(default=None, metadata=OMITEMPTY)
 
 
-class Goroutine(Wire):
+@dataclass(slots=True)
+class Goroutine:
     id: int
-    currentLoc: Location = Field(default_factory=Location)
-    userCurrentLoc: Location = Field(default_factory=Location)
-    goStatementLoc: Location = Field(default_factory=Location)
-    startLoc: Location = Field(default_factory=Location)
+    currentLoc: Location = field(default_factory=Location)
+    userCurrentLoc: Location = field(default_factory=Location)
+    goStatementLoc: Location = field(default_factory=Location)
+    startLoc: Location = field(default_factory=Location)
     threadID: int = 0
     status: int = 0
     waitSince: int = 0
     waitReason: int = 0
     unreadable: str = ""
-    labels: dict[str, str] | None = None
+    labels: dict[str, str] | None = field(default=None, metadata=OMITEMPTY)
 
 
-class DebuggerState(Wire):
+@dataclass(slots=True)
+class DebuggerState:
     Pid: int = 0
     TargetCommandLine: str = ""
     Running: bool = False
-    currentThread: Thread | None = None
-    currentGoroutine: Goroutine | None = None
+    currentThread: Thread | None = field(default=None, metadata=OMITEMPTY)
+    currentGoroutine: Goroutine | None = field(default=None, metadata=OMITEMPTY)
     Threads: list[Thread] | None = None
     exited: bool = False
     exitStatus: int = 0
-    stopReason: str = ""
+    stopReason: str = field(default="", metadata=OMITEMPTY)
 
 
-class LoadConfig(Wire):
+@dataclass(slots=True)
+class LoadConfig:
     FollowPointers: bool = True
     MaxVariableRecurse: int = 1
     MaxStringLen: int = 64
@@ -117,7 +131,8 @@ class LoadConfig(Wire):
     MaxStructFields: int = -1
 
 
-class EvalScope(Wire):
+@dataclass(slots=True)
+class EvalScope:
     GoroutineID: int = -1
     Frame: int = 0
     DeferredCall: int = 0
@@ -126,7 +141,8 @@ class EvalScope(Wire):
 # ---- method replies -------------------------------------------------------------------------
 
 
-class GetVersionOut(Wire):
+@dataclass(slots=True)
+class GetVersionOut:
     DelveVersion: str = ""
     APIVersion: int = 0
     Backend: str = ""
@@ -135,83 +151,101 @@ class GetVersionOut(Wire):
     MaxSupportedVersionOfGo: str = ""
 
 
-class CommandOut(Wire):
+@dataclass(slots=True)
+class CommandOut:
     State: DebuggerState
 
 
-class StateOut(Wire):
+@dataclass(slots=True)
+class StateOut:
     State: DebuggerState
 
 
-class ProcessPidOut(Wire):
+@dataclass(slots=True)
+class ProcessPidOut:
     Pid: int
 
 
-class ListGoroutinesOut(Wire):
+@dataclass(slots=True)
+class ListGoroutinesOut:
     Goroutines: list[Goroutine] | None = None
     Nextg: int = -1
 
 
-class StacktraceOut(Wire):
+@dataclass(slots=True)
+class StacktraceOut:
     Locations: list[Stackframe] | None = None
 
 
-class EvalOut(Wire):
-    variable: Variable | None = Field(default=None, alias="Variable")
+@dataclass(slots=True)
+class EvalOut:
+    variable: Variable | None = field(default=None, metadata={WIRE_NAME: "Variable"})
 
 
-class DetachOut(Wire):
-    pass
+@dataclass(slots=True)
+class DetachOut:
+    """An empty reply (Detach, DumpCancel): only its envelope matters."""
 
 
-class ListThreadsOut(Wire):
+@dataclass(slots=True)
+class ListThreadsOut:
     Threads: list[Thread] | None = None
 
 
-class PackageBuildInfo(Wire):
+@dataclass(slots=True)
+class PackageBuildInfo:
     ImportPath: str = ""
     DirectoryPath: str = ""
     Files: list[str] | None = None
 
 
-class ListPackagesBuildInfoOut(Wire):
+@dataclass(slots=True)
+class ListPackagesBuildInfoOut:
     List: list[PackageBuildInfo] | None = None
 
 
-class IsMulticlientOut(Wire):
+@dataclass(slots=True)
+class IsMulticlientOut:
     IsMulticlient: bool = False
 
 
-class Register(Wire):
+@dataclass(slots=True)
+class Register:
     Name: str = ""
     Value: str = ""
     DwarfNumber: int = 0
 
 
-class ListRegistersOut(Wire):
+@dataclass(slots=True)
+class ListRegistersOut:
     Regs: list[Register] | None = None
 
 
-class ExaminedMemoryOut(Wire):
-    Mem: Base64Bytes | None = None  # Go's []byte travels as base64
+@dataclass(slots=True)
+class ExaminedMemoryOut:
+    Mem: bytes | None = None  # Go's []byte travels as base64 (checked.py decodes it)
     IsLittleEndian: bool = True
 
 
-class FindLocationOut(Wire):
+@dataclass(slots=True)
+class FindLocationOut:
     Locations: list[Location] | None = None
 
 
-class Ancestor(Wire):
+@dataclass(slots=True)
+class Ancestor:
     ID: int = 0
     Stack: list[Stackframe] | None = None
     Unreadable: str = ""
 
 
-class AncestorsOut(Wire):
+@dataclass(slots=True)
+class AncestorsOut:
     Ancestors: list[Ancestor] | None = None
 
 
-class DumpState(Wire):
+@dataclass(slots=True)
+class DumpState:
     """Progress of a core dump dlv is writing (`api.DumpState`); `Err` is "" while all is well."""
 
     Dumping: bool = False
@@ -223,17 +257,21 @@ class DumpState(Wire):
     Err: str = ""
 
 
-class DumpStartOut(Wire):
-    State: DumpState = Field(default_factory=DumpState)
+@dataclass(slots=True)
+class DumpStartOut:
+    State: DumpState = field(default_factory=DumpState)
 
 
-class DumpWaitOut(Wire):
-    State: DumpState = Field(default_factory=DumpState)
+@dataclass(slots=True)
+class DumpWaitOut:
+    State: DumpState = field(default_factory=DumpState)
 
 
-class ListFunctionArgsOut(Wire):
+@dataclass(slots=True)
+class ListFunctionArgsOut:
     Args: list[Variable] | None = None
 
 
-class ListLocalVarsOut(Wire):
+@dataclass(slots=True)
+class ListLocalVarsOut:
     Variables: list[Variable] | None = None

@@ -5,42 +5,41 @@ dlv serves Go's `net/rpc/jsonrpc`: one JSON object per request
 `{"id": N, "result": {...}, "error": null | "text"}`, each reply ending in a newline (Go's
 json.Encoder). Synchronous methods are answered in order; `Command`, `State` and `Restart` are
 answered whenever they finish, so replies are matched by id and early ones are kept aside.
-This module knows nothing about dlv's methods: `client.py` does.
+This module knows nothing about dlv's methods: `client.py` does. A reply is decoded with the
+stdlib's json and made into its result type by `checked.py` (no pydantic: see there why).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import socket
 import time
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing import Any, TypeVar
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
+from dlvauto.rpc.checked import Malformed, checker
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T")
+Params = Any  # a dict, or a wire dataclass; either may hold wire dataclasses (EvalScope, LoadConfig)
 
 _ID_AT_START = re.compile(rb'^\{"id":(\d+),')
 _CHUNK = 1 << 20
 MAX_REPLY = 512 << 20  # a reply larger than this is no reply dlv would send: stop reading
 
 
-class Reply(BaseModel, Generic[T]):
-    """One reply envelope, decoded straight from bytes into the expected result type."""
+def _as_json(value: object) -> dict[str, Any]:
+    """A wire dataclass in a request, as its JSON object (json.dumps asks for what it cannot write)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} is not a wire type: it cannot be sent to dlv")
 
-    id: int
-    result: T | None = None
-    error: str | None = None
 
-
-@lru_cache(maxsize=64)
-def _adapter(result_type: type[BaseModel]) -> TypeAdapter[Reply[Any]]:
-    return TypeAdapter(Reply[result_type])  # type: ignore[valid-type]
+def _malformed(method: str, where: str, message: str) -> DebuggerError:
+    return DebuggerError(f"malformed reply from dlv to {method}: {where}: {message}")
 
 
 class Connection:
@@ -91,13 +90,12 @@ class Connection:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def send(self, method: str, params: BaseModel | dict[str, Any]) -> int:
+    def send(self, method: str, params: Params) -> int:
         """Write one request without waiting for its reply; returns its id."""
         self._next_id += 1
         rid = self._next_id
-        body = params.model_dump(mode="json") if isinstance(params, BaseModel) else params
-        data = json.dumps({"method": f"RPCServer.{method}", "params": [body], "id": rid}).encode()
-        self._write(data + b"\n")
+        text = json.dumps({"method": f"RPCServer.{method}", "params": [params], "id": rid}, default=_as_json)
+        self._write(text.encode() + b"\n")
         self._methods[rid] = method
         self.requests_sent += 1
         return rid
@@ -161,32 +159,42 @@ class Connection:
             self._early[got] = line
 
     def receive(self, rid: int, result_type: type[T], timeout: float | None) -> T:
-        """Decode the reply to `rid` as `result_type`, raising RPCError for dlv's error replies."""
+        """Decode the reply to `rid` as `result_type`, raising RPCError for dlv's error replies.
+
+        The envelope `{"id": int, "result": object | null, "error": string | null}` is checked
+        here; the result by its type's checker. Any fault is one line naming where it is.
+        """
         line = self.receive_raw(rid, timeout)
         method = self._methods.pop(rid, "?")
         try:
-            reply = _adapter(result_type).validate_json(line)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise DebuggerError(f"malformed reply from dlv to {method}: {where}: {err['msg']}") from exc
-        if reply.error is not None:
-            raise RPCError(method, reply.error)
-        if reply.result is None:
+            reply = json.loads(line)
+        except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError of bytes not UTF-8
+            raise _malformed(method, "reply", f"not JSON: {exc}") from None
+        if type(reply) is not dict:
+            raise _malformed(method, "reply", "expected an object")
+        if type(reply.get("id")) is not int:
+            raise _malformed(method, "id", "expected an integer")
+        error = reply.get("error")
+        if error is not None:
+            if type(error) is not str:
+                raise _malformed(method, "error", "expected a string or null")
+            raise RPCError(method, error)
+        result = reply.get("result")
+        if result is None:
             raise RPCError(method, "empty reply")
-        result: T = reply.result
-        return result
+        try:
+            return checker(result_type)(result)
+        except Malformed as exc:
+            raise _malformed(method, exc.at("result").where, exc.message) from None
 
-    def call(
-        self, method: str, params: BaseModel | dict[str, Any], result_type: type[T], timeout: float | None
-    ) -> T:
+    def call(self, method: str, params: Params, result_type: type[T], timeout: float | None) -> T:
         """One request, one reply."""
         return self.receive(self.send(method, params), result_type, timeout)
 
     def pipeline(
         self,
         method: str,
-        params: Iterable[BaseModel | dict[str, Any]],
+        params: Iterable[Params],
         result_type: type[T],
         *,
         timeout: float,

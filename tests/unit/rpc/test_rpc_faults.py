@@ -18,6 +18,7 @@ import pytest
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
 from dlvauto.rpc import types as t
+from dlvauto.rpc.checked import check
 from dlvauto.rpc.client import DlvClient
 from dlvauto.rpc.wire import Connection
 
@@ -176,5 +177,5 @@ def test_garbage_without_newline_flood_is_bounded(server) -> None:  # type: igno
 
 
 def test_wire_types_ignore_unknown_fields() -> None:
-    st = t.DebuggerState.model_validate({"Pid": 3, "exited": True, "exitStatus": 2, "SomethingNew": [1]})
+    st = check(t.DebuggerState, {"Pid": 3, "exited": True, "exitStatus": 2, "SomethingNew": [1]})
     assert (st.Pid, st.exited, st.exitStatus) == (3, True, 2)
