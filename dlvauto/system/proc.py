@@ -26,6 +26,8 @@ from dlvauto.errors import DlvautoError, ToolMissing
 
 _live: list[Spawned] = []
 _live_lock = threading.Lock()
+_settled = threading.Condition(_live_lock)  # notified as each start in flight is registered
+_starting = 0  # children forked (or being forked) by another thread and not yet registered
 _closed = False  # set by the final kill_all: nothing more is started
 
 
@@ -34,6 +36,28 @@ def reopen() -> None:
     global _closed
     with _live_lock:
         _closed = False
+
+
+@contextlib.contextmanager
+def _starting_child(name: str) -> Iterator[None]:
+    """Count a start in flight, so the final `kill_all` waits for its child instead of leaving it.
+
+    Another thread (the early dlv start) may be inside `Popen` as the command line ends: its child
+    exists but is not registered yet, and its parent-death signal is not armed until `setpriv` has
+    run. Exiting then would leave it orphaned, so the end waits for the start to be registered
+    (and ends it at once). Refused outright once the process is ending.
+    """
+    global _starting
+    with _live_lock:
+        if _closed:
+            raise DlvautoError(f"not starting {name}: dlvauto is ending")
+        _starting += 1
+    try:
+        yield
+    finally:
+        with _live_lock:
+            _starting -= 1
+            _settled.notify_all()
 
 
 def _register(sp: Spawned) -> None:
@@ -359,23 +383,26 @@ def spawn(
     allows), so a crash writes a core dump; None leaves the limit as it is.
     """
     args = _resolve(argv)
-    try:
-        with _core_size_for_children(core_size):
-            popen = subprocess.Popen(
-                _ending_with_us(args),
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=stdin,
-                stdout=stdout,
-                stderr=stderr,
-                start_new_session=True,
-            )
-    except FileNotFoundError as exc:
-        raise ToolMissing(f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it") from exc
-    except PermissionError as exc:
-        raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
-    sp = Spawned(popen=popen, argv=args)
-    _register(sp)
+    with _starting_child(args[0]):
+        try:
+            with _core_size_for_children(core_size):
+                popen = subprocess.Popen(
+                    _ending_with_us(args),
+                    cwd=cwd,
+                    env=dict(env) if env is not None else None,
+                    stdin=stdin,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+        except FileNotFoundError as exc:
+            raise ToolMissing(
+                f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it"
+            ) from exc
+        except PermissionError as exc:
+            raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
+        sp = Spawned(popen=popen, argv=args)
+        _register(sp)
     return sp
 
 
@@ -400,32 +427,35 @@ def spawn_pty(
     import termios
 
     args = _resolve(argv)
-    setsid = shutil.which("setsid")
-    master, slave = os.openpty()
-    try:
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        popen = subprocess.Popen(
-            [setsid, "--ctty", *_ending_with_us(args)] if setsid else _ending_with_us(args),
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=setsid is None,  # setsid(1) forks when already a group leader
-        )
-    except FileNotFoundError as exc:
-        os.close(master)
-        raise ToolMissing(f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it") from exc
-    except PermissionError as exc:
-        os.close(master)
-        raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
-    except BaseException:
-        os.close(master)
-        raise
-    finally:
-        os.close(slave)
-    sp = Spawned(popen=popen, argv=args, pty_fd=master, ctty=setsid is not None)
-    _register(sp)
+    with _starting_child(args[0]):
+        setsid = shutil.which("setsid")
+        master, slave = os.openpty()
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            popen = subprocess.Popen(
+                [setsid, "--ctty", *_ending_with_us(args)] if setsid else _ending_with_us(args),
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                start_new_session=setsid is None,  # setsid(1) forks when already a group leader
+            )
+        except FileNotFoundError as exc:
+            os.close(master)
+            raise ToolMissing(
+                f"cannot run `{args[0]}`: {exc.strerror}; check the path or install it"
+            ) from exc
+        except PermissionError as exc:
+            os.close(master)
+            raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        sp = Spawned(popen=popen, argv=args, pty_fd=master, ctty=setsid is not None)
+        _register(sp)
     # Until setsid(1) has made its session the child is in ours: wait, so a group kill reaches it.
     deadline = time.monotonic() + 5
     while setsid and _pgid_of(popen.pid) not in (popen.pid, None) and time.monotonic() < deadline:
@@ -478,6 +508,8 @@ def kill_all(final: bool = False) -> None:
     global _closed
     with _live_lock:
         _closed = _closed or final
+        if final:  # a start under way on another thread: wait for its child, then end it too
+            _settled.wait_for(lambda: _starting == 0, timeout=10)
         live = list(reversed(_live))
     for sp in live:
         sp.stop(grace=1.0)

@@ -1,0 +1,70 @@
+"""The command line's end waits for a child another thread is starting, then ends it.
+
+The early dlv start (commands/early.py) runs on a thread of its own: the command line can end while
+that thread is inside `Popen`, before the child is registered or its parent-death signal armed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from dlvauto.errors import DlvautoError
+from dlvauto.system import proc
+
+from tests.helpers import processes_mentioning, wait_for
+
+
+@pytest.fixture(autouse=True)
+def _reopened() -> Iterator[None]:
+    proc.reopen()
+    yield
+    proc.reopen()
+
+
+def test_the_final_kill_all_waits_for_a_start_in_flight_and_ends_its_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    marker = f"sleep-{uuid.uuid4().hex}"
+    real_popen = subprocess.Popen
+    forked = threading.Event()
+
+    def slow_popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        child = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        forked.set()
+        time.sleep(0.5)  # the child runs; this thread has not registered it yet
+        return child  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", slow_popen)
+    outcome: list[BaseException | proc.Spawned] = []
+
+    def start() -> None:
+        try:
+            outcome.append(proc.spawn(["/bin/sh", "-c", f"sleep 30; : {marker}"]))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    assert forked.wait(5)
+    assert wait_for(
+        lambda: processes_mentioning(marker) != [], 0.4
+    )  # alive, and not yet known to the registry
+    began = time.monotonic()
+    proc.kill_all(final=True)
+    assert time.monotonic() - began >= 0.3  # it waited for the start to be registered
+    starter.join(5)
+    assert processes_mentioning(marker) == []
+    assert len(outcome) == 1 and isinstance(outcome[0], DlvautoError)
+    assert "dlvauto is ending" in str(outcome[0])
+
+
+def test_nothing_is_started_once_the_command_line_has_ended() -> None:
+    proc.kill_all(final=True)
+    with pytest.raises(DlvautoError, match="not starting /bin/true: dlvauto is ending"):
+        proc.spawn(["/bin/true"])
