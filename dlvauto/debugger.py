@@ -15,11 +15,12 @@ their result; a debugger that fails outright raises DebuggerError.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from dlvauto.errors import DebuggerError
+from dlvauto.records import record
 
 if TYPE_CHECKING:  # the protocol is imported before dlv starts: nothing heavy at run time
     from types import TracebackType
@@ -43,7 +44,7 @@ class Unsupported(DebuggerError):
     """The backend cannot do this (the command line refuses such options before anything runs)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Thread:
     """An OS thread of the target as the debugger lists it."""
 
@@ -52,7 +53,7 @@ class Thread:
     current: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Options:
     """How to run dlv, whatever the backend."""
 
@@ -61,7 +62,7 @@ class Options:
     transcript: Path | None = None  # the REPL backend writes the session here
 
 
-@dataclass
+@record
 class TargetOutput:
     """Where the target's stdout and stderr went (files in the session's private folder)."""
 
@@ -187,7 +188,7 @@ class Session(Debugger, Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Launch:
     """A program for dlv to start: `dlv exec BINARY -- ARGS` with its environment and folder."""
 

@@ -14,8 +14,10 @@ importing pydantic and building its models costs at every start. What comes back
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, TypeVar
+
+from dlvauto.records import record
 
 CrashKind = Literal["panic", "fatal", "signal", "hang", "none"]
 Category = Literal["runtime", "stdlib", "user", "thirdparty", "unknown"]
@@ -30,7 +32,7 @@ DESCRIPTION = "description"
 _OMITTED = {OMIT_WHEN_NONE: True}
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Inlining:
     """One inlining diagnostic of the compiler (-m=2), at the position it names."""
 
@@ -46,7 +48,7 @@ class Inlining:
     reason: str | None = None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class SourceContext:
     """The lines around a frame's line, as read from the file on disk when the report was made."""
 
@@ -56,7 +58,7 @@ class SourceContext:
     lines: list[str]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Value:
     """An argument or local variable at the crash, in words."""
 
@@ -66,7 +68,7 @@ class Value:
     note: str | None = None  # optimized away, unreadable, or an interface's dynamic type
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Frame:
     index: int
     function: str | None
@@ -88,14 +90,14 @@ class Frame:
     locals: list[Value] | None = field(default=None, metadata=_OMITTED)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class FrameN:
     n: int
     index: int
     frame: Frame | None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RecoveredPanic:
     """A panic the program survived, whose stack a library or the program printed (design.md)."""
 
@@ -106,7 +108,7 @@ class RecoveredPanic:
     frames: list[Frame] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RaceAccess:
     op: Literal["read", "write"]
     address: str
@@ -116,13 +118,13 @@ class RaceAccess:
     first_user_frame: Frame | None = None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class GoroutineCreation:
     state: str  # running | finished (when the race was seen)
     frames: list[Frame] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Race:
     """A data race the detector reported (design.md, "Races"): not a crash kind."""
 
@@ -132,7 +134,7 @@ class Race:
     truncated: bool = False  # the text ended in the middle of the report: what is there is kept
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class StuckGoroutine:
     """A test that was still running when `-test.timeout` fired: where its goroutine was."""
 
@@ -141,7 +143,7 @@ class StuckGoroutine:
     first_user_frame: Frame | None = None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class PanicLink:
     """One panic of the crash goroutine's chain (design.md, "Panic chain")."""
 
@@ -150,7 +152,7 @@ class PanicLink:
     raised_by: Frame | None = None  # the first frame above its runtime.gopanic that is not the runtime's
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Crash:
     kind: CrashKind
     message: str | None = None
@@ -175,7 +177,7 @@ class Crash:
     )
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class AncestorStack:
     """A goroutine that created this one, as it stood when it did (GODEBUG=tracebackancestors)."""
 
@@ -184,7 +186,7 @@ class AncestorStack:
     unreadable: str | None = None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Goroutine:
     id: int
     status: str
@@ -204,7 +206,7 @@ class Goroutine:
     )
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class UnwindFrame:
     """One return address of the frame-pointer chain and where it lies."""
 
@@ -215,7 +217,7 @@ class UnwindFrame:
     line: int = 0
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class UnwindDifference:
     """Where dlv's DWARF unwind and the frame-pointer chain part."""
 
@@ -223,7 +225,7 @@ class UnwindDifference:
     fp: UnwindFrame | None = None  # the chain's frame there (None: the chain had ended)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class UnwindCheck:
     """dlv's stack checked against the saved-frame-pointer chain (--unwind-check)."""
 
@@ -239,7 +241,7 @@ class UnwindCheck:
     fp_stack: list[UnwindFrame] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Source:
     mode: Literal["live", "core", "text", "attach"]
     binary: str | None = None
@@ -254,14 +256,14 @@ class Source:
     tested_package: str | None = None  # a test binary's package (import path)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class TestMessage:
     file: str
     line: int
     text: str
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class FailedTest:
     """A test that failed without crashing (`t.Error`, `t.Fatal`), with its messages."""
 
@@ -269,7 +271,7 @@ class FailedTest:
     messages: list[TestMessage] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Output:
     stdout: str = ""
     stderr: str = ""
@@ -278,7 +280,7 @@ class Output:
     stderr_dropped: int = 0
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Report:
     schema_version: int = SCHEMA_VERSION
     source: Source

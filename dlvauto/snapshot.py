@@ -14,8 +14,10 @@ snapshots (tests/data, scripts/record) cross the boundary through `snapshot_from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
+
+from dlvauto.records import record
 
 SourceMode = Literal["live", "core", "text", "attach"]
 StopReason = Literal["panic", "fatal", "signal", "exited", "halted", "unknown"]
@@ -23,7 +25,7 @@ MAIN_GOROUTINE = 1  # the goroutine running main.main: the crash goroutine of a 
 DiagnosticKind = Literal["can_inline", "cannot_inline", "inlining_call", "cannot_inline_call", "big_function"]
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawFrame:
     """One frame as the source gave it; `entry` and `frame_offset` feed the inlining rule."""
 
@@ -37,7 +39,7 @@ class RawFrame:
     error: str | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawGoroutine:
     id: int
     status: str = "unknown"
@@ -52,7 +54,7 @@ class RawGoroutine:
     frames_omitted: int | None = None  # frames of its stack not read (beyond --depth) or not printed
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RecoveredStack:
     """A panic the program survived, as a library (or the program) printed its stack."""
 
@@ -61,7 +63,7 @@ class RecoveredStack:
     goroutine: RawGoroutine
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawRaceAccess:
     op: Literal["read", "write"]
     address: str
@@ -70,14 +72,14 @@ class RawRaceAccess:
     frames: list[RawFrame] = field(default_factory=list)
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawRaceCreation:
     goroutine_id: int
     state: str
     frames: list[RawFrame] = field(default_factory=list)
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawRace:
     """One report of the race detector, as printed (gofacts/racetext.py)."""
 
@@ -86,7 +88,7 @@ class RawRace:
     truncated: bool = False
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class FPChain:
     """A goroutine's stack by its saved frame pointers: the return addresses, outermost last."""
 
@@ -96,7 +98,7 @@ class FPChain:
     complete: bool = False  # it reached the chain's natural end (a zero frame pointer)
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class RawValue:
     """An argument or local variable in words, as the source could read it."""
 
@@ -106,14 +108,14 @@ class RawValue:
     note: str | None = None  # e.g. optimized away, unreadable memory, an interface's dynamic type
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class FrameValues:
     args: list[RawValue] = field(default_factory=list)
     locals: list[RawValue] = field(default_factory=list)
     error: str | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class Ancestor:
     """A goroutine that created the crash goroutine (GODEBUG=tracebackancestors), as it was then."""
 
@@ -127,7 +129,7 @@ class Ancestor:
 CRASH_BREAKPOINTS: dict[str, StopReason] = {"unrecovered-panic": "panic", "runtime-fatal-throw": "fatal"}
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class StopEvent:
     """Why the program is where it is, as the debugger or runtime said it."""
 
@@ -159,7 +161,7 @@ class StopEvent:
         return cls(reason="unknown", breakpoint=breakpoint, goroutine_id=goroutine_id)
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class InlineDiagnostic:
     """One inlining decision of the compiler, at the position it names."""
 
@@ -176,7 +178,7 @@ class InlineDiagnostic:
     text: str  # the message as the compiler wrote it, after the position
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class BuildFacts:
     """Where the program came from: what tells user code from stdlib and third-party code."""
 
@@ -194,7 +196,7 @@ class BuildFacts:
     inlining: list[InlineDiagnostic] = field(default_factory=list)
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class CapturedOutput:
     stdout: str = ""
     stderr: str = ""
@@ -203,7 +205,7 @@ class CapturedOutput:
     stderr_dropped: int = 0
 
 
-@dataclass(slots=True, kw_only=True)
+@record(slots=True, kw_only=True)
 class Snapshot:
     mode: SourceMode
     build: BuildFacts = field(default_factory=BuildFacts)

@@ -16,12 +16,15 @@ Only light modules are imported here; a command line this module does not fully 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from dlvauto.records import record
 
 if TYPE_CHECKING:
     from dlvauto.gobuild.program import BuildResult
-    from dlvauto.rpc.server import EarlyStart
+    from dlvauto.rpc.server import EarlyStart, GuessedStart
 
 # The options of `run` and whether each takes a value; those that change what dlv is started
 # with are read, the others only recognised.
@@ -50,7 +53,7 @@ _TEST_VALUED = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plan:
     """What a `run` command line asks of the build and of dlv, and every option it gave."""
 
@@ -170,7 +173,7 @@ def direct_run(argv: list[str]) -> dict[str, object] | None:
     return dict(plan.job) if plan is not None and plan.command == "run" else None
 
 
-@dataclass
+@record
 class _Early:
     plan: Plan
     built: BuildResult | None = None
@@ -178,6 +181,7 @@ class _Early:
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
     pending: EarlyStart | None = None  # rpc.server's handle: a claim waits on it
+    guess: str = "none"  # the dlv started on the last build's binary: "none", "taken", "refused"
 
 
 _started: _Early | None = None
@@ -196,9 +200,56 @@ def begin(argv: list[str]) -> None:
 
 
 def _prepare(early: _Early) -> None:
+    """The build check, and dlv started on what it gives (this thread then stays: see the end).
+
+    When the same command line (same folder, profile and working folder) built a binary before, dlv
+    is started on that binary at once, on this thread, while another thread checks the build: the
+    check takes longer than Python takes to get here, and dlv's load is the longest wait of a small
+    run. The guess is kept only if the check finds that very binary in the cache, intact; else it is
+    ended (its target never ran: `dlv exec` holds it at its entry) and dlv is started on the
+    binary the check gave.
+    """
     from dlvauto.rpc.server import no_early, start_early
 
     assert early.pending is not None
+    plan = early.plan
+    remembered = _remembered(plan)
+    guessed = None
+    if remembered is not None:
+        checking = threading.Thread(target=_check, args=(early,), name="dlvauto-early-check", daemon=True)
+        checking.start()
+        guessed = _start_guess(plan, *remembered)
+        early.done.wait()
+    else:
+        _check(early)
+    if early.built is None:  # the check failed: the run meets its error itself
+        _end(guessed)
+        no_early(early.pending)
+        return
+    try:
+        dlv, command, env, cwd = _dlv_start(plan, str(early.built.binary), early.built_in)
+        take = (
+            guessed is not None
+            and early.built.cached
+            and remembered == (str(early.built.binary), early.built_in)
+        )
+        early.guess = "none" if guessed is None else "taken" if take else "refused"
+        if not take:
+            _end(guessed)
+            guessed = None
+        start_early(early.pending, dlv, command, redirect_output=True, env=env, cwd=cwd, started=guessed)
+    except BaseException:
+        no_early(early.pending)
+        return
+    if (str(early.built.binary), early.built_in) != remembered:
+        _remember(plan, str(early.built.binary), early.built_in)
+    # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
+    # thread stays until the process ends, which then ends dlv even after a SIGKILL.
+    threading.Event().wait()
+
+
+def _check(early: _Early) -> None:
+    """The build check (building when it must) for the plan: `early.built`, or `early.error`."""
     plan = early.plan
     try:
         if plan.command == "test":
@@ -217,33 +268,94 @@ def _prepare(early: _Early) -> None:
             early.built = build(plan.src, plan.profile)
     except BaseException as exc:  # handed to the main thread by early_build()
         early.error = exc
-        no_early(early.pending)
-        return
     finally:
         early.done.set()
+
+
+def _dlv_start(
+    plan: Plan, binary: str, built_in: str | None
+) -> tuple[str, list[str], dict[str, str] | None, Path | None]:
+    """The dlv, its command, environment and folder for the plan's program built as `binary`."""
+    from dlvauto.debugger import Launch, with_ancestors
+    from dlvauto.system.dlv import find_dlv
+
+    test = plan.command == "test"
+    cwd = Path(built_in) if test and built_in is not None else None  # a test runs in its package's folder
+    program = Launch(Path(binary).resolve(), list(plan.args), cwd=cwd)
+    return find_dlv(plan.dlv), program.dlv_command(), with_ancestors(None, plan.ancestors), cwd
+
+
+def _start_guess(plan: Plan, binary: str, built_in: str | None) -> GuessedStart | None:
+    """dlv started on the binary the same command line was last given, or None when it fails."""
+    from dlvauto.rpc.server import start_guess
+
+    if plan.dlv is not None:
+        return None  # a dlv named on the command line is checked first (it runs `dlv version`)
     try:
-        from pathlib import Path
+        dlv, command, env, cwd = _dlv_start(plan, binary, built_in)
+        return start_guess(dlv, command, redirect_output=True, env=env, cwd=cwd)
+    except Exception:
+        return None  # the check's own start meets and reports whatever went wrong
 
-        from dlvauto.debugger import Launch, with_ancestors
-        from dlvauto.system.dlv import find_dlv
 
-        test = plan.command == "test"
-        cwd = Path(early.built_in) if test else None  # a test runs in its package's folder
-        program = Launch(Path(early.built.binary).resolve(), list(plan.args), cwd=cwd)
-        start_early(
-            early.pending,
-            find_dlv(plan.dlv),
-            program.dlv_command(),
-            redirect_output=True,
-            env=with_ancestors(None, plan.ancestors),
-            cwd=cwd,
-        )
-    except BaseException:
-        no_early(early.pending)
+def _end(guessed: GuessedStart | None) -> None:
+    if guessed is not None:
+        guessed[1].stop(grace=0.2)
+
+
+# ---- the last build of each command line, remembered for the next start --------------------------
+
+
+def _memo(plan: Plan) -> Path:
+    """Where the binary the plan's command line was last given is remembered (in the private cache).
+
+    Named by what picks the binary before the cache is checked: the command, its operand, the
+    profile and the folder it is run in (an operand can be a relative path or an import path).
+    """
+    import hashlib
+    import json
+
+    from dlvauto.gobuild.cache import cache_root
+
+    what = json.dumps([plan.command, plan.src, plan.profile, str(Path.cwd())])
+    return cache_root() / "early" / (hashlib.sha256(what.encode()).hexdigest()[:24] + ".json")
+
+
+def _remembered(plan: Plan) -> tuple[str, str | None] | None:
+    """The binary (and the folder built) remembered for the plan, if it is still in the cache."""
+    import json
+
+    from dlvauto.gobuild.cache import cache_root, ours_and_closed
+
+    try:
+        memo = _memo(plan)
+        root = cache_root()
+        if not all(ours_and_closed(p) for p in (root, memo.parent, memo, root / "builds")):
+            return None  # what others could have written is not even read
+        seen = json.loads(memo.read_text())
+        binary, built_in = seen["binary"], seen["built_in"]
+        if type(binary) is not str or not (built_in is None or type(built_in) is str):
+            return None
+        if Path(binary).parent.parent != root / "builds" or not ours_and_closed(Path(binary)):
+            return None  # only a binary of our own cache is ever guessed
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return binary, built_in
+
+
+def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
+    """Remember the binary the check gave the plan, for the next start (errors ignored)."""
+    import json
+
+    from dlvauto.gobuild.cache import cache_root, private_dir
+    from dlvauto.system import files
+
+    try:
+        memo = _memo(plan)
+        private_dir(private_dir(cache_root(), root=True) / "early")
+        files.write_private(memo, json.dumps({"binary": binary, "built_in": built_in}))
+    except Exception:
         return
-    # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
-    # thread stays until the process ends, which then ends dlv even after a SIGKILL.
-    threading.Event().wait()
 
 
 def early_build(src: str, profile: str, command: str = "run") -> BuildResult | None:

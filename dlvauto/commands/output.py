@@ -8,10 +8,10 @@ progress is shown only when stdout is for a person.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 from dlvauto.render.registry import JSON, TERMINAL, Format, view
 from dlvauto.system.progress import NullProgress, TerminalProgress, for_terminal
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from dlvauto.enrich.source import SourceRoot
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """The output options of one command, as `finish` follows them."""
 

@@ -12,15 +12,16 @@ import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass
+@record
 class Surroundings:
     cwd: Path | None = None
     stdin: Path | None = None

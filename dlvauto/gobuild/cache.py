@@ -22,6 +22,25 @@ from dlvauto.system import files
 DIGEST_SUFFIX = ".sha256"
 
 
+def cache_root() -> Path:
+    """The cache's folder: $DLVAUTO_CACHE_DIR, else $XDG_CACHE_HOME/dlvauto or ~/.cache/dlvauto."""
+    base = os.environ.get("DLVAUTO_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "dlvauto"
+
+
+def ours_and_closed(path: Path) -> bool:
+    """Whether `path` is ours and neither group nor others can write it (checked without a fuss:
+    for what is only read to save time, where a refusal costs nothing)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def private_dir(path: Path, *, root: bool = False) -> Path:
     """`path` as a folder only we can use, made 0700 when missing.
 

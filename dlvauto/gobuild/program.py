@@ -20,13 +20,15 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError, shown
 from dlvauto.gobuild import prune
+from dlvauto.gobuild.cache import cache_root as cache_root  # where it always was, for its callers
 from dlvauto.gobuild.targets import find_module as find_module
+from dlvauto.records import record
 from dlvauto.system import files, proc
 from dlvauto.system.go import go_env
 
@@ -95,15 +97,7 @@ def _build_failure(why: str, src: Path, stderr: str, what: str = "go build") -> 
     return f"{what} {why} in {src}: fix the errors the compiler reports below"
 
 
-def cache_root() -> Path:
-    base = os.environ.get("DLVAUTO_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "dlvauto"
-
-
-@dataclass
+@record
 class BuildResult:
     """A built (or cached) binary and the facts of its build.
 

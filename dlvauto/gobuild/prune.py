@@ -14,17 +14,17 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 
 DEFAULT_CAP = 2 * 1024**3  # bytes
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One cached build: its folder, its size in bytes and when it was last used."""
 

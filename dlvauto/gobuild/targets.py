@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 from dlvauto.system import proc
 from dlvauto.system.go import find_go
 
@@ -24,7 +24,7 @@ _MODULE_LINE = re.compile(r"^\s*module\s+(\"[^\"]+\"|\S+)", re.MULTILINE)
 _LIST_FIELDS = "Dir,ImportPath,Name,Module,TestGoFiles,XTestGoFiles,Error"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Package:
     """One package as `go list` (or its folder's package clause) names it."""
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any
 
 from dlvauto.errors import UserError, shown
+from dlvauto.records import record
 from dlvauto.snapshot import BuildFacts
 
 ELF_MAGIC = b"\x7fELF"
@@ -26,7 +27,7 @@ _DW_LANG_GO = 0x16
 _MOD_SENTINEL = 16  # the module text is wrapped in 16 bytes of sentinel on each side (Go 1.18+)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Region:
     """Bytes the binary maps at `vaddr` that the running program never changes: a fingerprint."""
 
@@ -35,7 +36,7 @@ class Region:
     data: bytes
 
 
-@dataclass
+@record
 class BinaryFacts:
     """What a binary says of itself; None where it does not say."""
 

@@ -11,16 +11,17 @@ Go binary), for an executable that is not position-independent (addresses are th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from dlvauto.records import record
 
 # Suffixes GCC gives the parts of a function it splits or specialises.
 _PART = re.compile(r"\.(?:cold|part\.\d+|isra\.\d+|constprop\.\d+|lto_priv\.\d+)$")
 _DW_LANG_C = {0x01, 0x02, 0x0C, 0x1D, 0x2C}  # C89, C, C99, C11, C17
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CLocation:
     function: str  # as dlv names C functions: `C.name`
     file: str | None

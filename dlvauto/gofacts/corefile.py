@@ -15,12 +15,13 @@ copy of the executable's read-only pages; a kernel core carries NT_FILE (the map
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from dlvauto.errors import UserError
 from dlvauto.gofacts.binary import ELF_MAGIC, BinaryFacts, Region, main_path_of, parse_buildinfo
+from dlvauto.records import record
 
 DELVE_HEADER_NOTE = 0x444C5645  # "DLVE" (pkg/elfwriter/delve_core_notes.go)
 DELVE_THREAD_NOTE = 0x444C5654  # "DLVT": a thread in Delve's platform-independent format
@@ -29,7 +30,7 @@ _PRSTATUS_CURSIG = 12  # offset of pr_cursig (after the 12-byte elf_siginfo)
 _PRSTATUS_PID = 32
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Load:
     vaddr: int
     offset: int
@@ -37,7 +38,7 @@ class Load:
     memsz: int
 
 
-@dataclass
+@record
 class CoreFacts:
     """What a core says of the process it was taken from."""
 

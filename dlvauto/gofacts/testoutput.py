@@ -11,7 +11,9 @@ opens a file it names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from dlvauto.records import record
 
 _HEADER = re.compile(r"^=== (?:RUN|CONT|PAUSE|NAME)\s+(\S+)")
 _FAIL = re.compile(r"^\s*--- FAIL: (\S+) \(")
@@ -21,14 +23,14 @@ MAX_MESSAGES = 50  # per test: a test that logs in a loop does not fill the repo
 MAX_TEXT = 2000
 
 
-@dataclass
+@record
 class Message:
     file: str
     line: int
     text: str
 
 
-@dataclass
+@record
 class Failure:
     name: str
     messages: list[Message] = field(default_factory=list)

@@ -27,8 +27,9 @@ sections of the same crash, not new crashes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
+
+from dlvauto.records import record
 
 HeaderKind = Literal["panic", "fatal", "signal"]
 
@@ -59,7 +60,7 @@ SIGNAL_NAMES = {
 }
 
 
-@dataclass
+@record
 class CrashHeader:
     kind: HeaderKind
     message: str

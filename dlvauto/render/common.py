@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import signal
-from dataclasses import dataclass
 from typing import Any
 
+from dlvauto.records import record
 from dlvauto.report import Frame, Goroutine, Report, SourceContext
 
 # C0 controls but newline and tab, DEL, C1 controls, and the Unicode marks that reorder or hide
@@ -75,7 +75,7 @@ def state(g: Goroutine) -> str:
     return visible(g.wait_reason or g.status)
 
 
-@dataclass
+@record
 class Value:
     """One argument or local variable as a frame may carry it (`args`, `locals`)."""
 

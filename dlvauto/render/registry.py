@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO, cast
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 
 if TYPE_CHECKING:
     from dlvauto.report import Report
@@ -21,7 +21,7 @@ Renderer = Callable[["Report", TextIO], None]
 SeveralRenderer = Callable[[Sequence["Report"], TextIO], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Format:
     name: str
     what: str  # how an error names a file of it

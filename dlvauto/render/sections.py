@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Protocol, TypeVar
 
+from dlvauto.records import record
 from dlvauto.render.common import Value, exit_text, inlining_text, state, values, visible, where
 from dlvauto.report import CrashKind, Frame, Goroutine, Race, Report, SourceContext, UnwindCheck
 
@@ -44,7 +45,7 @@ class View(Protocol[T_co]):
     def races(self, s: Races, /) -> T_co: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrameLine:
     """A frame as every view names it, with its landmarks (crash goroutine only) and explanations."""
 
@@ -71,7 +72,7 @@ class FrameLine:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Landmark:
     """A landmark frame under its name ("first user frame", "frame 17"), for the views that explain it."""
 
@@ -79,7 +80,7 @@ class Landmark:
     frame: FrameLine
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Headline:
     """What happened, in one line: KIND and the message (or how the program ended)."""
 
@@ -92,14 +93,14 @@ class Headline:
         return view.headline(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrameN:
     n: int
     index: int
     frame: FrameLine | None  # None: the stack is shorter
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Landmarks:
     """The first user frame, frame N and the signature; what made the report."""
 
@@ -138,7 +139,7 @@ class Landmarks:
         return view.landmarks(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CrashGoroutine:
     """The crash goroutine's frames, innermost first, its landmarks marked."""
 
@@ -157,7 +158,7 @@ class CrashGoroutine:
         return view.crash_goroutine(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ancestor:
     id: int
     frames: list[FrameLine]
@@ -167,7 +168,7 @@ class Ancestor:
         return f"created from goroutine {self.id}, whose stack was then:"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ancestors:
     """The goroutines that created the crash goroutine, as they stood then (--ancestors)."""
 
@@ -177,7 +178,7 @@ class Ancestors:
         return view.ancestors(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnwindGap:
     """Where dlv's stack and the frame-pointer chain part: each side's frame there (None: it had ended)."""
 
@@ -192,7 +193,7 @@ class UnwindGap:
         return f"first difference: dlv has {dlv}, the chain has {chain}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unwind:
     """--unwind-check: whether dlv's stack and the frame-pointer chain agree, and where they part."""
 
@@ -210,7 +211,7 @@ class Unwind:
         return view.unwind(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GoroutineGroup:
     """Goroutines with identical stacks (and state), shown once."""
 
@@ -236,7 +237,7 @@ class GoroutineGroup:
         return f"{len(self.ids)} × [{self.state}] {self.noun} {self.id_list()}{left_out}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OtherGoroutines:
     """Every goroutine but the crash goroutine, grouped by identical stack, biggest group first."""
 
@@ -255,7 +256,7 @@ class OtherGoroutines:
         return view.other_goroutines(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     at: str  # file name:line:column
     caller: str
@@ -263,7 +264,7 @@ class Diagnostic:
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InliningDiagnostics:
     """The compiler's -m=2 inlining diagnostics of the main module (optimized builds)."""
 
@@ -273,14 +274,14 @@ class InliningDiagnostics:
         return view.inlining_diagnostics(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stream:
     name: str  # stdout, stderr
     text: str
     dump_at: int | None = None  # where the runtime's goroutine dump begins (after its crash header)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProgramOutput:
     """What the program wrote: its non-empty streams."""
 
@@ -290,13 +291,13 @@ class ProgramOutput:
         return view.program_output(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RecoveredItem:
     title: str  # who printed it, and the value
     first_user: FrameLine | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recovered:
     """Panics the program survived (a library or the program printed their stacks)."""
 
@@ -306,7 +307,7 @@ class Recovered:
         return view.recovered(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RaceSide:
     """One access of a race: what it did and where in the user's code."""
 
@@ -314,7 +315,7 @@ class RaceSide:
     frame: FrameLine | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RaceGroup:
     """Races with one signature: the two accesses side by side, and how often it was reported."""
 
@@ -324,7 +325,7 @@ class RaceGroup:
     truncated: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Races:
     groups: list[RaceGroup]
 
@@ -336,7 +337,7 @@ class Races:
         return view.races(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Notes:
     notes: list[str]
 

@@ -21,7 +21,9 @@ module starts dlv in a private folder no source path contains, so paths come out
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from dlvauto.records import record
 
 PROMPT = "(dlv) "
 UNKNOWN_FUNCTION = "???"  # api.Function.Name() of a nil function
@@ -56,7 +58,7 @@ _ADDRESS = re.compile(r"^0x([0-9a-f]+)\*?$")
 _FRAME_SELECTED = re.compile(r"^Frame (\d+): (.*):(-?\d+) \(PC: ([0-9a-f]+)\)$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StackFrame:
     """One frame of a `stack` listing; offsets only when it was typed with -offsets."""
 
@@ -70,7 +72,7 @@ class StackFrame:
     error: str | None = None
 
 
-@dataclass
+@record
 class Stack:
     """A goroutine's frames, innermost first, and whether dlv cut it at the depth asked."""
 
@@ -80,7 +82,7 @@ class Stack:
     failed: str | None = None  # `Command failed: TEXT` after the frames: dlv could read no further
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """A `FILE:LINE FUNCTION (0xPC)` location as a goroutine header prints it."""
 
@@ -90,7 +92,7 @@ class Location:
     pc: int
 
 
-@dataclass
+@record
 class GoroutineHeader:
     """One goroutine line of a `goroutines` listing, and what `-exec` printed under it."""
 
@@ -106,7 +108,7 @@ class GoroutineHeader:
     stack: Stack | None = None  # ... or as a stack (ListingParser(stacks=True))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stop:
     """Where `continue` left the program: the current thread's stop line."""
 
@@ -118,7 +120,7 @@ class Stop:
     pc: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exited:
     pid: int
     status: int
@@ -426,7 +428,7 @@ _THREAD = re.compile(r"^([* ]) Thread (\d+) at (?:(0x[0-9a-f]+) (.*):(-?\d+) (.*
 _MEMORY_ROW = re.compile(r"^0x[0-9a-f]+:\s+(.*)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Thread:
     """One line of `threads`: the thread, whether it is current, and the function it is in."""
 

@@ -22,10 +22,11 @@ import os
 import pwd
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 from dlvauto.system import files, proc
 from dlvauto.system.scratch import private_folder
 
@@ -42,7 +43,7 @@ debug-info-directories: ["/usr/lib/debug/.build-id"]
 """
 
 
-@dataclass
+@record
 class DlvTerminal:
     """A running `dlv` on a pty, the folder it works in, and how it was started."""
 

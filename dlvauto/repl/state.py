@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from dlvauto.errors import DebuggerError
 from dlvauto.gofacts.waitreasons import status_name
+from dlvauto.records import record
 from dlvauto.repl import parse as p
 from dlvauto.repl.terminal import Terminal
 from dlvauto.snapshot import Ancestor, FrameValues, RawFrame, RawGoroutine, RawValue, StopEvent
@@ -87,7 +88,7 @@ def entry_candidates(stacks: Iterable[list[p.StackFrame]]) -> set[int]:
     return out
 
 
-@dataclass
+@record
 class Listing:
     """Goroutine headers and their stacks as the terminal printed them (before conversion)."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from dlvauto.errors import RPCError, RPCTimeout
+from dlvauto.records import record
 from dlvauto.rpc import types as t
 from dlvauto.rpc.wire import Connection
 
@@ -20,7 +20,7 @@ VALUES_LOAD = t.LoadConfig(
 )
 
 
-@dataclass
+@record
 class FrameVariables:
     """A frame's arguments and locals as dlv sent them, and why a list is missing."""
 
@@ -29,7 +29,7 @@ class FrameVariables:
     error: str | None = None
 
 
-@dataclass
+@record
 class ContinueResult:
     state: t.DebuggerState
     timed_out: bool

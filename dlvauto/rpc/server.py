@@ -13,10 +13,11 @@ import shutil
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from dlvauto.errors import DebuggerError, UserError
+from dlvauto.records import record
 from dlvauto.system import files, proc
 from dlvauto.system.dlv import SocketRefused, startup_error
 from dlvauto.system.scratch import private_folder
@@ -25,7 +26,7 @@ _LISTENING = re.compile(r"API server listening at: (\S+)")
 _UNIX_PATH_MAX = 100
 
 
-@dataclass
+@record
 class HeadlessServer:
     """A running `dlv --headless` and the private folder holding its socket and logs."""
 
@@ -69,6 +70,7 @@ class HeadlessServer:
 
 _EarlyKey = tuple[str, tuple[str, ...], bool, tuple[tuple[str, str], ...] | None, str | None]
 EarlyStart = Future[tuple[_EarlyKey, HeadlessServer] | None]
+GuessedStart = tuple[_EarlyKey, HeadlessServer]  # a dlv started before it was known to be right
 _early: list[EarlyStart] = []
 _early_lock = threading.Lock()
 
@@ -109,16 +111,39 @@ def start_early(
     redirect_output: bool,
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
+    started: GuessedStart | None = None,
 ) -> None:
     """Start a headless dlv for a later `claim` (dlv loads the binary meanwhile). `dlv exec` holds
     the target at its entry: until a client continues it, the program has run none of its code,
-    so one that is never claimed is ended as if it had not been started."""
+    so one that is never claimed is ended as if it had not been started.
+
+    `started` (from `start_guess`) is handed on instead when it is exactly this dlv, else ended."""
+    key = _early_key(dlv, command, redirect_output, env, cwd)
+    if started is not None:
+        if started[0] == key:
+            pending.set_result(started)
+            return
+        started[1].stop(grace=0.2)
     try:
         server = start_headless(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd)
     except BaseException:
         no_early(pending)  # a failed start: the run starts its own and meets the reason there
         raise
-    pending.set_result((_early_key(dlv, command, redirect_output, env, cwd), server))
+    pending.set_result((key, server))
+
+
+def start_guess(
+    dlv: str,
+    command: list[str],
+    *,
+    redirect_output: bool,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+) -> GuessedStart:
+    """Start a headless dlv that may turn out to be the one a `start_early` asks for (it is handed
+    to that call, which keeps it or ends it)."""
+    server = start_headless(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd)
+    return _early_key(dlv, command, redirect_output, env, cwd), server
 
 
 def claim(
@@ -210,7 +235,8 @@ def _start(
     with files.open_private(log, "wb") as logf:
         spawned = proc.spawn(argv, env=env, cwd=cwd, stdout=logf, stderr=logf)
     server = HeadlessServer(spawned, "", folder, log, out, err, argv)
-    deadline = time.monotonic() + startup_timeout
+    started = time.monotonic()
+    deadline = started + startup_timeout
     delay = 0.001
     while True:
         text = server.log_text()
@@ -231,4 +257,5 @@ def _start(
                 f"dlv did not start within {startup_timeout:g}s; its output: {text.strip()[-500:]}"
             )
         time.sleep(delay)
-        delay = min(delay * 2, 0.02)
+        # dlv prints its address within ~30 ms: look often that long, then settle to 20 ms.
+        delay = 0.002 if time.monotonic() < started + 0.25 else min(delay * 2, 0.02)

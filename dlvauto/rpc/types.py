@@ -12,7 +12,9 @@ stay next to the client; the snapshot model is ours and never exposes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from dlvauto.records import record
 
 WIRE_NAME = "wire_name"  # field metadata key: the JSON key a field is read from, when not its name
 # Field metadata of a key that dlv leaves out when its value is empty (Go's `omitempty` tag): the
@@ -20,7 +22,7 @@ WIRE_NAME = "wire_name"  # field metadata key: the JSON key a field is read from
 OMITEMPTY = {"omitempty": True}
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Function:
     name: str = ""
     value: int = 0  # entry PC
@@ -29,7 +31,7 @@ class Function:
     optimized: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Location:
     pc: int = 0
     file: str = ""
@@ -37,7 +39,7 @@ class Location:
     function: Function | None = field(default=None, metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Variable:
     name: str = ""
     addr: int = 0
@@ -54,7 +56,7 @@ class Variable:
     unreadable: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Stackframe(Location):
     Locals: list[Variable] | None = None
     Arguments: list[Variable] | None = None
@@ -64,7 +66,7 @@ class Stackframe(Location):
     Err: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Breakpoint:
     id: int = 0
     name: str = ""
@@ -75,14 +77,14 @@ class Breakpoint:
     variables: list[str] | None = field(default=None, metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class BreakpointInfo:
     variables: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
     arguments: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
     locals: list[Variable] | None = field(default=None, metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Thread:
     id: int = 0
     pc: int = 0
@@ -94,7 +96,7 @@ class Thread:
     breakPointInfo: BreakpointInfo | None = field(default=None, metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Goroutine:
     id: int
     currentLoc: Location = field(default_factory=Location)
@@ -109,7 +111,7 @@ class Goroutine:
     labels: dict[str, str] | None = field(default=None, metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DebuggerState:
     Pid: int = 0
     TargetCommandLine: str = ""
@@ -122,7 +124,7 @@ class DebuggerState:
     stopReason: str = field(default="", metadata=OMITEMPTY)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class LoadConfig:
     FollowPointers: bool = True
     MaxVariableRecurse: int = 1
@@ -131,7 +133,7 @@ class LoadConfig:
     MaxStructFields: int = -1
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class EvalScope:
     GoroutineID: int = -1
     Frame: int = 0
@@ -141,7 +143,7 @@ class EvalScope:
 # ---- method replies -------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class GetVersionOut:
     DelveVersion: str = ""
     APIVersion: int = 0
@@ -151,100 +153,100 @@ class GetVersionOut:
     MaxSupportedVersionOfGo: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CommandOut:
     State: DebuggerState
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class StateOut:
     State: DebuggerState
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ProcessPidOut:
     Pid: int
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListGoroutinesOut:
     Goroutines: list[Goroutine] | None = None
     Nextg: int = -1
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class StacktraceOut:
     Locations: list[Stackframe] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class EvalOut:
     variable: Variable | None = field(default=None, metadata={WIRE_NAME: "Variable"})
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DetachOut:
     """An empty reply (Detach, DumpCancel): only its envelope matters."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListThreadsOut:
     Threads: list[Thread] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class PackageBuildInfo:
     ImportPath: str = ""
     DirectoryPath: str = ""
     Files: list[str] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListPackagesBuildInfoOut:
     List: list[PackageBuildInfo] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class IsMulticlientOut:
     IsMulticlient: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Register:
     Name: str = ""
     Value: str = ""
     DwarfNumber: int = 0
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListRegistersOut:
     Regs: list[Register] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ExaminedMemoryOut:
     Mem: bytes | None = None  # Go's []byte travels as base64 (checked.py decodes it)
     IsLittleEndian: bool = True
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FindLocationOut:
     Locations: list[Location] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Ancestor:
     ID: int = 0
     Stack: list[Stackframe] | None = None
     Unreadable: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AncestorsOut:
     Ancestors: list[Ancestor] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DumpState:
     """Progress of a core dump dlv is writing (`api.DumpState`); `Err` is "" while all is well."""
 
@@ -257,21 +259,21 @@ class DumpState:
     Err: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DumpStartOut:
     State: DumpState = field(default_factory=DumpState)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DumpWaitOut:
     State: DumpState = field(default_factory=DumpState)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListFunctionArgsOut:
     Args: list[Variable] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListLocalVarsOut:
     Variables: list[Variable] | None = None

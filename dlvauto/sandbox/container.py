@@ -33,13 +33,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
 from dlvauto.errors import DlvautoError, UserError
 from dlvauto.gobuild.program import find_module
 from dlvauto.gobuild.targets import main_package
+from dlvauto.records import record
 from dlvauto.system import files as report_files
 from dlvauto.system import proc
 from dlvauto.version import __version__
@@ -55,7 +55,7 @@ ENGINE_HELP = "start Docker (systemctl start docker) or install podman (apt-get 
 _CONTEXT_FILES = ("docker/Dockerfile", "docker/provision.sh", ".dockerignore", "pyproject.toml", "README.md")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sandbox:
     """One sandbox: which engine and image, what is mounted where, and as whom it runs."""
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlvauto.debugger import COMMAND_TIMEOUT, Session
 from dlvauto.errors import DlvautoError
+from dlvauto.records import record
 from dlvauto.sources import backends, savedcore
 from dlvauto.system.progress import NullProgress, Progress
 from dlvauto.system.scratch import private_folder
@@ -56,7 +56,7 @@ class _Checks:
         return self._facts
 
 
-@dataclass
+@record
 class StartedCore:
     """A dlv serving a core, and the checks of the pair it was given."""
 

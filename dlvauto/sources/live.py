@@ -12,7 +12,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +29,7 @@ from dlvauto.errors import DebuggerError
 from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES
 from dlvauto.gofacts.tracetext import SIGNAL_NAMES
 from dlvauto.landmarks import DEFAULT_FRAME_N
+from dlvauto.records import record
 from dlvauto.snapshot import (
     MAIN_GOROUTINE,
     Ancestor,
@@ -177,7 +178,7 @@ def _run(dbg: Debugger, timeout: float, got: _Collected) -> StopEvent:
         return StopEvent(reason="halted")
 
 
-@dataclass
+@record
 class _Wanted:
     """What the caller asked to read after the stop."""
 
@@ -191,7 +192,7 @@ class _Wanted:
     binary: Path
 
 
-@dataclass
+@record
 class _Collected:
     """What was read after the stop; `incomplete` says why the rest is missing, if it is."""
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 from dlvauto.system import files
 
 CORE_NAME = "core"
@@ -31,7 +32,7 @@ STOP_FILE = "stop.json"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class SavedStop:
     """What the run saw when the core was taken."""
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from dlvauto import records
 from dlvauto.errors import UserError
 from dlvauto.report import Report
 
@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS sightings_by_signature ON sightings(signature);
 """
 
 
-@dataclass
+@records.record
 class Entry:
     signature: str
     kind: str

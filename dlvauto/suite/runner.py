@@ -6,15 +6,16 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from dlvauto.errors import DlvautoError
+from dlvauto.records import record
 from dlvauto.report import Report
 from dlvauto.suite.expect import Expectation, differences
 from dlvauto.suite.scenarios import Scenario
 
 
-@dataclass
+@record
 class Outcome:
     """What one scenario did: its report and how it departed from its expectation."""
 

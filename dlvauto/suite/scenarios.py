@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from dlvauto.errors import UserError
+from dlvauto.records import record
 from dlvauto.suite.expect import Expectation
 
 EXPECT_FILE = "expect.toml"
 _SKIP = {".git", "vendor", "node_modules", ".venv", "testdata"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scenario:
     """One regression case: its folder, and the name reports and JUnit use for it."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import resource
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from dlvauto.errors import ToolMissing
+from dlvauto.records import record
 from dlvauto.system import proc
 from dlvauto.system.dlv import find_dlv
 from dlvauto.system.go import find_go, go_env
@@ -20,7 +20,7 @@ PINNED_DLV = "v1.27.1"
 Status = Literal["ok", "warn", "fail"]
 
 
-@dataclass
+@record
 class Check:
     name: str
     status: Status

@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from dlvauto.errors import ToolMissing
+from dlvauto.records import record
 from dlvauto.system import proc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GoEnv:
     """The toolchain facts one `go env` call gives."""
 

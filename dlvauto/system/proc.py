@@ -18,11 +18,12 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO
 
 from dlvauto.errors import DlvautoError, ToolMissing
+from dlvauto.records import record
 
 _live: list[Spawned] = []
 _live_lock = threading.Lock()
@@ -144,7 +145,7 @@ class _Warden:
 _warden = _Warden()
 
 
-@dataclass
+@record
 class Completed:
     """What a finished command left: its status and its whole output."""
 
@@ -238,7 +239,7 @@ def group_alive(pgid: int) -> bool:
     return any(group == pgid for _, _, group in _live_processes())
 
 
-@dataclass
+@record
 class Spawned:
     """A child process we own, in its own process group, plus the groups it handed to us."""
 

@@ -1,0 +1,89 @@
+"""The early start's guess: dlv started on the binary a command line was last given, before the build
+is checked, is kept only when the check gives that very binary; an edit of the source ends it.
+
+The programs are written here with random names; each test has a cache of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT, cache_env, needs_dlv, processes_mentioning, run_cli, wait_for
+
+pytestmark = needs_dlv
+
+# What the early start did, seen from inside: the command line's own first steps, then its end.
+_PROBE = """
+import json, sys
+from dlvauto.commands import early
+from dlvauto.system import proc
+early.begin(sys.argv[1:])
+started = early._started
+started.done.wait(120)
+pending = started.pending.result(120)
+proc.kill_all(final=True)
+print(json.dumps({"guess": started.guess, "binary": str(started.built.binary), "cached": started.built.cached}))
+"""
+
+
+def _program(root: Path, message: str) -> Path:
+    name = f"m{secrets.token_hex(4)}"
+    src = root / name
+    src.mkdir()
+    (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
+    (src / "main.go").write_text(
+        f'package main\n\nfunc {name}Fail() {{\n\tpanic("{message}")\n}}\n\nfunc main() {{\n\t{name}Fail()\n}}\n'
+    )
+    return src
+
+
+def _probe(src: Path, env: dict[str, str]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "run", str(src)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_guess_is_taken_for_an_unchanged_program_and_ended_for_an_edited_one(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src = _program(tmp_path, "first words")
+    assert _probe(src, env)["guess"] == "none"  # nothing remembered yet: built, then dlv started
+    again = _probe(src, env)
+    assert again == {"guess": "taken", "binary": again["binary"], "cached": True}
+
+    main = src / "main.go"
+    main.write_text(main.read_text().replace("first words", "second words"))
+    edited = _probe(src, env)
+    assert edited["guess"] == "refused" and edited["cached"] is False
+    assert edited["binary"] != again["binary"]
+    # The guessed dlv (on the old binary) was ended, its target never having run.
+    assert wait_for(lambda: processes_mentioning(str(again["binary"])) == [], 5)
+
+    # The whole command reports what the edited program says, not what the old binary would.
+    report = json.loads(run_cli("run", str(src), "--json", "-", env=env).stdout)
+    assert report["crash"]["message"] == "second words"
+    assert report["source"]["binary"] == edited["binary"]
+    assert processes_mentioning(str(tmp_path / "cache")) == []
+
+
+def test_a_memo_pointing_outside_the_cache_is_not_followed(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src = _program(tmp_path, "kept words")
+    _probe(src, env)
+    memos = list((tmp_path / "cache" / "early").iterdir())
+    assert len(memos) == 1 and memos[0].stat().st_mode & 0o077 == 0  # private, whatever the umask
+    stray = tmp_path / "stray"
+    stray.write_text("#!/bin/sh\nexit 0\n")
+    stray.chmod(0o700)
+    memos[0].write_text(json.dumps({"binary": str(stray), "built_in": str(src)}))
+    assert _probe(src, env)["guess"] == "none"  # only a binary in the cache's builds is guessed
