@@ -26,7 +26,8 @@ started = early._started
 started.done.wait(120)
 pending = started.pending.result(120)
 proc.kill_all(final=True)
-print(json.dumps({"guess": started.guess, "binary": str(started.built.binary), "cached": started.built.cached}))
+built = started.built
+print(json.dumps({"guess": started.guess, "binary": str(built.binary), "cached": built.cached}))
 """
 
 
@@ -35,8 +36,9 @@ def _program(root: Path, message: str) -> Path:
     src = root / name
     src.mkdir()
     (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
+    fail = f"{name}Fail"
     (src / "main.go").write_text(
-        f'package main\n\nfunc {name}Fail() {{\n\tpanic("{message}")\n}}\n\nfunc main() {{\n\t{name}Fail()\n}}\n'
+        f'package main\n\nfunc {fail}() {{\n\tpanic("{message}")\n}}\n\nfunc main() {{\n\t{fail}()\n}}\n'
     )
     return src
 
