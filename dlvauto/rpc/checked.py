@@ -259,12 +259,25 @@ def _generate(cls: type) -> None:
     _NS[f"cls_{name}"] = cls
     hints = typing.get_type_hints(cls)
     specs = [_spec(f, hints[f.name]) for f in dataclasses.fields(cls)]
-    for src in (_slow_source(name, specs), _fast_source(name, specs)):
-        exec(compile(src, f"<checker of {cls.__module__}.{cls.__qualname__}>", "exec"), _NS)
+    where = f"<checker of {cls.__module__}.{cls.__qualname__}>"
+    exec(compile(_fast_source(name, specs), where, "exec"), _NS)
+    # The slow one is compiled when first needed: most runs never leave the fast path, and compiling
+    # both for the ~30 wire types was ~10 ms of every start.
+    _NS[f"slow_{name}"] = _compiled_when_called(name, specs, where)
     _CHECKERS[cls] = _NS[name]  # before its nested types': a type that holds itself finds it here
     for spec in specs:
         if spec.kind in ("object", "objects") and spec.inner not in _CHECKERS:
             _generate(spec.inner)
+
+
+def _compiled_when_called(name: str, specs: list[_Spec], where: str) -> Callable[[object], Any]:
+    """A stand-in for the slow checker `slow_{name}`: compiles it, takes its place, and calls it."""
+
+    def first_call(d: object) -> Any:
+        exec(compile(_slow_source(name, specs), where, "exec"), _NS)
+        return _NS[f"slow_{name}"](d)
+
+    return first_call
 
 
 def _fast_source(name: str, specs: list[_Spec]) -> str:
