@@ -182,6 +182,7 @@ class _Early:
     done: threading.Event = field(default_factory=threading.Event)
     pending: EarlyStart | None = None  # rpc.server's handle: a claim waits on it
     guess: str = "none"  # the dlv started on the last build's binary: "none", "taken", "refused"
+    handed: threading.Event = field(default_factory=threading.Event)  # its first child runs (or none will)
 
 
 _started: _Early | None = None
@@ -199,7 +200,30 @@ def begin(argv: list[str]) -> None:
     threading.Thread(target=_prepare, args=(_started,), name="dlvauto-early", daemon=True).start()
 
 
+# How long the main thread lets the early start have the interpreter to itself, at most: until its
+# first child (dlv on a guess, go env or go build) runs. Before that the two threads only take turns
+# (the GIL), and every millisecond the start loses is one the whole run waits for dlv; after it the
+# main thread's imports overlap the child's work. Measured on nil_map_write: 6-15 ms off the run.
+HAND_OFF_SECONDS = 0.05
+
+
+def hand_off() -> None:
+    """Wait (briefly) for the early start to have its first child running, if one is under way."""
+    if _started is not None:
+        _started.handed.wait(HAND_OFF_SECONDS)
+
+
 def _prepare(early: _Early) -> None:
+    from dlvauto.system import proc
+
+    try:
+        with proc.when_spawned(early.handed.set):
+            _prepare_on_this_thread(early)
+    finally:
+        early.handed.set()
+
+
+def _prepare_on_this_thread(early: _Early) -> None:
     """The build check, and dlv started on what it gives (this thread then stays: see the end).
 
     When the same command line (same folder, profile and working folder) built a binary before, dlv

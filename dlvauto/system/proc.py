@@ -17,7 +17,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import IO
@@ -30,6 +30,7 @@ _live_lock = threading.Lock()
 _settled = threading.Condition(_live_lock)  # notified as each start in flight is registered
 _starting = 0  # children forked (or being forked) by another thread and not yet registered
 _closed = False  # set by the final kill_all: nothing more is started
+_this_thread = threading.local()  # .on_spawn: what `spawn` calls once a child of this thread runs
 
 
 def reopen() -> None:
@@ -37,6 +38,22 @@ def reopen() -> None:
     global _closed
     with _live_lock:
         _closed = False
+
+
+@contextlib.contextmanager
+def when_spawned(callback: Callable[[], None]) -> Iterator[None]:
+    """Call `callback` each time this thread has started a child (its process exists), in the block.
+
+    The early start (commands/early.py) tells the main thread so: from then on the child's work
+    (go build, dlv loading the program) overlaps the main thread's imports, where before it the
+    two threads only took turns with the interpreter.
+    """
+    before = getattr(_this_thread, "on_spawn", None)
+    _this_thread.on_spawn = callback
+    try:
+        yield
+    finally:
+        _this_thread.on_spawn = before
 
 
 @contextlib.contextmanager
@@ -412,6 +429,9 @@ def spawn(
             raise ToolMissing(f"cannot run `{args[0]}`: permission denied; make it executable") from exc
         sp = Spawned(popen=popen, argv=args)
         _register(sp)
+    callback = getattr(_this_thread, "on_spawn", None)
+    if callback is not None:
+        callback()
     return sp
 
 
