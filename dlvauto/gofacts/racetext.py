@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation
@@ -242,6 +242,220 @@ def stack_frames(lines: list[str], keep_pending: bool = False) -> list[RawFrame]
 
 def parse_races(text: str) -> list[RawRace]:
     scanner = RaceScanner()
-    for line in text.splitlines():
+    for line in untangle(text.splitlines()):
         scanner.feed(line)
     return scanner.finish()
+
+
+# The detector and the runtime write to stderr at once, each unaware of the other: a program that
+# races and crashes can have the runtime's `fatal error: ` land inside a report. The detector's
+# report of a race (compiler-rt's tsan_report.cpp, its Go build) is a sequence of writes, each
+# whole: `==================\n`; `WARNING: DATA RACE` (its newline comes with the next write);
+# `\n`; `Write at 0x... by ` then `goroutine 7:\n` (or `main goroutine:\n`); each frame as one
+# write of two lines (`  main.f()\n      /src/main.go:12 +0x44\n`); `\n`; `Goroutine 7 (running)
+# created at:\n`; ...; `==================\n`. The runtime prints a header in pieces (`fatal error: `,
+# the message, `\n`), and a traceback in many more. So a line of a report can carry the runtime's
+# text before a write of the detector's, after `WARNING: DATA RACE`, or inside an access line
+# (`Write at 0x... by fatal error: goroutine 7:`); a line with no write of the detector's in it is
+# all the runtime's (or the program's). `untangle` gives the report's writes back as whole lines
+# and the runtime's text joined again, as lines after the report's closing line, so the crash
+# header and the report read as if each had had stderr to itself.
+_DETECTOR_WRITE = re.compile(
+    r"(.*?)"  # the runtime's text written just before the detector's
+    r"(?:(={18})"  # a separator
+    r"|WARNING: DATA RACE(.*)"  # written without its newline: the runtime's text may follow it
+    # An access (or a heap block's allocation), written in two parts: the runtime may come between.
+    r"|((?:Previous )?(?:[Rr]ead|[Ww]rite)(?: of size \d+)? at \S+ by "
+    r"|Heap block of size \d+ at \S+ allocated by )"
+    r"(.*?)((?:goroutine \d+|main goroutine):)?"
+    r"|(Goroutine \d+ \((?:running|finished)\) created at:|  \S.*\(\)|  \[failed to restore the stack\]"
+    r"|      \S.*:\d+(?: \+0x[0-9a-f]+)?|Global var .* declared at .*:\d+))"
+)
+_OTHER_HEADERS = ("Goroutine ", "Global var ")  # the headers the access pattern does not take
+_OPENING_LINES = 16  # the runtime's lines taken between a separator and its WARNING, at most
+_WARNING_LINE = re.compile(r"(.*?)WARNING: DATA RACE(.*)")
+_ACCESS_TAIL = re.compile(r"(.*?)((?:goroutine \d+|main goroutine):)")
+
+
+def untangle(lines: Iterable[str]) -> Iterator[str]:
+    """`lines` with every race report's own lines whole and together, and the runtime's text that
+    was written into a report given, joined again, after it. Lines outside reports pass as they
+    are. (A text with no runtime writes in its reports comes out as it went in.)"""
+    tangle = _Tangle()
+    feed = tangle.feed
+    for line in lines:
+        if (
+            not tangle.inside
+            and tangle.opening is None
+            and not tangle.partial
+            and not line.endswith(SEPARATOR)
+        ):
+            yield line  # the common case, outside every report, at the cost of a few tests
+        else:
+            yield from feed(line)
+    yield from tangle.finish()
+
+
+class _Tangle:
+    """`untangle`'s state, a line at a time.
+
+    Which newline is whose: each of the detector's writes but two ends in its own newline
+    (`WARNING: DATA RACE` and an access's first part do not), and before each header (an access,
+    a creation) it writes one `\\n` of its own. So between two of its writes every newline is the
+    runtime's, except that one before a header: when the runtime wrote lines there too, the
+    detector's is the one after an unfinished line of the runtime's (`\\tmain.go`, `main.f(0x1`), or
+    else a blank one, or else the last (`_drop_one`). The runtime's text since the detector's last
+    write is `window`: its pieces, a newline between each two. The report's own blank lines are
+    made again, one before each header but the first."""
+
+    __slots__ = ("between", "first_header", "held", "inside", "open_access", "opening", "partial", "window")
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.partial = ""  # the runtime's line so far, its newline not yet come
+        self.window = [""]  # the runtime's text since the detector's last write in a report
+        self.held: list[str] = []  # the runtime's lines completed inside the report, given after it
+        self.open_access = ""  # an access line's first part, its `goroutine N:` not yet come
+        self.first_header = True  # the report's first header follows WARNING, no blank line between
+        self.opening: str | None = None  # a separator line outside reports: a report's if WARNING follows
+        self.between: list[str] = []  # lines after `opening` before its WARNING: the runtime's
+
+    def feed(self, line: str) -> Iterator[str]:
+        if self.opening is not None:
+            m = _WARNING_LINE.fullmatch(line)
+            if m is not None:  # a report opens; the runtime's text met so far is given after it
+                window = [self.opening[: -len(SEPARATOR)]]
+                for runtime_line in self.between:  # after the separator's own newline
+                    window[-1] += runtime_line
+                    window.append("")
+                window[-1] += m.group(1)
+                self.window = window
+                self._settle(detector_newline=False)
+                self.opening, self.between = None, []
+                self.inside, self.first_header = True, True
+                yield SEPARATOR
+                yield WARNING
+                self.window = [m.group(2), ""]  # the line's newline: the runtime's or the detector's
+                return
+            if len(self.between) < _OPENING_LINES and not line.endswith(SEPARATOR):
+                self.between.append(line)
+                return
+            yield from self._not_opened()
+        if not self.inside:
+            if line.endswith(SEPARATOR):  # a report may open (after some of the runtime's text)
+                self.opening = line
+            elif self.partial:  # the runtime's line that a report cut in two ends here
+                yield self.partial + line
+                self.partial = ""
+            else:
+                yield line
+            return
+        window = self.window
+        if self.open_access:
+            t = _ACCESS_TAIL.fullmatch(line)
+            if t is not None:
+                window[-1] += t.group(1)
+                self._settle(detector_newline=False)
+                yield self.open_access + t.group(2)
+                self.open_access = ""
+                return
+        m = _DETECTOR_WRITE.fullmatch(line) if line else None
+        if m is None:  # none of the detector's: the runtime's text, and its newline
+            window[-1] += line
+            window.append("")
+            return
+        if self.open_access:
+            yield self.open_access.rstrip()  # never completed: what there is
+            self.open_access = ""
+        before, separator, after_warning, access, middle, tail, whole = m.groups()
+        window[-1] += before
+        if separator is not None:  # the report ends; the runtime's line may go on after it
+            self._settle(detector_newline=False)
+            self.inside = False
+            yield SEPARATOR
+            yield from self.held
+            self.held = []
+        elif after_warning is not None:  # a second WARNING line: what there is
+            self._settle(detector_newline=False)
+            yield WARNING
+            self.window = [after_warning, ""]
+        elif access is not None:
+            self._settle(detector_newline=True)
+            if not self.first_header:
+                yield ""
+            self.first_header = False
+            if tail is None:  # the runtime wrote between its two parts, and a newline
+                self.open_access = access
+                self.window = [middle, ""]
+            else:
+                self.window = [middle]
+                self._settle(detector_newline=False)
+                yield access + tail
+        else:
+            header = whole.startswith(_OTHER_HEADERS)
+            self._settle(detector_newline=header)
+            if header:
+                if not self.first_header:
+                    yield ""
+                self.first_header = False
+            yield whole
+
+    def finish(self) -> Iterator[str]:
+        if self.opening is not None:
+            yield from self._not_opened()
+        if self.inside:
+            self._settle(detector_newline=False)
+        if self.open_access:
+            yield self.open_access.rstrip()
+        yield from self.held
+        if self.partial:
+            yield self.partial
+
+    def _not_opened(self) -> Iterator[str]:
+        """The separator had no report after it: the lines as they were."""
+        assert self.opening is not None
+        yield self.partial + self.opening
+        self.partial = ""
+        yield from self.between
+        self.opening, self.between = None, []
+
+    def _settle(self, detector_newline: bool) -> None:
+        """The window's text as the runtime's lines (held) and its open line (`partial`);
+        `detector_newline`: one of its newlines is the detector's (a header comes next)."""
+        window = self.window
+        if detector_newline and len(window) > 1:
+            j = self._drop_one(window)
+            window[j : j + 2] = [window[j] + window[j + 1]]
+        if len(window) > 1:
+            self.held.append(self.partial + window[0])
+            self.held.extend(window[1:-1])
+            self.partial = window[-1]
+        else:
+            self.partial += window[0]
+        self.window = [""]
+
+    def _drop_one(self, window: list[str]) -> int:
+        """Which of the window's newlines is the detector's (see the class)."""
+        ends = [self.partial + window[0], *window[1:-1]]  # the text before each newline
+        for j, text in enumerate(ends):
+            if text and _unfinished(text):
+                return j
+        for j, text in enumerate(ends):
+            if not text:
+                return j
+        return len(ends) - 1
+
+
+# The beginnings of the runtime's lines that are not yet whole (the runtime prints a traceback's
+# line in pieces: the function, `(`, each argument, `)`; `\t`, the file, `:`, the line, ` +0x..`).
+_UNFINISHED = re.compile(
+    r".*[ +=]"  # a line never ends so (`fatal error: `, `panic: `, `created by `, ` +`, ` fp=`)
+    r"|goroutine(?! \d+ .*\]:$).*"  # `goroutine 7 [running]:` (or `gp=... [running]:`)
+    r"|created by(?! .+ in goroutine \d+$).*"
+    r"|\t(?!.*:\d+).*"  # `\t/src/main.go:12 +0x44`
+    r"|[^\s(]+(?:\(.*(?<!\)))?"  # `main.f(0x1)`: a name, its arguments not yet closed
+)
+
+
+def _unfinished(line: str) -> bool:
+    return _UNFINISHED.fullmatch(line) is not None

@@ -27,8 +27,11 @@ sections of the same crash, not new crashes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Literal
 
+from dlvauto.gofacts.racetext import WARNING as RACE_WARNING
+from dlvauto.gofacts.racetext import untangle
 from dlvauto.records import record
 
 HeaderKind = Literal["panic", "fatal", "signal"]
@@ -154,13 +157,17 @@ def crash_header(text: str) -> CrashHeader | None:
 
     For a chain of panics (`panic: A [recovered]` then `\\tpanic: B`) the message is the last
     panic's value: the one that killed the program. The `SIGQUIT: quit` sections other threads
-    print after `-----` at GOTRACEBACK=crash belong to the crash before them.
+    print after `-----` at GOTRACEBACK=crash belong to the crash before them. With race reports
+    in the text, the runtime's words written into one are read apart from it (racetext.untangle).
     """
     last: CrashHeader | None = None
     building: HeaderBuilder | None = None
     previous = ""
     after_separator = False
-    for line in text.splitlines():
+    lines: Iterable[str] = text.splitlines()
+    if RACE_WARNING in text:
+        lines = untangle(lines)
+    for line in lines:
         if building is not None:
             if building.add(line):
                 previous = line

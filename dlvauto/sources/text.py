@@ -48,8 +48,9 @@ from pathlib import Path
 from typing import IO, cast
 
 from dlvauto.errors import UserError, shown
+from dlvauto.gofacts.racetext import SEPARATOR as RACE_SEPARATOR
 from dlvauto.gofacts.racetext import WARNING as RACE_WARNING
-from dlvauto.gofacts.racetext import RaceScanner
+from dlvauto.gofacts.racetext import RaceScanner, untangle
 from dlvauto.gofacts.tracetext import SEPARATOR, CrashHeader, HeaderBuilder, pc_line, signal_name_line
 from dlvauto.snapshot import (
     Ancestor,
@@ -191,269 +192,331 @@ def _scan(lines: Iterable[str], races: RaceScanner | None = None) -> Iterator[_D
     previous = ""  # the line before, for a signal name followed by its PC= line
     after_separator = False
     ancestors = False  # inside `[originating from goroutine N]:` (GODEBUG=tracebackancestors)
+    untangling = False  # the lines are read through racetext.untangle (see _tangled below)
 
     it = iter(lines)
-    for line in it:
-        if not line:
+    while True:  # again after `it` changed (the lines read through untangle from then on)
+        switched = False
+        for line in it:
+            if not line:
+                if builder is not None:
+                    assert dump is not None
+                    dump.header = builder.finish()
+                    builder = None
+                pending_fn = pending_created = None
+                previous = line
+                continue
+            c = line[0]
+            if c == " " and (pending_fn is not None or pending_created is not None):
+                # A trace pasted through a tool that turned the tab into spaces.
+                line = "\t" + line.lstrip(" ")
+                c = "\t"
+            if c == "\t":
+                if pending_fn is not None and frames is not None:
+                    name, inlined = pending_fn
+                    pending_fn = None
+                    inlined = inlined and not ancestors  # an ancestor's frames all print "(...)"
+                    # The file line names the site; only fp= and sp= differ between goroutines
+                    # parked at the same place, so the line without them finds the frame made
+                    # before, without a regular expression. Without them (GOTRACEBACK=single|all,
+                    # the common case) the line alone finds the frame in `sites`, checked against
+                    # the function: one string's hash instead of a tuple's of two.
+                    if " fp=" not in line:
+                        hit = sites.get(line)
+                        if hit is not None and hit[1] is inlined and hit[0] == name:
+                            frames.append(hit[2])
+                            previous = line
+                            continue
+                        fp_at = -1
+                        key: tuple[str, bool | None, str, str] = (name, inlined, line, "")
+                    else:
+                        fp_at = line.find(" fp=")
+                        key = (name, inlined, line[:fp_at], line[line.find(" pc=", fp_at) :])
+                    frame = memo.get(key)
+                    if frame is None:
+                        m = _FILE_LINE.match(line)
+                        if m is not None:
+                            file, num, _, pc = m.groups()
+                            frame = memo[key] = RawFrame(
+                                function=name,
+                                file=file,
+                                line=int(num),
+                                pc=int(pc, 16) if pc else 0,
+                                inlined=inlined,
+                            )
+                    if frame is not None:
+                        frames.append(frame)
+                        if fp_at < 0:
+                            sites[line] = (name, inlined, frame)
+                        elif dump is not None and not ancestors:
+                            dump.runtime_detail = True
+                        previous = line
+                        continue
+                if pending_created is not None:
+                    name, parent = pending_created
+                    pending_created = None
+                    made_at = creators.get(line)
+                    if made_at is not None and made_at[0] == name:
+                        frame = made_at[1]
+                    else:
+                        key = (name, None, line, "")
+                        frame = memo.get(key)
+                    if frame is None:
+                        m = _FILE_LINE.match(line)
+                        if m is not None:
+                            frame = memo[key] = RawFrame(function=name, file=m.group(1), line=int(m.group(2)))
+                    if frame is not None:
+                        creators[line] = (name, frame)
+                        if g is not None and not ancestors:
+                            g.created_by = frame
+                            g.created_by_goroutine = parent
+                        previous = line
+                        continue
+                if builder is not None and builder.add(line):
+                    previous = line
+                    continue
+                if g is not None and line.startswith("\tgoroutine running on other thread"):
+                    g.unreadable = "running on another thread: the runtime could not print its stack"
+                    assert dump is not None
+                    dump.unavailable.append(g.id)
+                else:
+                    if races is not None and not untangling and line.endswith(RACE_SEPARATOR):
+                        it = untangle(_ahead([line], it))  # a report opens: see below
+                        untangling = switched = True
+                        break
+                    noise_seen += 1
+                    noise.append(line)
+                previous = line
+                continue
+
+            # From a race report's opening line on, the lines are read through racetext.untangle
+            # (a text without reports pays nothing for it): the runtime's writes that landed in a
+            # report (a crash while the detector printed) are read apart from it. A report
+            # between a function line and its file line, or in a header, leaves them open.
+            if c == "=" and races is not None and line == RACE_SEPARATOR:
+                if not untangling:
+                    it = untangle(_ahead([line], it))
+                    untangling = switched = True
+                    break
+                noise_seen += 1
+                noise.append(line)
+                previous = line
+                continue
+            if c == "W" and races is not None and line.startswith(RACE_WARNING):
+                if untangling:
+                    races.read_report(it)  # the report's lines, up to its closing line
+                    continue
+                opening = RACE_SEPARATOR  # (only a text that lost the report's opening line)
+                if noise and noise[-1].endswith(RACE_SEPARATOR):
+                    opening = noise.pop()
+                    noise_seen -= 1
+                it = untangle(_ahead([opening, line], it))
+                untangling = switched = True
+                break
+            pending_fn = pending_created = None
             if builder is not None:
+                if builder.add(line):
+                    previous = line
+                    continue
                 assert dump is not None
                 dump.header = builder.finish()
                 builder = None
-            pending_fn = pending_created = None
-            previous = line
-            continue
-        c = line[0]
-        if c == " " and (pending_fn is not None or pending_created is not None):
-            # A trace pasted through a tool that turned the tab into spaces.
-            line = "\t" + line.lstrip(" ")
-            c = "\t"
-        if c == "\t":
-            if pending_fn is not None and frames is not None:
-                name, inlined = pending_fn
-                pending_fn = None
-                inlined = inlined and not ancestors  # an ancestor's frames all print "(...)"
-                # The file line names the site; only fp= and sp= differ between goroutines
-                # parked at the same place, so the line without them finds the frame made
-                # before, without a regular expression. Without them (GOTRACEBACK=single|all,
-                # the common case) the line alone finds the frame in `sites`, checked against
-                # the function: one string's hash instead of a tuple's of two.
-                if " fp=" not in line:
-                    hit = sites.get(line)
-                    if hit is not None and hit[1] is inlined and hit[0] == name:
-                        frames.append(hit[2])
-                        previous = line
-                        continue
-                    fp_at = -1
-                    key: tuple[str, bool | None, str, str] = (name, inlined, line, "")
-                else:
-                    fp_at = line.find(" fp=")
-                    key = (name, inlined, line[:fp_at], line[line.find(" pc=", fp_at) :])
-                frame = memo.get(key)
-                if frame is None:
-                    m = _FILE_LINE.match(line)
-                    if m is not None:
-                        file, num, _, pc = m.groups()
-                        frame = memo[key] = RawFrame(
-                            function=name,
-                            file=file,
-                            line=int(num),
-                            pc=int(pc, 16) if pc else 0,
-                            inlined=inlined,
-                        )
-                if frame is not None:
-                    frames.append(frame)
-                    if fp_at < 0:
-                        sites[line] = (name, inlined, frame)
-                    elif dump is not None and not ancestors:
+
+            if c == "g" and line.startswith("goroutine "):
+                m = _GOROUTINE.match(line)
+                if m is not None:
+                    gid = int(m.group(1))
+                    status_text = m.group(2)
+                    ancestors = False
+                    if dump is not None and gid in dump.goroutines and gid != 0:
+                        known = dump.goroutines[gid]
+                        if not known.frames:  # printed before as "stack unavailable": now its stack
+                            g, frames = known, known.frames
+                            known.unreadable = None
+                            previous = line
+                            continue
+                        if dump.continuation:  # printed again by its own thread (crash level)
+                            g, frames = None, []
+                            previous = line
+                            continue
+                        yield dump  # the same id twice: a new dump that has no header
+                        dump = None
+                    if dump is None:
+                        dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
+                        memo = dump.frames
+                        sites, creators = {}, {}
+                        noise.clear()
+                        noise_seen = 0
+                    elif noise:
+                        noise.clear()  # program output between goroutine blocks: not the preamble
+                        noise_seen = 0
+                    if " gp=" in line:
                         dump.runtime_detail = True
+                    if gid == 0:  # a thread's system stack (g0) in a signal section
+                        g = None
+                        frames = dump.thread_frames if not dump.thread_frames else []
+                        previous = line
+                        continue
+                    parsed = statuses.get(status_text)
+                    if parsed is None:
+                        parsed = statuses[status_text] = _status(status_text)
+                    status, reason, minutes, locked = parsed
+                    g = RawGoroutine(
+                        id=gid,
+                        status=status,
+                        wait_reason=reason,
+                        wait_minutes=minutes,
+                        locked_to_thread=locked,
+                    )
+                    dump.goroutines[gid] = g
+                    frames = g.frames
+                    served = _HTTP_PANIC.search(previous) if previous else None
+                    if served is not None:  # net/http recovered a handler's panic and logged its stack
+                        dump.recovered[gid] = ("net/http", served.group(1))
+                    if dump.first_goroutine is None:
+                        dump.first_goroutine = gid
+                        dump.first_status = status
+                        stack = dump.runtime_stack
+                        if stack and status == "running":
+                            # The thread that threw was running this goroutine: dlv shows its system
+                            # stack first, then the goroutine's own frames, without the switch frame.
+                            cut = len(stack) - 1 if stack[-1].function in _STACK_SWITCH else len(stack)
+                            frames.extend(stack[:cut])
+                            dump.attached_runtime_stack = True
                     previous = line
                     continue
-            if pending_created is not None:
-                name, parent = pending_created
-                pending_created = None
-                made_at = creators.get(line)
-                if made_at is not None and made_at[0] == name:
-                    frame = made_at[1]
-                else:
-                    key = (name, None, line, "")
-                    frame = memo.get(key)
-                if frame is None:
-                    m = _FILE_LINE.match(line)
+
+            if frames is not None:
+                if c == "c" and line.startswith("created by "):
+                    # Most goroutines were made by the same few `go` statements: one line, read once.
+                    made = spawners.get(line)
+                    if made is None:
+                        m = _CREATED_BY.match(line)
+                        if m is not None:
+                            if len(spawners) >= MAX_SPAWNERS:
+                                spawners.clear()
+                            made = spawners[line] = (m.group(1), int(m.group(2)) if m.group(2) else None)
+                    if made is not None:
+                        pending_created = made
+                        previous = line
+                        continue
+                elif line[-1] == ")":
+                    paren = line.rfind("(")
+                    if paren > 0:
+                        name = line[:paren]
+                        if " " not in name:
+                            # `(...)`: inlined (a length test first: endswith costs more per line)
+                            inlined_fn = len(line) - paren == 5 and line[paren:] == "(...)"
+                            pending_fn = ("runtime.gopanic" if name == "panic" else name, inlined_fn)
+                            previous = line
+                            continue
+                elif c == "." and line.startswith("..."):
+                    m = _ELIDED.match(line)
                     if m is not None:
-                        frame = memo[key] = RawFrame(function=name, file=m.group(1), line=int(m.group(2)))
-                if frame is not None:
-                    creators[line] = (name, frame)
-                    if g is not None and not ancestors:
-                        g.created_by = frame
-                        g.created_by_goroutine = parent
-                    previous = line
-                    continue
-            if builder is not None and builder.add(line):
-                previous = line
-                continue
-            if g is not None and line.startswith("\tgoroutine running on other thread"):
-                g.unreadable = "running on another thread: the runtime could not print its stack"
-                assert dump is not None
-                dump.unavailable.append(g.id)
-            else:
-                noise_seen += 1
-                noise.append(line)
-            previous = line
-            continue
-
-        pending_fn = pending_created = None
-        if builder is not None:
-            if builder.add(line):
-                previous = line
-                continue
-            assert dump is not None
-            dump.header = builder.finish()
-            builder = None
-
-        if c == "g" and line.startswith("goroutine "):
-            m = _GOROUTINE.match(line)
-            if m is not None:
-                gid = int(m.group(1))
-                status_text = m.group(2)
-                ancestors = False
-                if dump is not None and gid in dump.goroutines and gid != 0:
-                    known = dump.goroutines[gid]
-                    if not known.frames:  # printed before as "stack unavailable": now its stack
-                        g, frames = known, known.frames
-                        known.unreadable = None
+                        if g is not None and dump is not None and not ancestors:
+                            dump.elided[g.id] = m.group(1)
                         previous = line
                         continue
-                    if dump.continuation:  # printed again by its own thread (crash level)
-                        g, frames = None, []
+                elif c == "[" and line.startswith("[originating from goroutine "):
+                    m = _ORIGINATING.match(line)
+                    if m is not None and g is not None and dump is not None:
+                        # GODEBUG=tracebackancestors: the creator's stack when it made this goroutine.
+                        ancestor = Ancestor(id=int(m.group(1)))
+                        dump.ancestors.setdefault(g.id, []).append(ancestor)
+                        ancestors = True
+                        frames = ancestor.frames
                         previous = line
                         continue
-                    yield dump  # the same id twice: a new dump that has no header
-                    dump = None
-                if dump is None:
-                    dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
-                    memo = dump.frames
-                    sites, creators = {}, {}
-                    noise.clear()
-                    noise_seen = 0
-                elif noise:
-                    noise.clear()  # program output between goroutine blocks: not the preamble
-                    noise_seen = 0
-                if " gp=" in line:
-                    dump.runtime_detail = True
-                if gid == 0:  # a thread's system stack (g0) in a signal section
-                    g = None
-                    frames = dump.thread_frames if not dump.thread_frames else []
-                    previous = line
-                    continue
-                parsed = statuses.get(status_text)
-                if parsed is None:
-                    parsed = statuses[status_text] = _status(status_text)
-                status, reason, minutes, locked = parsed
-                g = RawGoroutine(
-                    id=gid, status=status, wait_reason=reason, wait_minutes=minutes, locked_to_thread=locked
-                )
-                dump.goroutines[gid] = g
-                frames = g.frames
-                served = _HTTP_PANIC.search(previous) if previous else None
-                if served is not None:  # net/http recovered a handler's panic and logged its stack
-                    dump.recovered[gid] = ("net/http", served.group(1))
-                if dump.first_goroutine is None:
-                    dump.first_goroutine = gid
-                    dump.first_status = status
-                    stack = dump.runtime_stack
-                    if stack and status == "running":
-                        # The thread that threw was running this goroutine: dlv shows its system
-                        # stack first, then the goroutine's own frames, without the switch frame.
-                        cut = len(stack) - 1 if stack[-1].function in _STACK_SWITCH else len(stack)
-                        frames.extend(stack[:cut])
-                        dump.attached_runtime_stack = True
-                previous = line
-                continue
-
-        if frames is not None:
-            if c == "c" and line.startswith("created by "):
-                # Most goroutines were made by the same few `go` statements: one line, read once.
-                made = spawners.get(line)
-                if made is None:
-                    m = _CREATED_BY.match(line)
+                elif c == "n" and line.startswith("non-Go function"):
+                    m = _NON_GO.match(line)
                     if m is not None:
-                        if len(spawners) >= MAX_SPAWNERS:
-                            spawners.clear()
-                        made = spawners[line] = (m.group(1), int(m.group(2)) if m.group(2) else None)
-                if made is not None:
-                    pending_created = made
-                    previous = line
-                    continue
-            elif line[-1] == ")":
-                paren = line.rfind("(")
-                if paren > 0:
-                    name = line[:paren]
-                    if " " not in name:
-                        # `(...)`: inlined (a length test first: endswith costs more per line)
-                        inlined_fn = len(line) - paren == 5 and line[paren:] == "(...)"
-                        pending_fn = ("runtime.gopanic" if name == "panic" else name, inlined_fn)
+                        # A C frame the runtime could not name (no cgo symbolizer): its pc at best.
+                        frames.append(RawFrame(pc=int(m.group(1), 16) if m.group(1) else 0, inlined=False))
                         previous = line
                         continue
-            elif c == "." and line.startswith("..."):
-                m = _ELIDED.match(line)
-                if m is not None:
-                    if g is not None and dump is not None and not ancestors:
-                        dump.elided[g.id] = m.group(1)
-                    previous = line
-                    continue
-            elif c == "[" and line.startswith("[originating from goroutine "):
-                m = _ORIGINATING.match(line)
-                if m is not None and g is not None and dump is not None:
-                    # GODEBUG=tracebackancestors: the creator's stack when it made this goroutine.
-                    ancestor = Ancestor(id=int(m.group(1)))
-                    dump.ancestors.setdefault(g.id, []).append(ancestor)
-                    ancestors = True
-                    frames = ancestor.frames
-                    previous = line
-                    continue
-            elif c == "n" and line.startswith("non-Go function"):
-                m = _NON_GO.match(line)
-                if m is not None:
-                    # A C frame the runtime could not name (no cgo symbolizer): its pc at best.
-                    frames.append(RawFrame(pc=int(m.group(1), 16) if m.group(1) else 0, inlined=False))
-                    previous = line
-                    continue
 
-        started = HeaderBuilder.start(line) if c in "pf" else None
-        if started is None and c == "P" and signal_name_line(previous) and pc_line(line):
-            started = HeaderBuilder.start_signal(previous, line)
-            if started is not None and after_separator and dump is not None:
-                # GOTRACEBACK=crash: another thread's section of the same crash.
-                dump.continuation = True
+            started = HeaderBuilder.start(line) if c in "pf" else None
+            if started is None and c == "P" and signal_name_line(previous) and pc_line(line):
+                started = HeaderBuilder.start_signal(previous, line)
+                if started is not None and after_separator and dump is not None:
+                    # GOTRACEBACK=crash: another thread's section of the same crash.
+                    dump.continuation = True
+                    after_separator = False
+                    g, frames = None, None
+                    builder = None
+                    previous = line
+                    continue
+                if started is not None and noise and noise[-1] == previous:
+                    noise.pop()  # the signal name line was taken for noise a line ago
+                    noise_seen -= 1
+            if started is not None and races is not None and not untangling and _glued_to_report(line):
+                # The runtime began its header while the race detector printed a report: read on
+                # with the two apart.
+                read = [line]
+                if not line.endswith(RACE_SEPARATOR):  # a WARNING line: its opening line first
+                    opening = RACE_SEPARATOR
+                    if noise and noise[-1].endswith(RACE_SEPARATOR):
+                        opening = noise.pop()
+                        noise_seen -= 1
+                    read.insert(0, opening)
+                it = untangle(_ahead(read, it))
+                untangling = switched = True
+                break
+            if started is not None:
                 after_separator = False
+                if (
+                    dump is not None
+                    and not dump.goroutines
+                    and dump.header_builder is not None
+                    and dump.header_builder.first_line == line
+                ):
+                    previous = line
+                    continue  # the same fatal error printed twice by two threads at once
+                if dump is not None:
+                    yield dump
+                dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
+                memo = dump.frames
+                sites, creators = {}, {}
+                noise.clear()
+                noise_seen = 0
+                dump.header_builder = builder = started
                 g, frames = None, None
-                builder = None
                 previous = line
                 continue
-            if started is not None and noise and noise[-1] == previous:
-                noise.pop()  # the signal name line was taken for noise a line ago
-                noise_seen -= 1
-        if started is not None:
-            after_separator = False
-            if (
-                dump is not None
-                and not dump.goroutines
-                and dump.header_builder is not None
-                and dump.header_builder.first_line == line
-            ):
+            if c == "r" and line == "runtime stack:" and dump is not None:
+                dump.runtime_stack = frames = []
+                g = None
                 previous = line
-                continue  # the same fatal error printed twice by two threads at once
-            if dump is not None:
-                yield dump
-            dump = _Dump(list(noise), max(0, noise_seen - len(noise)))
-            memo = dump.frames
-            sites, creators = {}, {}
-            noise.clear()
-            noise_seen = 0
-            dump.header_builder = builder = started
-            g, frames = None, None
+                continue
+            if c == "-" and line.startswith(SEPARATOR) and dump is not None:
+                after_separator = True
+                previous = line
+                continue
+            if races is not None and not untangling and line.endswith(RACE_SEPARATOR):
+                it = untangle(_ahead([line], it))  # a report opens after some of the runtime's text
+                untangling = switched = True
+                break
+            noise_seen += 1
+            noise.append(line)
             previous = line
-            continue
-        if c == "r" and line == "runtime stack:" and dump is not None:
-            dump.runtime_stack = frames = []
-            g = None
-            previous = line
-            continue
-        if c == "-" and line.startswith(SEPARATOR) and dump is not None:
-            after_separator = True
-            previous = line
-            continue
-        if c == "W" and races is not None and line.startswith(RACE_WARNING):
-            races.read_report(it)  # the report's lines, up to its closing line, are its own
-            continue
-        noise_seen += 1
-        noise.append(line)
-        previous = line
+
+        if not switched:
+            break
 
     if builder is not None and dump is not None:
         dump.header = builder.finish()
     if dump is not None:
         yield dump
+
+
+def _glued_to_report(line: str) -> bool:
+    """A crash header's line with the start of a race report in it (see racetext.untangle)."""
+    return line.endswith(RACE_SEPARATOR) or RACE_WARNING in line
+
+
+def _ahead(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
 
 
 def _notes(dump: _Dump, crash_id: int | None) -> list[str]:
