@@ -280,20 +280,43 @@ _ACCESS_TAIL = re.compile(r"(.*?)((?:goroutine \d+|main goroutine):)")
 def untangle(lines: Iterable[str]) -> Iterator[str]:
     """`lines` with every race report's own lines whole and together, and the runtime's text that
     was written into a report given, joined again, after it. Lines outside reports pass as they
-    are. (A text with no runtime writes in its reports comes out as it went in.)"""
+    are. (A text with no runtime writes in its reports comes out as it went in.)
+
+    From a generator (the text source's lines) a report that opens cleanly is pulled whole in C
+    and, when every line of it is the detector's (`_CLEAN_REPORT`, one match), passed on as it
+    is: a log of thousands of reports costs a match per report, not the state machine per line."""
     tangle = _Tangle()
     feed = tangle.feed
-    for line in lines:
-        if (
-            not tangle.inside
-            and tangle.opening is None
-            and not tangle.partial
-            and not line.endswith(SEPARATOR)
-        ):
-            yield line  # the common case, outside every report, at the cost of a few tests
-        else:
+    it = iter(lines)
+    nxt = it.__next__ if getattr(it, "gi_frame", None) is not None else None
+    for line in it:
+        if tangle.inside or tangle.opening is not None or tangle.partial:
             yield from feed(line)
+        elif not line.endswith(SEPARATOR):
+            yield line  # the common case, outside every report, at the cost of a few tests
+        elif line != SEPARATOR or nxt is None:
+            yield from feed(line)
+        else:
+            block = list(islice(iter(nxt, SEPARATOR), MAX_REPORT_LINES))
+            closed = len(block) < MAX_REPORT_LINES and getattr(it, "gi_frame", None) is not None
+            if closed and block and block[0] == WARNING and _CLEAN_REPORT.fullmatch("\n".join(block[1:])):
+                yield SEPARATOR
+                yield from block
+                yield SEPARATOR
+                continue
+            for read in (line, *block, *((SEPARATOR,) if closed else ())):
+                yield from feed(read)
     yield from tangle.finish()
+
+
+# A report every line of which is the detector's own (see _DETECTOR_WRITE), after its WARNING line.
+_CLEAN_LINE = (
+    r"(?:|  \S.*\(\)|      \S.*|  \[failed to restore the stack\]"
+    r"|(?:Previous )?(?:[Rr]ead|[Ww]rite)(?: of size \d+)? at \S+ by (?:goroutine \d+|main goroutine):"
+    r"|Heap block of size \d+ at \S+ allocated by (?:goroutine \d+|main goroutine):"
+    r"|Goroutine \d+ \((?:running|finished)\) created at:|Global var .* declared at .*:\d+)"
+)
+_CLEAN_REPORT = re.compile(f"(?:{_CLEAN_LINE}\n)*{_CLEAN_LINE}")
 
 
 class _Tangle:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -136,3 +137,15 @@ def test_any_order_of_the_two_writers_reads_the_same(seed: int) -> None:
     assert _races(text) == _races(CLEAN)
     message, goroutine, _frames = _crash(text)
     assert (message, goroutine) == _crash(CLEAN)[:2]
+
+
+def test_a_generator_reads_the_same_as_a_list() -> None:
+    """From a generator a clean report passes whole (racetext.untangle's fast path); a tangled
+    one goes the slow way: both as from a list, which takes every line the slow way."""
+
+    def lines(text: str) -> Iterator[str]:
+        yield from text.split("\n")
+
+    for text in (CLEAN, _merged(7), _merged(8)):
+        assert list(untangle(lines(text))) == list(untangle(text.split("\n")))
+    assert list(untangle(lines(CLEAN))) == CLEAN.split("\n")
