@@ -109,9 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     # default 5 ms switch interval each of its waits ends 5 ms late, on the start's critical path.
     sys.setswitchinterval(float(os.environ.get("DLVAUTO_SWITCH", "0.0005")))
     early.begin(args)  # before the heavy imports: dlv loads the program while they run
-    early.hand_off()
-    direct = early.direct_run(args)  # a run understood to its last word needs no typer (~50 ms)
     debug = bool(os.environ.get("DLVAUTO_DEBUG"))
+    try:
+        early.hand_off()
+        direct = early.direct_run(args)  # a run understood to its last word needs no typer (~50 ms)
+    except BaseException as exc:  # Ctrl-C while the early start runs: still one line, 130
+        proc.kill_all(final=True)
+        return _failed(exc, debug)
     if direct is not None:
         return _guarded(lambda: _run_direct(direct), debug)
 
