@@ -23,6 +23,7 @@ from dlvauto.errors import DebuggerError
 from dlvauto.records import record
 
 if TYPE_CHECKING:  # the protocol is imported before dlv starts: nothing heavy at run time
+    from collections.abc import Sequence
     from types import TracebackType
 
     from dlvauto.snapshot import Ancestor, BuildFacts, FrameValues, RawFrame, RawGoroutine, StopEvent
@@ -197,6 +198,26 @@ class Launch:
     env: dict[str, str] | None = None
     cwd: Path | None = None
     stdin: Path | None = None  # the program's standard input (the servers give it /dev/null else)
+
+    @classmethod
+    def of(
+        cls,
+        binary: str | Path,
+        args: Sequence[str] = (),
+        env: dict[str, str] | None = None,
+        ancestors: int = 0,
+        cwd: str | Path | None = None,
+        stdin: Path | None = None,
+    ) -> Launch:
+        """The launch of a run's options: the live run and its head start (commands/early.py) make
+        it here, so the dlv started ahead is the very one the run asks for."""
+        return cls(
+            Path(binary).resolve(),
+            list(args),
+            with_ancestors(env, ancestors),
+            Path(cwd) if cwd is not None else None,
+            stdin,
+        )
 
     def dlv_command(self) -> list[str]:
         """dlv's subcommand and operands for it (flags of dlv's own go before the `--`)."""

@@ -382,6 +382,34 @@ def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
         return
 
 
+def head_start(
+    binary: str | Path,
+    args: list[str],
+    env: dict[str, str] | None,
+    ancestors: int,
+    cwd: Path | None,
+    stdin: Path | None,
+) -> bool:
+    """Set the program running in the dlv started early for it, if there is one for exactly this
+    launch: its run to the crash then overlaps the imports of the rest of the run (rpc/server.py).
+
+    The run calls this once every option has been checked and the build is known, so from here on
+    the program does what the run would have had it do; a `--dlv` named on the command line is
+    left to the run (finding it runs `dlv version`).
+    """
+    early = _started
+    if early is None or early.plan.command != "run" or early.plan.dlv is not None:
+        return False
+    from dlvauto.debugger import Launch
+    from dlvauto.rpc.server import head_start as start_running
+    from dlvauto.system.dlv import find_dlv
+
+    program = Launch.of(binary, args, env, ancestors, cwd, stdin)
+    return start_running(
+        find_dlv(None), program.dlv_command(), redirect_output=True, env=program.env, cwd=program.cwd
+    )
+
+
 def early_build(src: str, profile: str, command: str = "run") -> BuildResult | None:
     """The build started early for exactly `src` (the folder built) and `profile` (waiting for it
     if it is still going); its error if it failed; None when nothing was started for these."""

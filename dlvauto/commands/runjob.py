@@ -11,7 +11,7 @@ from typing import Any
 
 from dlvauto.commands import checks as opt
 from dlvauto.commands import surroundings
-from dlvauto.commands.early import early_build
+from dlvauto.commands.early import early_build, head_start
 from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
@@ -52,7 +52,6 @@ def run_job(
     from pathlib import Path
 
     from dlvauto.gobuild.program import PROFILES, build
-    from dlvauto.sources.live import run_live
 
     if profile not in PROFILES:
         raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
@@ -82,12 +81,16 @@ def run_job(
     if via == "core" and (place.cwd is not None or place.stdin is not None):
         place.close()
         raise UserError("--wd and --stdin need dlv to start the program: use --via live or drop them")
-    output.preload()  # the report's modules load while the build, dlv and the program run
     with place, output.progress() as progress:
         progress.stage(f"building {src_dir} ({profile})")
         built = (None if place.build_flags else early_build(src_dir, profile)) or build(
             src_dir, profile, extra_flags=place.build_flags
         )
+        if via == "live" and backend == "rpc" and saved is None:  # every option checked: it may start
+            head_start(built.binary, args or [], place.env, n_ancestors, place.cwd, place.stdin)
+        output.preload()  # the report's modules load while dlv and the program run
+        from dlvauto.sources.live import run_live
+
         # What every way of running the program takes; each adds what only it can do.
         common: dict[str, Any] = dict(
             facts=built.facts, timeout=seconds, depth=stack_depth, dlv=dlv, progress=progress, env=place.env

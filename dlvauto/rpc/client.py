@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 from dlvauto.errors import RPCError, RPCTimeout
@@ -46,10 +47,15 @@ class DlvClient:
         self.conn.close()
 
     def version(self) -> t.GetVersionOut:
-        return self.conn.call("GetVersion", {}, t.GetVersionOut, self.timeout)
+        return self.conn.receive(self._sent("GetVersion", {}), t.GetVersionOut, self.timeout)
 
     def process_pid(self) -> int:
-        return self.conn.call("ProcessPid", {}, t.ProcessPidOut, self.timeout).Pid
+        return self.conn.receive(self._sent("ProcessPid", {}), t.ProcessPidOut, self.timeout).Pid
+
+    def _sent(self, method: str, params: dict[str, object]) -> int:
+        """The id of `method`'s request: the one written ahead (a head start), else one sent now."""
+        ahead = self.conn.take_ahead(method)
+        return ahead[0] if ahead is not None else self.conn.send(method, params)
 
     def state(self, non_blocking: bool = True) -> t.DebuggerState:
         return self.conn.call("State", {"NonBlocking": non_blocking}, t.StateOut, self.timeout).State
@@ -58,8 +64,14 @@ class DlvClient:
         return self.conn.call("Command", {"name": name}, t.CommandOut, timeout or self.timeout).State
 
     def continue_until(self, timeout: float | None) -> ContinueResult:
-        """Continue; after `timeout` seconds halt the program and return where it stopped."""
-        rid = self.conn.send("Command", {"name": "continue"})
+        """Continue; after `timeout` seconds halt the program and return where it stopped.
+
+        A continue written ahead (the run's head start) is the one waited for, and its `timeout`
+        counts from when it was written: the program has been running since."""
+        ahead = self.conn.take_ahead("continue")
+        rid, since = ahead if ahead is not None else (self.conn.send("Command", {"name": "continue"}), 0.0)
+        if ahead is not None and timeout is not None:
+            timeout = max(0.0, timeout - (time.monotonic() - since))
         try:
             out = self.conn.receive(rid, t.CommandOut, timeout)
             return ContinueResult(out.State, timed_out=False)

@@ -290,8 +290,9 @@ def _session(
 ) -> RpcSession:
     """Connect to a dlv we started; it is ended if anything fails before the session exists."""
     try:
+        conn, server.connection = server.connection, None  # connected ahead by a head start
         try:
-            conn = Connection.open(server.address)
+            conn = conn or Connection.open(server.address)
         except DebuggerError as exc:  # dlv listened, then ended (e.g. a Go version it refuses)
             raise server.explain(exc) from exc
         client = DlvClient(conn, timeout=options.command_timeout)

@@ -15,12 +15,16 @@ import time
 from concurrent.futures import Future
 from dataclasses import field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.records import record
 from dlvauto.system import files, proc
 from dlvauto.system.dlv import SocketRefused, startup_error
 from dlvauto.system.scratch import private_folder
+
+if TYPE_CHECKING:
+    from dlvauto.rpc.wire import Connection
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
 _UNIX_PATH_MAX = 100
@@ -37,6 +41,7 @@ class HeadlessServer:
     target_stdout: Path | None = None
     target_stderr: Path | None = None
     argv: list[str] = field(default_factory=list)
+    connection: Connection | None = None  # connected ahead, the program set running (head_start)
 
     def explain(self, exc: Exception) -> Exception:
         """dlv's own reason when it hung up on us (it printed the address, then gave up), if it gave one."""
@@ -170,6 +175,48 @@ def claim(
         else:
             started[1].stop(grace=0.2)
     return found
+
+
+def head_start(
+    dlv: str,
+    command: list[str],
+    *,
+    redirect_output: bool,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+) -> bool:
+    """Set the program of the early dlv for exactly this running now, before the run's own session
+    exists: connect, and write the session's first requests (GetVersion, ProcessPid, the continue)
+    without reading a reply. The program then runs to its crash while the rest of dlvauto loads;
+    the backend's `claim` gets this dlv with the connection (`HeadlessServer.connection`), and
+    its client reads those replies in its own time (wire.Connection.take_ahead).
+
+    Only the run itself calls this, once every option is checked: from here on the program runs,
+    exactly as the run would have run it. False when there is no such early dlv (nothing done).
+    """
+    server = claim(dlv, command, redirect_output=redirect_output, env=env, cwd=cwd)
+    if server is None:
+        return False
+    from dlvauto.rpc.wire import Connection
+
+    started = False
+    try:
+        conn = Connection.open(server.address)
+        try:
+            conn.send_ahead("GetVersion", "GetVersion", {})
+            conn.send_ahead("ProcessPid", "ProcessPid", {})
+            conn.send_ahead("continue", "Command", {"name": "continue"})
+        except DebuggerError:
+            conn.close()
+            raise
+        server.connection, started = conn, True
+    except DebuggerError:
+        pass  # the session connects again and meets (and explains) the error in its place
+    ready: EarlyStart = Future()
+    ready.set_result((_early_key(dlv, command, redirect_output, env, cwd), server))
+    with _early_lock:
+        _early.append(ready)
+    return started
 
 
 def _listen_address(folder: Path, prefer_unix: bool) -> str:

@@ -52,6 +52,9 @@ class Connection:
         self._early: dict[int, bytes] = {}
         self._methods: dict[int, str] = {}
         self.requests_sent = 0
+        # Requests written before their caller existed (the run's head start, rpc/server.py): the
+        # caller takes each by its name, with when it was written, and reads the reply.
+        self.ahead: dict[str, tuple[int, float]] = {}
         self.max_in_flight = 0  # most requests written but not yet answered, for tests and benchmarks
         self.max_reply = MAX_REPLY
 
@@ -99,6 +102,15 @@ class Connection:
         self._methods[rid] = method
         self.requests_sent += 1
         return rid
+
+    def send_ahead(self, name: str, method: str, params: Params) -> None:
+        """Write a request now whose reply a later caller takes with `take_ahead(name)`."""
+        sent = time.monotonic()
+        self.ahead[name] = (self.send(method, params), sent)
+
+    def take_ahead(self, name: str) -> tuple[int, float] | None:
+        """The id of the request written ahead under `name` and when it was written, once; or None."""
+        return self.ahead.pop(name, None)
 
     def _write(self, data: bytes) -> None:
         try:

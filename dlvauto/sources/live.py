@@ -23,7 +23,6 @@ from dlvauto.debugger import (
     Launch,
     PartialCollection,
     Unsupported,
-    with_ancestors,
 )
 from dlvauto.errors import DebuggerError
 from dlvauto.gofacts.runtime import SIGNAL_TRAMPOLINES
@@ -92,9 +91,7 @@ def run_live(
         from dlvauto.gofacts.binary import build_facts, read_binary
 
         facts = build_facts(read_binary(binary))
-    program = Launch(
-        binary, list(args), with_ancestors(env, ancestors), Path(cwd) if cwd is not None else None, stdin
-    )
+    program = Launch.of(binary, args, env, ancestors, cwd, stdin)
     with backends.get(backend).launch(program, options, progress) as dbg:
         progress.stage(f"running {binary.name} (timeout {timeout:g}s)")
         got = _Collected()

@@ -18,15 +18,20 @@ pytestmark = needs_dlv
 
 # What the early start did, seen from inside: the command line's own first steps, then its end.
 _PROBE = """
-import json, sys
+import json, sys, time
 from dlvauto.commands import early
 from dlvauto.system import proc
 early.begin(sys.argv[1:])
 started = early._started
 started.done.wait(120)
 pending = started.pending.result(120)
-proc.kill_all(final=True)
 built = started.built
+# The binary is remembered just after dlv is handed on: wait for it, as a whole run would.
+for _ in range(500):
+    if early._remembered(started.plan) == (str(built.binary), started.built_in):
+        break
+    time.sleep(0.01)
+proc.kill_all(final=True)
 print(json.dumps({"guess": started.guess, "binary": str(built.binary), "cached": built.cached}))
 """
 
