@@ -15,7 +15,9 @@ Only light modules are imported here; a command line this module does not fully 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -240,9 +242,11 @@ def _prepare_on_this_thread(early: _Early) -> None:
     remembered = _remembered(plan)
     guessed = None
     if remembered is not None:
+        # The check starts once the guessed dlv's process exists (or its start failed): before
+        # that, the check's imports would only take turns with the start for the interpreter.
         checking = threading.Thread(target=_check, args=(early,), name="dlvauto-early-check", daemon=True)
-        checking.start()
-        guessed = _start_guess(plan, *remembered)
+        with _once_spawned(checking.start):
+            guessed = _start_guess(plan, *remembered)
         early.done.wait()
     else:
         _check(early)
@@ -270,6 +274,31 @@ def _prepare_on_this_thread(early: _Early) -> None:
     # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
     # thread stays until the process ends, which then ends dlv even after a SIGKILL.
     threading.Event().wait()
+
+
+@contextlib.contextmanager
+def _once_spawned(then: Callable[[], None]) -> Iterator[None]:
+    """Call `then` once in the block: as soon as this thread's first child runs, else at its end.
+    The callback the block replaces (`_prepare`'s, telling the main thread) is called as well."""
+    from dlvauto.system import proc
+
+    before = proc.spawn_callback()
+    called: list[bool] = []
+
+    def first() -> None:
+        if before is not None:
+            before()
+        if not called:
+            called.append(True)
+            then()
+
+    try:
+        with proc.when_spawned(first):
+            yield
+    finally:
+        if not called:
+            called.append(True)
+            then()
 
 
 def _check(early: _Early) -> None:
@@ -330,25 +359,32 @@ def _end(guessed: GuessedStart | None) -> None:
 # ---- the last build of each command line, remembered for the next start --------------------------
 
 
+def _memo_key(plan: Plan) -> str:
+    """What picks the binary before the cache is checked: the command, its operand, the profile and
+    the folder it is run in (an operand can be a relative path or an import path). NUL-separated:
+    no path or argument holds a NUL."""
+    return "\0".join([plan.command, plan.src, plan.profile, str(Path.cwd())])
+
+
 def _memo(plan: Plan) -> Path:
     """Where the binary the plan's command line was last given is remembered (in the private cache).
 
-    Named by what picks the binary before the cache is checked: the command, its operand, the
-    profile and the folder it is run in (an operand can be a relative path or an import path).
+    Named by a CRC of the key and holding the key itself, which is compared when read: a name two
+    command lines share only loses a guess. (No hashlib or json here: this is read before dlv
+    starts, and those imports cost ~6 ms there.)
     """
-    import hashlib
-    import json
+    import zlib
 
     from dlvauto.gobuild.cache import cache_root
 
-    what = json.dumps([plan.command, plan.src, plan.profile, str(Path.cwd())])
-    return cache_root() / "early" / (hashlib.sha256(what.encode()).hexdigest()[:24] + ".json")
+    return cache_root() / "early" / f"{zlib.crc32(_memo_key(plan).encode()):08x}.memo"
+
+
+_MEMO_FORMAT = "dlvauto-early-1"
 
 
 def _remembered(plan: Plan) -> tuple[str, str | None] | None:
     """The binary (and the folder built) remembered for the plan, if it is still in the cache."""
-    import json
-
     from dlvauto.gobuild.cache import cache_root, ours_and_closed
 
     try:
@@ -356,28 +392,27 @@ def _remembered(plan: Plan) -> tuple[str, str | None] | None:
         root = cache_root()
         if not all(ours_and_closed(p) for p in (root, memo.parent, memo, root / "builds")):
             return None  # what others could have written is not even read
-        seen = json.loads(memo.read_text())
-        binary, built_in = seen["binary"], seen["built_in"]
-        if type(binary) is not str or not (built_in is None or type(built_in) is str):
+        parts = memo.read_text(encoding="utf-8").split("\0")
+        if len(parts) != 7 or parts[0] != _MEMO_FORMAT or "\0".join(parts[1:5]) != _memo_key(plan):
             return None
+        binary, built_in = parts[5], parts[6] or None
         if Path(binary).parent.parent != root / "builds" or not ours_and_closed(Path(binary)):
             return None  # only a binary of our own cache is ever guessed
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
     return binary, built_in
 
 
 def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
     """Remember the binary the check gave the plan, for the next start (errors ignored)."""
-    import json
-
     from dlvauto.gobuild.cache import cache_root, private_dir
     from dlvauto.system import files
 
     try:
         memo = _memo(plan)
         private_dir(private_dir(cache_root(), root=True) / "early")
-        files.write_private(memo, json.dumps({"binary": binary, "built_in": built_in}))
+        text = "\0".join([_MEMO_FORMAT, _memo_key(plan), binary, built_in or ""])
+        files.write_private(memo, text)  # a path that is not UTF-8 fails here: no guess, no harm
     except Exception:
         return
 

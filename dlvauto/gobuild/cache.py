@@ -10,7 +10,6 @@ what was built (truncated, replaced, its digest missing) is removed and built ag
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import sys
@@ -81,6 +80,8 @@ def private_dir(path: Path, *, root: bool = False) -> Path:
 
 
 def digest_of(binary: Path) -> str:
+    import hashlib  # here: the early start reads the cache's folders before dlv starts, without it
+
     h = hashlib.sha256()
     with binary.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -28,10 +28,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from dlvauto.gofacts.runtime import RACE_WARNING
 from dlvauto.snapshot import RawFrame, RawRace, RawRaceAccess, RawRaceCreation
 
 SEPARATOR = "=================="
-WARNING = "WARNING: DATA RACE"
+WARNING = RACE_WARNING
 # An access (`Read at 0x... by goroutine 7:`, `Previous write ... by main goroutine:`) or a
 # creation (`Goroutine 7 (running) created at:`): a whole line, found in a whole report (a newline
 # before it: searching for `\n` first is twice as fast as MULTILINE's `^`).

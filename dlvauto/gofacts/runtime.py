@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The first line of each report of the race detector (-race) in a program's stderr: text with none
+# needs none of racetext.py's reading (nor its import).
+RACE_WARNING = "WARNING: DATA RACE"
+
 # Where a panic and a fatal error (throw) show on the crashing goroutine's stack.
 PANIC_FUNCTIONS = frozenset({"runtime.gopanic"})
 THROW_FUNCTIONS = frozenset({"runtime.throw", "runtime.fatal", "runtime.fatalsignal"})

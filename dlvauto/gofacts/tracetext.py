@@ -30,8 +30,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from dlvauto.gofacts.racetext import WARNING as RACE_WARNING
-from dlvauto.gofacts.racetext import untangle
+from dlvauto.gofacts.runtime import RACE_WARNING
 from dlvauto.records import record
 
 HeaderKind = Literal["panic", "fatal", "signal"]
@@ -166,6 +165,8 @@ def crash_header(text: str) -> CrashHeader | None:
     after_separator = False
     lines: Iterable[str] = text.splitlines()
     if RACE_WARNING in text:
+        from dlvauto.gofacts.racetext import untangle
+
         lines = untangle(lines)
     for line in lines:
         if building is not None:

@@ -12,7 +12,6 @@ import re
 import shutil
 import threading
 import time
-from concurrent.futures import Future
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,7 +73,31 @@ class HeadlessServer:
 # dlvauto (commands/early.py); the backend then claims it, if it is exactly the dlv it would start.
 
 _EarlyKey = tuple[str, tuple[str, ...], bool, tuple[tuple[str, str], ...] | None, str | None]
-EarlyStart = Future[tuple[_EarlyKey, HeadlessServer] | None]
+
+
+class EarlyStart:
+    """What one early start gave (a dlv for a key, or None), set once by the thread starting it and
+    waited for by a claim: a future of the smallest kind (concurrent.futures' costs ~6 ms of
+    imports, logging among them, before dlv can start)."""
+
+    def __init__(self) -> None:
+        self._given = threading.Event()
+        self._value: tuple[_EarlyKey, HeadlessServer] | None = None
+
+    def set_result(self, value: tuple[_EarlyKey, HeadlessServer] | None) -> None:
+        if not self._given.is_set():
+            self._value = value
+            self._given.set()
+
+    def done(self) -> bool:
+        return self._given.is_set()
+
+    def result(self, timeout: float | None = None) -> tuple[_EarlyKey, HeadlessServer] | None:
+        if not self._given.wait(timeout):
+            raise TimeoutError("the early dlv start gave nothing in time")
+        return self._value
+
+
 GuessedStart = tuple[_EarlyKey, HeadlessServer]  # a dlv started before it was known to be right
 _early: list[EarlyStart] = []
 _early_lock = threading.Lock()
@@ -96,7 +119,7 @@ def expect_early() -> EarlyStart:
     """Say, before its thread gets there, that a dlv is being started early: a `claim` meanwhile
     waits for it instead of starting a second one. The caller ends the wait with `start_early`
     or `no_early`, whatever happens."""
-    pending: EarlyStart = Future()
+    pending = EarlyStart()
     with _early_lock:
         _early.append(pending)
     return pending
@@ -212,7 +235,7 @@ def head_start(
         server.connection, started = conn, True
     except DebuggerError:
         pass  # the session connects again and meets (and explains) the error in its place
-    ready: EarlyStart = Future()
+    ready = EarlyStart()
     ready.set_result((_early_key(dlv, command, redirect_output, env, cwd), server))
     with _early_lock:
         _early.append(ready)

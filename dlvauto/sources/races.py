@@ -3,12 +3,18 @@ into the snapshot's models)."""
 
 from __future__ import annotations
 
-from dlvauto.gofacts.racetext import WARNING, parse_races
-from dlvauto.snapshot import RawRace
+from typing import TYPE_CHECKING
+
+from dlvauto.gofacts.runtime import RACE_WARNING
+
+if TYPE_CHECKING:
+    from dlvauto.snapshot import RawRace
 
 
 def races_in(text: str) -> list[RawRace]:
     """Every race report in `text` (a program's stderr)."""
-    if WARNING not in text:
+    if RACE_WARNING not in text:
         return []
+    from dlvauto.gofacts.racetext import parse_races
+
     return parse_races(text)

@@ -56,6 +56,11 @@ def when_spawned(callback: Callable[[], None]) -> Iterator[None]:
         _this_thread.on_spawn = before
 
 
+def spawn_callback() -> Callable[[], None] | None:
+    """The callback `when_spawned` set for this thread, if one is set."""
+    return getattr(_this_thread, "on_spawn", None)
+
+
 @contextlib.contextmanager
 def _starting_child(name: str) -> Iterator[None]:
     """Count a start in flight, so the final `kill_all` waits for its child instead of leaving it.
