@@ -82,12 +82,12 @@ class Output:
             wanted.append(_module(TERMINAL))
         return list(dict.fromkeys(wanted))
 
-    def preload(self) -> None:
+    def preload(self, first: Sequence[str] = ()) -> None:
         """Import what `finish` will need on a thread of its own, while this one waits for the
-        build, dlv and the program (system/preload.py)."""
+        build, dlv and the program (system/preload.py); `first` (entries of the same kind) before."""
         from dlvauto.system.preload import in_background
 
-        in_background(self.modules())
+        in_background([*first, *self.modules()])
 
     def progress(self) -> NullProgress | TerminalProgress:
         """The progress display for the work before the report: none when stdout is data."""

@@ -88,7 +88,8 @@ def run_job(
         )
         if via == "live" and backend == "rpc" and saved is None:  # every option checked: it may start
             head_start(built.binary, args or [], place.env, n_ancestors, place.cwd, place.stdin)
-        output.preload()  # the report's modules load while dlv and the program run
+        # What the collection and the report need is made ready while dlv and the program run.
+        output.preload(first=["dlvauto.rpc.client:warm_checkers"] if backend == "rpc" else [])
         from dlvauto.sources.live import run_live
 
         # What every way of running the program takes; each adds what only it can do.

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import binascii
 import dataclasses
+import threading
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from dlvauto.rpc.types import WIRE_NAME
@@ -184,14 +185,31 @@ _NS: dict[str, Any] = {
 _CHECKERS: dict[type, Callable[[object], Any]] = {}
 
 
+_MAKING = threading.Lock()
+
+
 def checker(cls: type[T]) -> Callable[[object], T]:
-    """The function that makes a `cls` from a decoded JSON object, checking it; made on first use."""
+    """The function that makes a `cls` from a decoded JSON object, checking it; made on first use.
+
+    Made under a lock and published with the checkers of the types it holds, once all of them are
+    compiled: another thread (a run's preload, `warm`) may be making them at the same time.
+    """
     try:
         return _CHECKERS[cls]
     except KeyError:
         pass
-    _generate(cls)
+    with _MAKING:
+        if cls not in _CHECKERS:
+            made: dict[type, Callable[[object], Any]] = {}
+            _generate(cls, made)
+            _CHECKERS.update(made)
     return _CHECKERS[cls]
+
+
+def warm(classes: Iterable[type]) -> None:
+    """Make the checkers of `classes` now (on a thread that would otherwise wait), not on first use."""
+    for cls in classes:
+        checker(cls)
 
 
 def check(cls: type[T], value: object) -> T:
@@ -245,7 +263,7 @@ def _spec(f: dataclasses.Field[Any], hint: Any) -> _Spec:
     return _Spec(f.name, key, kind, inner, optional, f)
 
 
-def _generate(cls: type) -> None:
+def _generate(cls: type, made: dict[type, Callable[[object], Any]]) -> None:
     """Compile the checker of `cls` and, then, of the dataclasses its fields hold.
 
     Two functions: the fast one reads every key with a subscript, tests every plain value's type in
@@ -264,10 +282,10 @@ def _generate(cls: type) -> None:
     # The slow one is compiled when first needed: most runs never leave the fast path, and compiling
     # both for the ~30 wire types was ~10 ms of every start.
     _NS[f"slow_{name}"] = _compiled_when_called(name, specs, where)
-    _CHECKERS[cls] = _NS[name]  # before its nested types': a type that holds itself finds it here
+    made[cls] = _NS[name]  # before its nested types': a type that holds itself finds it here
     for spec in specs:
-        if spec.kind in ("object", "objects") and spec.inner not in _CHECKERS:
-            _generate(spec.inner)
+        if spec.kind in ("object", "objects") and spec.inner not in _CHECKERS and spec.inner not in made:
+            _generate(spec.inner, made)
 
 
 def _compiled_when_called(name: str, specs: list[_Spec], where: str) -> Callable[[object], Any]:

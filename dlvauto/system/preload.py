@@ -17,15 +17,21 @@ from collections.abc import Sequence
 
 
 def in_background(modules: Sequence[str]) -> threading.Thread:
-    """Start importing `modules`, in order, on a daemon thread; the thread (tests join it)."""
+    """Start importing `modules`, in order, on a daemon thread; the thread (tests join it).
+
+    An entry `module:function` also calls that function (no arguments) once it is imported: work
+    that would otherwise be done on first use, on the critical path."""
     thread = threading.Thread(target=_import, args=(tuple(modules),), name="dlvauto-preload", daemon=True)
     thread.start()
     return thread
 
 
 def _import(modules: tuple[str, ...]) -> None:
-    for name in modules:
+    for entry in modules:
+        name, _, function = entry.partition(":")
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
+            if function:
+                getattr(module, function)()
         except BaseException:  # the main thread meets it again, where it matters
             return

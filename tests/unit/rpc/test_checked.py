@@ -3,7 +3,9 @@ each kind of bad value, and the envelope as Connection.receive reads it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -185,3 +187,43 @@ def test_requests_hold_wire_dataclasses() -> None:
     ]
     with pytest.raises(TypeError, match="object is not a wire type"):
         conn.send("Echo", {"x": object()})
+
+
+@dataclasses.dataclass
+class _Inner:
+    n: int = 0
+
+
+@dataclasses.dataclass
+class _Outer:
+    inner: _Inner = dataclasses.field(default_factory=_Inner)
+    items: list[_Inner] = dataclasses.field(default_factory=list)
+
+
+def test_a_checker_is_published_only_once_the_types_it_holds_are_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The preload thread makes checkers (`warm`) while the main thread may read a reply: it must
+    never find a checker whose nested types' checkers are not compiled yet."""
+    from dlvauto.rpc import checked
+
+    real = checked._generate
+    making_inner = threading.Event()
+    go_on = threading.Event()
+
+    def slow(cls: type, made: dict[type, Any]) -> None:
+        if cls is _Inner:
+            making_inner.set()
+            assert go_on.wait(10)
+        real(cls, made)
+
+    monkeypatch.setattr(checked, "_generate", slow)
+    warming = threading.Thread(target=checked.warm, args=([_Outer],))
+    warming.start()
+    assert making_inner.wait(10)
+    assert _Outer not in checked._CHECKERS and _Inner not in checked._CHECKERS  # not yet published
+    go_on.set()
+    warming.join(10)
+    assert _Outer in checked._CHECKERS and _Inner in checked._CHECKERS
+    got = check(_Outer, {"inner": {"n": 3}, "items": [{"n": 4}, {"n": 5}]})
+    assert got == _Outer(_Inner(3), [_Inner(4), _Inner(5)])
