@@ -147,3 +147,32 @@ def test_sigkill_of_a_quick_started_run_leaves_no_process(tmp_path: Path) -> Non
     finally:
         if child.poll() is None:
             child.kill()
+
+
+def test_the_quick_start_s_folder_and_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src = _program(tmp_path, "private words")
+    _probe(src, env)
+    code = """
+import json, os, stat, sys
+os.umask(0)
+from dlvauto.commands import quickstart
+quickstart.begin(sys.argv[1:])
+quick = quickstart._started
+modes = {name: stat.S_IMODE(os.stat(os.path.join(quick.folder, name)).st_mode)
+         for name in sorted(os.listdir(quick.folder)) if name != "dlv.sock"}
+modes["."] = stat.S_IMODE(os.stat(quick.folder).st_mode)
+quickstart.discard()
+print(json.dumps(modes))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code, "run", str(src)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    modes = json.loads(done.stdout.splitlines()[-1])
+    assert modes == {".": 0o700, "dlv.log": 0o600, "owner": 0o600, "stderr": 0o600, "stdout": 0o600}
