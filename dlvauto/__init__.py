@@ -7,10 +7,11 @@ free to change.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
 from dlvauto.version import __version__
+
+# Not `typing.TYPE_CHECKING`: the command line's quick start (commands/quickstart.py) runs before
+# typing (and re, collections, ...) is imported; type checkers read this name the same way.
+TYPE_CHECKING = False
 
 _PUBLIC = {
     "run": "dlvauto.api",
@@ -42,8 +43,10 @@ if TYPE_CHECKING:
     from dlvauto.sources.live import run_live
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _PUBLIC:
+        from importlib import import_module
+
         return getattr(import_module(_PUBLIC[name]), name)
     raise AttributeError(f"module 'dlvauto' has no attribute {name!r}")
 

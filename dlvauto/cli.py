@@ -6,23 +6,18 @@ Exit status: 0 when a report was written (whatever the crash), 2 for bad input o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 # Our models need no pydantic plugins; looking for them costs ~12 ms at every start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
-# pydantic_core imports the datetime C API when it loads; a Ctrl-C that lands in the middle of that
-# import makes it panic (exit 1, a Rust traceback) instead of raising KeyboardInterrupt. Loaded
-# here, before the handlers, the later import only looks it up.
-import datetime  # noqa: F401
-
-from dlvauto.errors import DlvautoError, UserError, escaped
-
+# Nothing heavier than os and sys at this module's top: `entry` starts a run's dlv first of all
+# (commands/quickstart.py), before typing, pathlib and the rest are imported.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import typer
 
 # Which module registers each command: a command line needs only its own command built (typer
@@ -40,6 +35,8 @@ MAX_LINE = 4000  # an error line longer than this (a dlv reply with a stack in i
 def _fail(message: str, status: int, detail: str = "") -> int:
     """The one error line: the whole message, its newlines and control characters escaped (a path
     with a newline in it is not split in two, nor cut at it), then the exit status."""
+    from dlvauto.errors import escaped
+
     sys.stdout.flush()
     line = escaped(" ".join(w for w in message.strip().split(" ") if w)) if message.strip() else "failed"
     if len(line) > MAX_LINE:
@@ -91,6 +88,11 @@ def _app(args: list[str] | None = None) -> typer.Typer:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
+    # pydantic_core imports the datetime C API when it loads; a Ctrl-C that lands in the middle of
+    # that import makes it panic (exit 1, a Rust traceback) instead of raising KeyboardInterrupt.
+    # Loaded here, before the handlers, the later import only looks it up.
+    import datetime  # noqa: F401
+
     from dlvauto.commands import early
     from dlvauto.system import proc, timings
 
@@ -165,6 +167,7 @@ def _guarded(work: Callable[[], int], debug: bool) -> int:
 
 def _failed(exc: BaseException, debug: bool) -> int:
     """The exit status (and one line on stderr) for what a command raised."""
+    from dlvauto.errors import DlvautoError, UserError
     from dlvauto.system import proc
 
     if proc.interrupted and not isinstance(exc, SystemExit):
@@ -195,7 +198,14 @@ def entry() -> None:
 
     Every child is already ended by `main`'s `finally`; nothing else needs Python's shutdown.
     """
-    code = main()
+    from dlvauto.commands import quickstart
+
+    try:
+        quickstart.begin(sys.argv[1:])  # dlv loads the program while the rest of dlvauto is imported
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C before main's handlers: still one line, 130
+        code = _interrupted()
+    quickstart.discard()  # one no run took (an error before the early start): its program never ran
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -209,6 +219,8 @@ SIGPIPE_STATUS = 128 + 13  # what a shell reports for a writer its reader hung u
 
 def _closed_pipe() -> int:
     """The reader went away: end quietly with the status pipelines expect, nothing more written."""
+    import contextlib
+
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # the flush at exit must not fail again

@@ -22,20 +22,15 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dlvauto.commands.words import REPEATABLE
+from dlvauto.commands.words import VALUED as _VALUED
+from dlvauto.commands.words import words as _words
 from dlvauto.records import record
 
 if TYPE_CHECKING:
+    from dlvauto.commands.quickstart import Started
     from dlvauto.gobuild.program import BuildResult
     from dlvauto.rpc.server import EarlyStart, GuessedStart
-
-# The options of `run` and whether each takes a value; those that change what dlv is started
-# with are read, the others only recognised.
-_VALUED = {
-    "--profile", "--timeout", "--frame", "--depth", "--json", "--dlv", "--ancestors", "--values",
-    "--via", "--save-core", "--format", "--out", "-o", "--source-root", "--backend", "--unwind-check",
-}  # fmt: skip
-_FLAGS = {"--timings", "--fail-on-crash", "--quiet", "-q"}  # none changes the build or dlv's start
-
 
 # The parameter of `runjob.run_job` each option of `run` sets (the command line's fast path).
 _PARAMETERS = {
@@ -45,7 +40,7 @@ _PARAMETERS = {
     "--backend": "backend", "--unwind-check": "unwind_check", "--timings": "timings",
     "--fail-on-crash": "fail_on_crash", "--quiet": "quiet", "-q": "quiet", "-o": "out",
 }  # fmt: skip
-_REPEATABLE = {"--source-root": "source_root"}
+_REPEATABLE = REPEATABLE
 
 # `test`'s options: the same reading, and nothing of `test`'s own that changes the build, the
 # program's surroundings or dlv's start (--wd, --env, --tags, --race, ...) is understood here.
@@ -66,54 +61,6 @@ class Plan:
     args: tuple[str, ...] = ()
     job: dict[str, object] = field(default_factory=dict, compare=False)  # run_job's keywords
     command: str = "run"  # or "test": `src` is then the package, `args` the test binary's flags
-
-
-def _words(
-    argv: list[str], valued: set[str]
-) -> tuple[dict[str, str], dict[str, list[str]], set[str], list[str], tuple[str, ...]] | None:
-    """The options (valued, repeated, flags), operands and words after `--` of a command line,
-    or None when a word is not understood."""
-    values: dict[str, str] = {}
-    repeated: dict[str, list[str]] = {}
-    flags: set[str] = set()
-    positional: list[str] = []
-    args: tuple[str, ...] = ()
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word == "--":
-            args = tuple(argv[i + 1 :])
-            break
-        name, eq, value = word.partition("=")
-        if name in _FLAGS and not eq:
-            flags.add(name)
-            i += 1
-            continue
-        if (
-            name == "--unwind-check"
-            and "--unwind-check" in valued
-            and not eq
-            and (i + 1 == len(argv) or argv[i + 1].startswith("-"))
-        ):
-            values[name] = "crash"  # a bare --unwind-check
-            i += 1
-            continue
-        if name in valued:
-            if not eq:
-                if i + 1 == len(argv):
-                    return None
-                value = argv[i + 1]
-                i += 1
-            if name in _REPEATABLE:
-                repeated.setdefault(name, []).append(value)
-            else:
-                values[name] = value
-        elif word.startswith("-"):
-            return None
-        else:
-            positional.append(word)
-        i += 1
-    return values, repeated, flags, positional, args
 
 
 def plan_of(argv: list[str]) -> Plan | None:
@@ -195,6 +142,9 @@ def begin(argv: list[str]) -> None:
     global _started
     plan = plan_of(argv)
     if plan is None:
+        from dlvauto.commands import quickstart
+
+        quickstart.discard()  # started for a command line this module does not take
         return
     from dlvauto.rpc.server import expect_early
 
@@ -235,20 +185,32 @@ def _prepare_on_this_thread(early: _Early) -> None:
     ended (its target never ran: `dlv exec` holds it at its entry) and dlv is started on the
     binary the check gave.
     """
+    from dlvauto.commands import quickstart
     from dlvauto.rpc.server import no_early, start_early
 
     assert early.pending is not None
     plan = early.plan
     remembered = _remembered(plan)
+    quick = quickstart.take()  # dlv the command line's first step started on the same memo, if any
     guessed = None
     if remembered is not None:
-        # The check starts once the guessed dlv's process exists (or its start failed): before
-        # that, the check's imports would only take turns with the start for the interpreter.
         checking = threading.Thread(target=_check, args=(early,), name="dlvauto-early-check", daemon=True)
-        with _once_spawned(checking.start):
-            guessed = _start_guess(plan, *remembered)
+        check_started = False
+        if quick is not None and _is_the_guess(quick, plan, *remembered):
+            early.handed.set()  # its child runs already
+            checking.start()
+            check_started = True
+            guessed = _adopt(quick)
+        else:
+            quickstart.discard(quick)
+        if guessed is None:
+            # The check starts once the guessed dlv's process exists (or its start failed): before
+            # that, the check's imports would only take turns with the start for the interpreter.
+            with _once_spawned(_nothing if check_started else checking.start):
+                guessed = _start_guess(plan, *remembered)
         early.done.wait()
     else:
+        quickstart.discard(quick)
         _check(early)
     if early.built is None:  # the check failed: the run meets its error itself
         _end(guessed)
@@ -338,6 +300,31 @@ def _dlv_start(
     return find_dlv(plan.dlv), program.dlv_command(), with_ancestors(None, plan.ancestors), cwd
 
 
+def _is_the_guess(quick: Started, plan: Plan, binary: str, built_in: str | None) -> bool:
+    """Whether the quick start's dlv is exactly the one `_start_guess` would start for the plan."""
+    if plan.dlv is not None:
+        return False
+    try:
+        dlv, command, env, cwd = _dlv_start(plan, binary, built_in)
+    except Exception:
+        return False
+    return (dlv, command, env, cwd) == (quick.dlv, quick.command, None, None)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _adopt(quick: Started) -> GuessedStart | None:
+    """The quick start's dlv as the guess, once it listens; None (and it ended) when it failed."""
+    from dlvauto.rpc.server import adopt_started
+
+    try:
+        return adopt_started(quick.dlv, quick.command, quick.pid, quick.argv, quick.folder, quick.listen)
+    except Exception:
+        return None  # ended by the adoption; the guess is started again the usual way
+
+
 def _start_guess(plan: Plan, binary: str, built_in: str | None) -> GuessedStart | None:
     """dlv started on the binary the same command line was last given, or None when it fails."""
     from dlvauto.rpc.server import start_guess
@@ -360,60 +347,29 @@ def _end(guessed: GuessedStart | None) -> None:
 
 
 def _memo_key(plan: Plan) -> str:
-    """What picks the binary before the cache is checked: the command, its operand, the profile and
-    the folder it is run in (an operand can be a relative path or an import path). NUL-separated:
-    no path or argument holds a NUL."""
-    return "\0".join([plan.command, plan.src, plan.profile, str(Path.cwd())])
+    from dlvauto.commands import memo
 
-
-def _memo(plan: Plan) -> Path:
-    """Where the binary the plan's command line was last given is remembered (in the private cache).
-
-    Named by a CRC of the key and holding the key itself, which is compared when read: a name two
-    command lines share only loses a guess. (No hashlib or json here: this is read before dlv
-    starts, and those imports cost ~6 ms there.)
-    """
-    import zlib
-
-    from dlvauto.gobuild.cache import cache_root
-
-    return cache_root() / "early" / f"{zlib.crc32(_memo_key(plan).encode()):08x}.memo"
-
-
-_MEMO_FORMAT = "dlvauto-early-1"
+    return memo.key(plan.command, plan.src, plan.profile)
 
 
 def _remembered(plan: Plan) -> tuple[str, str | None] | None:
     """The binary (and the folder built) remembered for the plan, if it is still in the cache."""
-    from dlvauto.gobuild.cache import cache_root, ours_and_closed
+    from dlvauto.commands import memo
 
-    try:
-        memo = _memo(plan)
-        root = cache_root()
-        if not all(ours_and_closed(p) for p in (root, memo.parent, memo, root / "builds")):
-            return None  # what others could have written is not even read
-        parts = memo.read_text(encoding="utf-8").split("\0")
-        if len(parts) != 7 or parts[0] != _MEMO_FORMAT or "\0".join(parts[1:5]) != _memo_key(plan):
-            return None
-        binary, built_in = parts[5], parts[6] or None
-        if Path(binary).parent.parent != root / "builds" or not ours_and_closed(Path(binary)):
-            return None  # only a binary of our own cache is ever guessed
-    except (OSError, ValueError):
-        return None
-    return binary, built_in
+    return memo.read(_memo_key(plan))
 
 
 def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
     """Remember the binary the check gave the plan, for the next start (errors ignored)."""
+    from dlvauto.commands import memo
     from dlvauto.gobuild.cache import cache_root, private_dir
     from dlvauto.system import files
 
     try:
-        memo = _memo(plan)
+        key = _memo_key(plan)
         private_dir(private_dir(cache_root(), root=True) / "early")
-        text = "\0".join([_MEMO_FORMAT, _memo_key(plan), binary, built_in or ""])
-        files.write_private(memo, text)  # a path that is not UTF-8 fails here: no guess, no harm
-    except Exception:
+        files.write_private(Path(memo.path_of(key)), memo.text(key, binary, built_in))
+    except Exception:  # a path that is not UTF-8, a full disk: no guess next time, no harm
         return
 
 

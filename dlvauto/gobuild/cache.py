@@ -16,28 +16,20 @@ import sys
 from pathlib import Path
 
 from dlvauto.errors import UserError, shown
-from dlvauto.system import files
+from dlvauto.system import cachedir, files
 
 DIGEST_SUFFIX = ".sha256"
 
 
 def cache_root() -> Path:
     """The cache's folder: $DLVAUTO_CACHE_DIR, else $XDG_CACHE_HOME/dlvauto or ~/.cache/dlvauto."""
-    base = os.environ.get("DLVAUTO_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "dlvauto"
+    return Path(cachedir.cache_root())
 
 
 def ours_and_closed(path: Path) -> bool:
     """Whether `path` is ours and neither group nor others can write it (checked without a fuss:
     for what is only read to save time, where a refusal costs nothing)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+    return cachedir.ours_and_closed(str(path))
 
 
 def private_dir(path: Path, *, root: bool = False) -> Path:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.records import record
+from dlvauto.rpc import argv as argv_of
 from dlvauto.system import files, proc
 from dlvauto.system.dlv import SocketRefused, startup_error
 from dlvauto.system.scratch import private_folder
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from dlvauto.rpc.wire import Connection
 
 _LISTENING = re.compile(r"API server listening at: (\S+)")
-_UNIX_PATH_MAX = 100
 
 
 @record
@@ -174,6 +174,23 @@ def start_guess(
     return _early_key(dlv, command, redirect_output, env, cwd), server
 
 
+def adopt_started(
+    dlv: str, command: list[str], pid: int, argv: list[str], folder: str, listen: str
+) -> GuessedStart:
+    """The headless dlv the run's quick start began (commands/quickstart.py: `argv`, pid `pid`, its
+    files in `folder`) taken into proc's care, once it listens: a guess like `start_guess`'s."""
+    where = Path(folder)
+    spawned = proc.adopt_started(pid, argv)
+    out, err = where / argv_of.TARGET_STDOUT, where / argv_of.TARGET_STDERR
+    server = HeadlessServer(spawned, "", where, where / argv_of.LOG, out, err, argv)
+    try:
+        _listening(server, listen, 30.0, True)
+    except BaseException:
+        shutil.rmtree(where, ignore_errors=True)
+        raise
+    return _early_key(dlv, command, True, None, None), server
+
+
 def claim(
     dlv: str,
     command: list[str],
@@ -242,13 +259,6 @@ def head_start(
     return started
 
 
-def _listen_address(folder: Path, prefer_unix: bool) -> str:
-    sock = folder / "dlv.sock"
-    if prefer_unix and len(str(sock)) < _UNIX_PATH_MAX:
-        return f"unix:{sock}"
-    return "127.0.0.1:0"
-
-
 def start_headless(
     dlv: str,
     command: list[str],
@@ -286,25 +296,25 @@ def _start(
     startup_timeout: float,
     prefer_unix: bool,
 ) -> HeadlessServer:
-    listen = _listen_address(folder, prefer_unix)
-    flags = ["--headless", "--api-version=2", f"--listen={listen}", "--only-same-user"]
+    listen = argv_of.listen_address(str(folder), prefer_unix)
     out = err = None
     if redirect_output:
-        out, err = folder / "stdout", folder / "stderr"
+        out, err = folder / argv_of.TARGET_STDOUT, folder / argv_of.TARGET_STDERR
         for file in (out, err):  # dlv would create them with the umask's mode: made private first
             files.place_private(file)
-        if not any(a.startswith("stdin:") for a in command):  # else the command redirects it
-            flags += ["-r", "stdin:/dev/null"]
-        flags += ["-r", f"stdout:{out}", "-r", f"stderr:{err}"]
-    if "--" in command:
-        cut = command.index("--")
-        argv = [dlv, *command[:cut], *flags, *command[cut:]]
-    else:
-        argv = [dlv, *command, *flags]
-    log = folder / "dlv.log"
+    argv = argv_of.server_argv(dlv, command, listen, str(folder) if redirect_output else None)
+    log = folder / argv_of.LOG
     with files.open_private(log, "wb") as logf:
         spawned = proc.spawn(argv, env=env, cwd=cwd, stdout=logf, stderr=logf)
     server = HeadlessServer(spawned, "", folder, log, out, err, argv)
+    return _listening(server, listen, startup_timeout, prefer_unix)
+
+
+def _listening(
+    server: HeadlessServer, listen: str, startup_timeout: float, prefer_unix: bool
+) -> HeadlessServer:
+    """`server` once its dlv has printed where it listens; its error (and its end) if it exits first."""
+    spawned = server.spawned
     started = time.monotonic()
     deadline = started + startup_timeout
     delay = 0.001

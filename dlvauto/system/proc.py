@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dlvauto.errors import DlvautoError, ToolMissing
 from dlvauto.records import record
@@ -437,6 +437,53 @@ def spawn(
     callback = getattr(_this_thread, "on_spawn", None)
     if callback is not None:
         callback()
+    return sp
+
+
+class _Started(subprocess.Popen[bytes]):
+    """A child started before this module was imported (commands/quickstart.py, with
+    os.posix_spawn), waited for and signalled as Popen does its own; nothing else of Popen's is used."""
+
+    def __init__(self, pid: int, args: list[str]) -> None:  # no super().__init__: it would start one
+        self.args = args
+        self.pid = pid
+        self.returncode: Any = None
+        self.stdin = self.stdout = self.stderr = None
+        self._child_created = False  # Popen's __del__ leaves it alone: we reap it (wait, poll)
+        self._reaping = threading.Lock()
+
+    def poll(self) -> int | None:
+        with self._reaping:
+            if self.returncode is None:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:  # reaped elsewhere: gone, as Popen says then
+                    self.returncode = 0
+                else:
+                    if pid == self.pid:
+                        self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (status := self.poll()) is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(self.args, timeout or 0.0)
+            time.sleep(0.002)
+        return status
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, sig)
+
+
+def adopt_started(pid: int, argv: list[str]) -> Spawned:
+    """Take a child this process started itself before proc was imported (a session leader, behind
+    `setpriv --pdeathsig` when the machine has it) into proc's care: ended with the rest."""
+    with _starting_child(argv[0]):
+        sp = Spawned(popen=_Started(pid, argv), argv=argv)
+        _register(sp)
     return sp
 
 

@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dlvauto.system import files
+from dlvauto.system import files, ownermark
 
 PREFIX = "dlvauto-"
 OWNER = "owner"
@@ -28,26 +28,9 @@ _swept = False
 _sweep_lock = threading.Lock()
 
 
-def _start_time(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat): with the
-    pid it names one process, even after the pid is reused."""
-    try:
-        data = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = data[data.rfind(")") + 2 :].split()
-    return fields[19] if len(fields) > 19 else None
-
-
-def _boot_id() -> str:
-    try:
-        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        return "unknown"
-
-
-def _me() -> str:
-    return f"{os.getpid()} {_start_time(os.getpid())} {_boot_id()}\n"
+_start_time = ownermark.start_time
+_boot_id = ownermark.boot_id
+_me = ownermark.owner_line
 
 
 def _owner_gone(folder: Path) -> bool:

@@ -125,6 +125,7 @@ _ALLOWED = {
     "dlvauto/sources/viacore.py": "the kernel's core moved into the saved folder, then made 0600 there",
     "dlvauto/sources/savedcore.py": "the binary copied beside a saved core, then made 0700",
     "dlvauto/system/scratch.py": "mkdtemp's 0700 private folder",
+    "dlvauto/commands/quickstart.py": "its 0700 folder, 0600 files (O_EXCL), made before files.py loads",
     "dlvauto/commands/surroundings.py": "stdin copied into a file files.open_private made",
 }
 _WRITES = re.compile(

@@ -1,0 +1,54 @@
+"""The early start's memo: the binary each command line was last given, read before dlv starts.
+
+Named by a CRC of its key and holding the key itself, compared when read (a name two command lines
+share only loses a guess). `os` and `zlib` alone: the quick start (quickstart.py) reads it before
+anything heavier is imported; the early start (early.py) reads and writes it through here too.
+"""
+
+# ruff: noqa: PTH  (os.path, not pathlib: this runs before pathlib is imported)
+from __future__ import annotations
+
+import os
+
+from dlvauto.system.cachedir import cache_root, ours_and_closed
+
+FORMAT = "dlvauto-early-1"
+
+
+def key(command: str, src: str, profile: str) -> str:
+    """What picks the binary before the cache is checked: the command, its operand, the profile and
+    the folder it is run in (an operand can be a relative path or an import path). NUL-separated:
+    no path or argument holds a NUL."""
+    return "\0".join([command, src, profile, os.getcwd()])
+
+
+def path_of(memo_key: str) -> str:
+    import zlib
+
+    return os.path.join(cache_root(), "early", f"{zlib.crc32(memo_key.encode()):08x}.memo")
+
+
+def read(memo_key: str) -> tuple[str, str | None] | None:
+    """The binary (and the folder built) remembered under `memo_key`, if it is still in the cache
+    and every step to it is ours and closed to others."""
+    root = cache_root()
+    memo = path_of(memo_key)
+    builds = os.path.join(root, "builds")
+    if not all(ours_and_closed(p) for p in (root, os.path.dirname(memo), memo, builds)):
+        return None  # what others could have written is not even read
+    try:
+        with open(memo, encoding="utf-8") as f:
+            parts = f.read().split("\0")
+    except (OSError, ValueError):
+        return None
+    if len(parts) != 7 or parts[0] != FORMAT or "\0".join(parts[1:5]) != memo_key:
+        return None
+    binary, built_in = parts[5], parts[6] or None
+    if os.path.dirname(os.path.dirname(binary)) != builds or not ours_and_closed(binary):
+        return None  # only a binary of our own cache is ever guessed
+    return binary, built_in
+
+
+def text(memo_key: str, binary: str, built_in: str | None) -> str:
+    """What a memo holds (early.py writes it privately, with the cache's own helpers)."""
+    return "\0".join([FORMAT, memo_key, binary, built_in or ""])

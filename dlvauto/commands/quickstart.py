@@ -1,0 +1,183 @@
+"""The first thing `dlvauto run` does: dlv started on the binary this command line was last given,
+~15 ms after the interpreter starts, before any module heavier than `os` is imported.
+
+Why: a headless dlv takes ~70 ms to load a small program, and the early start (early.py) could
+start it only once typing, pathlib, dataclasses, subprocess and our own modules were imported
+(~50 ms in): on a small crash that wait was the run's critical path. Here nothing is decided. The
+early start compares what was started with what it would start itself (the key rpc/server.py's
+claim compares) and adopts it into proc's care (`take`), or ends it (`discard`); either way its
+program never ran (`dlv exec` holds it at its entry until a client continues it).
+
+Only the plainest case is taken: a `run` whose every word words.py understands, with no --dlv,
+--ancestors, other backend or --via; a memo (memo.py) naming a binary of the private cache; dlv
+named by $DLVAUTO_DLV or beside this Python; the temporary folder /tmp. Anything else starts
+nothing here, and the early start does what it always did. dlv is started as proc.spawn starts a
+child: in a session of its own, behind `setpriv --pdeathsig TERM` (it ends if this process dies,
+however), SIGPIPE and SIGXFSZ back to their defaults, stdin /dev/null; its private folder is made
+as system/scratch.py makes one, with the same owner line, and its files are 0600 from the start.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from dlvauto.commands import memo
+from dlvauto.commands.words import VALUED, words
+from dlvauto.rpc import argv as argv_of
+from dlvauto.system.ownermark import owner_line
+
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkdtemp's, for the same look
+_TEMP = "/tmp"
+
+
+class Started:
+    """A dlv this module started: what the early start compares and adopts (plain attributes)."""
+
+    __slots__ = ("argv", "binary", "command", "dlv", "folder", "listen", "pid")
+
+    def __init__(
+        self, pid: int, argv: list[str], dlv: str, command: list[str], folder: str, listen: str, binary: str
+    ) -> None:
+        self.pid, self.argv, self.dlv, self.command = pid, argv, dlv, command
+        self.folder, self.listen, self.binary = folder, listen, binary
+
+
+_started: Started | None = None
+
+
+def begin(argv: list[str]) -> None:
+    """Start dlv for the run `argv` (the command line's words, without the program's name), if
+    this is the plainest case (see the module's docstring); errors of any kind start nothing."""
+    global _started
+    try:
+        _started = _start(argv)
+    except Exception:
+        _started = None
+
+
+def take() -> Started | None:
+    """What was started, once (the early start then owns it)."""
+    global _started
+    started, _started = _started, None
+    return started
+
+
+def discard(started: Started | None = None) -> None:
+    """End what was started and was not taken (its program never ran), and remove its folder."""
+    started = started if started is not None else take()
+    if started is None:
+        return
+    import shutil
+
+    from dlvauto.system import proc
+
+    try:
+        proc.adopt_started(started.pid, started.argv).stop(grace=0.2)  # dlv, and the target it holds
+    except Exception:  # the process is ending (proc takes no child now): ended without ceremony
+        import contextlib
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.killpg(started.pid, signal.SIGKILL)
+            os.waitpid(started.pid, 0)
+    shutil.rmtree(started.folder, ignore_errors=True)
+
+
+def _start(argv: list[str]) -> Started | None:
+    if not argv or argv[0] != "run":
+        return None
+    read = words(argv, VALUED)
+    if read is None:
+        return None
+    values, _, _, positional, args = read
+    if len(positional) != 1 or any(k in values for k in ("--dlv", "--ancestors", "--backend", "--via")):
+        return None
+    profile = values.get("--profile", "debug")
+    if profile not in ("debug", "optimized"):
+        return None
+    remembered = memo.read(memo.key("run", positional[0], profile))
+    dlv = _dlv()
+    if remembered is None or dlv is None or any(os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")):
+        return None
+    binary = os.path.realpath(remembered[0])
+    command = ["exec", binary, "--", *args]
+    folder = _private_folder()
+    try:
+        listen = argv_of.listen_address(folder, True)
+        server = argv_of.server_argv(dlv, command, listen, folder)
+        for name in (argv_of.TARGET_STDOUT, argv_of.TARGET_STDERR):
+            os.close(_private_file(os.path.join(folder, name)))
+        log = _private_file(os.path.join(folder, argv_of.LOG))
+        try:
+            pid = _spawn(_ending_with_us(server), log)
+        finally:
+            os.close(log)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Started(pid, server, dlv, command, folder, listen, binary)
+
+
+def _dlv() -> str | None:
+    """The dlv find_dlv(None) gives first, when it is one of the two looked at without a search."""
+    named = os.environ.get("DLVAUTO_DLV")
+    found = named or os.path.join(os.path.dirname(sys.executable), "dlv")
+    return found if os.path.isfile(found) and os.access(found, os.X_OK) else None
+
+
+def _private_folder() -> str:
+    """A fresh 0700 folder in /tmp named and marked as scratch.private_folder marks its own."""
+    for _ in range(100):
+        name = "".join(_NAME_CHARS[b % len(_NAME_CHARS)] for b in os.urandom(8))
+        folder = os.path.join(_TEMP, "dlvauto-" + name)
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)
+        fd = _private_file(os.path.join(folder, "owner"))
+        try:
+            os.write(fd, owner_line().encode())
+        finally:
+            os.close(fd)
+        return folder
+    raise FileExistsError("no free name for a private folder")
+
+
+def _private_file(path: str) -> int:
+    """A new file only we can read, opened for writing (its fd)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def _ending_with_us(args: list[str]) -> list[str]:
+    """`args` behind `setpriv --pdeathsig TERM` when the machine has setpriv (as proc.py does)."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        setpriv = os.path.join(folder or ".", "setpriv")
+        if os.path.isfile(setpriv) and os.access(setpriv, os.X_OK):
+            return [setpriv, "--pdeathsig", "TERM", "--", *args]
+    return args
+
+
+def _spawn(args: list[str], log: int) -> int:
+    """`args` in a session of its own, stdin /dev/null, stdout and stderr to `log`: its pid."""
+    import signal
+
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, log, 1),
+        (os.POSIX_SPAWN_DUP2, log, 2),
+    ]
+    return os.posix_spawn(
+        args[0],
+        args,
+        os.environ,
+        file_actions=actions,
+        setsid=True,
+        setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+    )
