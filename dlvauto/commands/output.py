@@ -80,6 +80,8 @@ class Output:
             wanted.append(_module(self.view))
         if not self.quiet and self.json != "-" and self.view_path != "-":
             wanted.append(_module(TERMINAL))
+            if _stdout_is_a_terminal():
+                wanted.append("dlvauto.render.terminal")  # rich lays out the view for a person
         return list(dict.fromkeys(wanted))
 
     def preload(self, first: Sequence[str] = ()) -> None:
@@ -92,6 +94,15 @@ class Output:
     def progress(self) -> NullProgress | TerminalProgress:
         """The progress display for the work before the report: none when stdout is data."""
         return for_terminal(quiet=self.quiet or self.stdout_is_data)
+
+
+def _stdout_is_a_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _module(fmt: Format) -> str:

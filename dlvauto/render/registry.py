@@ -53,7 +53,7 @@ TERMINAL = Format(
     "terminal",
     "report",
     document=False,
-    write="dlvauto.render.terminal:write",
+    write="dlvauto.render.plain:write",  # rich's layout without rich when it can; else terminal.py
     write_several="dlvauto.render.terminal:write_several",
 )
 VIEWS = {

@@ -12,6 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from dlvauto.render import sections as sec
+from dlvauto.render.plain import PIPED_WIDTH as PIPED_WIDTH
+from dlvauto.render.plain import piped_width
 from dlvauto.render.sections import sections, show
 from dlvauto.report import Report, SourceContext
 
@@ -31,7 +33,6 @@ KIND_STYLE = {
 }
 OTHER_GROUP_FRAMES = 6
 TAIL_LINES = 15
-PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so they stay greppable
 _IN_THE_BOX = (sec.Headline, sec.Landmarks)
 
 
@@ -43,16 +44,6 @@ class QuietConsole(Console):
 
     def on_broken_pipe(self) -> None:
         raise BrokenPipeError
-
-
-def piped_width() -> int:
-    """The width off a terminal: $COLUMNS when it is set (a CI log, `| less`), else PIPED_WIDTH."""
-    import os
-
-    try:
-        return max(40, int(os.environ.get("COLUMNS", "")))
-    except ValueError:
-        return PIPED_WIDTH
 
 
 def console_for(out: TextIO) -> Console:

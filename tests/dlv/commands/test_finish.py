@@ -30,7 +30,7 @@ from tests.helpers import DATA, DLVAUTO, EXAMPLES, ROOT, needs_dlv, run_cli
 TRACES = DATA / "tracebacks" / "go1.26"
 
 
-def _loaded_after(argv: list[str]) -> set[str]:
+def _loaded_after(argv: list[str], **env: str) -> set[str]:
     """The modules a command line loads, run in a fresh interpreter (its output thrown away)."""
     code = (
         "import sys\n"
@@ -40,7 +40,13 @@ def _loaded_after(argv: list[str]) -> set[str]:
         "sys.stderr.write(repr((status, sorted(sys.modules))))\n"
     )
     r = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, **env},
     )
     status, modules = eval(r.stderr.strip().splitlines()[-1])
     assert status == 0, r.stderr
@@ -59,7 +65,12 @@ def test_json_to_stdout_never_loads_the_terminal_view() -> None:
     loaded = _loaded_after(["parse", str(TRACES / "nil_map_write.all.txt"), "--json", "-"])
     assert "dlvauto.render.json" in loaded
     assert {"dlvauto.render.terminal", "dlvauto.render.sections", "rich.console"}.isdisjoint(loaded)
-    assert "dlvauto.render.terminal" in _loaded_after(["parse", str(TRACES / "nil_map_write.all.txt")])
+    # Without --json - the view is written: off a terminal, laid out without rich (render/plain.py).
+    piped = _loaded_after(["parse", str(TRACES / "nil_map_write.all.txt")], COLUMNS="200")
+    assert "dlvauto.render.plain" in piped and "rich.console" not in piped
+    # Too narrow for the crash table as it is: rich lays it out (it shortens names with an ellipsis).
+    narrow = _loaded_after(["parse", str(TRACES / "nil_map_write.all.txt")], COLUMNS="60")
+    assert "dlvauto.render.terminal" in narrow and "rich.console" in narrow
 
 
 @needs_dlv

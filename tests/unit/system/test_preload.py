@@ -16,7 +16,8 @@ from dlvauto.system.preload import in_background
 
 def test_the_modules_finish_will_need_for_each_set_of_options() -> None:
     base = ["dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
-    assert Output.checked(None).modules() == [*base, "dlvauto.render.terminal"]
+    # Off a terminal the view is laid out without rich (render/plain.py): rich is not preloaded.
+    assert Output.checked(None).modules() == [*base, "dlvauto.render.plain"]
     assert Output.checked("-").modules() == base  # stdout is the JSON: no terminal view, no rich
     assert Output.checked("r.json", quiet=True).modules() == base
     assert Output.checked("-", "md", out="r.md").modules() == [*base, "dlvauto.render.markdown"]
@@ -24,8 +25,17 @@ def test_the_modules_finish_will_need_for_each_set_of_options() -> None:
     assert Output.checked(None, "html", out="r.html").modules() == [
         *base,
         "dlvauto.render.html",
-        "dlvauto.render.terminal",
+        "dlvauto.render.plain",
     ]
+
+
+def test_on_a_terminal_rich_is_preloaded_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlvauto.commands import output
+
+    monkeypatch.setattr(output, "_stdout_is_a_terminal", lambda: True)
+    base = ["dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
+    assert Output.checked(None).modules() == [*base, "dlvauto.render.plain", "dlvauto.render.terminal"]
+    assert Output.checked("-").modules() == base
 
 
 def test_modules_are_imported_in_order_and_a_failure_stops_quietly(
