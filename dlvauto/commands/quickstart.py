@@ -85,7 +85,7 @@ def discard(started: Started | None = None) -> None:
 
 
 def _start(argv: list[str]) -> Started | None:
-    if not argv or argv[0] != "run":
+    if not argv or argv[0] != "run" or not _standard_streams_open():
         return None
     read = words(argv, VALUED)
     if read is None:
@@ -119,6 +119,17 @@ def _start(argv: list[str]) -> Started | None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Started(pid, server, dlv, command, folder, listen, binary)
+
+
+def _standard_streams_open() -> bool:
+    """Whether fds 0, 1 and 2 are open: a closed one (`>&-`) would be the next file this module
+    opens, and the command line reopens them on /dev/null only later (cli._usable_streams)."""
+    try:
+        for fd in (0, 1, 2):
+            os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 def _dlv() -> str | None:

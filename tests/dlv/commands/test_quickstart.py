@@ -176,3 +176,36 @@ print(json.dumps(modes))
     assert done.returncode == 0, done.stderr
     modes = json.loads(done.stdout.splitlines()[-1])
     assert modes == {".": 0o700, "dlv.log": 0o600, "owner": 0o600, "stderr": 0o600, "stdout": 0o600}
+
+
+def test_no_quick_start_with_a_closed_standard_stream(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src = _program(tmp_path, "closed words")
+    _probe(src, env)
+    code = (
+        "import os, sys\nos.close(1)\nfrom dlvauto.commands import quickstart\n"
+        "quickstart.begin(sys.argv[1:])\n"
+        "sys.stderr.write(repr(quickstart._started is None))\nquickstart.discard()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "run", str(src)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "True"
+    # And the whole command still reports, its stdout closed (the early start does the work).
+    out = tmp_path / "r.json"
+    r = subprocess.run(
+        ["bash", "-c", f"{' '.join(DLVAUTO)} run {src} --json {out} >&-; echo $? >&2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert r.stderr.strip().splitlines()[-1] == "0", r.stderr
+    assert json.loads(out.read_text())["crash"]["message"] == "closed words"
