@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,37 @@ def run_cli(
         env=env if env is not None else os.environ.copy(),
         cwd=ROOT,
     )
+
+
+def run_python(
+    code: str, *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE ARGS...` in the checkout, as a probe of the command line's first steps."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else os.environ.copy(),
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+def write_go_program(
+    root: Path, prefix: str, body: str, *, imports: str = "", main: str = ""
+) -> tuple[Path, str]:
+    """A module under `root` named `prefix` + random hex, whose function `<name>Fail` runs `body`
+    and is called from main after `main`'s lines: its folder and that function's name."""
+    name = f"{prefix}{secrets.token_hex(4)}"
+    src = root / name
+    src.mkdir()
+    (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
+    fail = f"{name}Fail"
+    block = f"import (\n{imports})\n\n" if imports else ""
+    (src / "main.go").write_text(
+        f"package main\n\n{block}func {fail}() {{\n{body}}}\n\nfunc main() {{\n{main}\t{fail}()\n}}\n"
+    )
+    return src, fail
 
 
 ERROR = "dlvauto: error: "

@@ -122,3 +122,17 @@ def snippet_text(src: SourceContext) -> str:
     return "\n".join(
         f"{'>' if here else ' '} {n:>{width}}  {line.expandtabs(4)}" for n, here, line in numbered(src)
     )
+
+
+PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so they stay greppable
+
+
+def piped_width() -> int:
+    """The terminal views' width off a terminal: $COLUMNS when it is set (a CI log, `| less`),
+    else PIPED_WIDTH."""
+    import os
+
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return PIPED_WIDTH

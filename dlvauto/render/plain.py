@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO, cast
 
 from dlvauto.render import sections as sec
+from dlvauto.render.common import piped_width
 from dlvauto.render.sections import sections, show
 
 if TYPE_CHECKING:
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
 _PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("│—×╭╮╰╯─")
 _TITLE = " dlvauto "
 _IN_THE_BOX = (sec.Headline, sec.Landmarks)
-PIPED_WIDTH = 200  # off a terminal, lines are not wrapped up to this width, so they stay greppable
-OTHER_GROUP_FRAMES = 6  # as terminal.py's
-TAIL_LINES = 15
 
 
 class _Unsure(Exception):
@@ -40,16 +38,6 @@ class _Table:
 
     def __init__(self, header: list[str], rows: list[list[str]], right: set[int]) -> None:
         self.header, self.rows, self.right = header, rows, right
-
-
-def piped_width() -> int:
-    """The width off a terminal: $COLUMNS when it is set (a CI log, `| less`), else PIPED_WIDTH."""
-    import os
-
-    try:
-        return max(40, int(os.environ.get("COLUMNS", "")))
-    except ValueError:
-        return PIPED_WIDTH
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -227,7 +215,7 @@ def other_goroutines(s: sec.OtherGoroutines) -> list[str]:
         if grp.runtime_only:
             continue
         out.append(grp.title)
-        shown = [f for f in grp.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or grp.frames[:2]
+        shown = grp.terminal_frames()
         out += [_frame_text(f) for f in shown]
         if grp.created_by is not None:
             out.append(f"    created by {grp.created_by.function} at {grp.created_by.where}")
@@ -237,13 +225,7 @@ def other_goroutines(s: sec.OtherGoroutines) -> list[str]:
 def program_output(s: sec.ProgramOutput) -> list[str]:
     out = [""]
     for stream in s.streams:
-        text = stream.text
-        if stream.dump_at is not None:
-            text = text[: stream.dump_at] + "\n(the runtime's goroutine dump is in the JSON report)"
-        lines = text.rstrip("\n").splitlines()
-        cut = f", last {TAIL_LINES}" if len(lines) > TAIL_LINES else ""
-        out.append(f"program {stream.name} ({len(lines)} lines{cut})")
-        out.append("\n".join(lines[-TAIL_LINES:]))
+        out += stream.tail()
     return out
 
 

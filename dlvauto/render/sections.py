@@ -29,6 +29,11 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 
+# How much the terminal views show of a stream and of a group of other goroutines.
+TAIL_LINES = 15
+OTHER_GROUP_FRAMES = 6
+
+
 class View(Protocol[T_co]):
     """How one view shows each kind of section (a view's module is one: its functions are these)."""
 
@@ -222,6 +227,10 @@ class GoroutineGroup:
     created_by: FrameLine | None
     frames_omitted: int | None = None  # frames of the stack left out (beyond --depth, or elided)
 
+    def terminal_frames(self, limit: int = OTHER_GROUP_FRAMES) -> list[FrameLine]:
+        """The frames the terminal views show of the group: its first non-runtime ones, else two."""
+        return [f for f in self.frames if f.category != "runtime"][:limit] or self.frames[:2]
+
     def id_list(self, limit: int = ID_LIST_LIMIT) -> str:
         shown = ", ".join(str(i) for i in self.ids[:limit])
         more = len(self.ids) - limit
@@ -279,6 +288,16 @@ class Stream:
     name: str  # stdout, stderr
     text: str
     dump_at: int | None = None  # where the runtime's goroutine dump begins (after its crash header)
+
+    def tail(self, lines: int = TAIL_LINES) -> tuple[str, str]:
+        """The terminal views' title and text of the stream: its last `lines` lines, stderr up to
+        the runtime's crash header (the dump is shown above)."""
+        text = self.text
+        if self.dump_at is not None:
+            text = text[: self.dump_at] + "\n(the runtime's goroutine dump is in the JSON report)"
+        all_lines = text.rstrip("\n").splitlines()
+        cut = f", last {lines}" if len(all_lines) > lines else ""
+        return f"program {self.name} ({len(all_lines)} lines{cut})", "\n".join(all_lines[-lines:])
 
 
 @record(frozen=True)

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from dlvauto.render import sections as sec
-from dlvauto.render.plain import PIPED_WIDTH as PIPED_WIDTH
-from dlvauto.render.plain import piped_width
+from dlvauto.render.common import PIPED_WIDTH as PIPED_WIDTH
+from dlvauto.render.common import piped_width
 from dlvauto.render.sections import sections, show
 from dlvauto.report import Report, SourceContext
 
@@ -31,8 +31,6 @@ KIND_STYLE = {
     "hang": "bold yellow",
     "none": "bold green",
 }
-OTHER_GROUP_FRAMES = 6
-TAIL_LINES = 15
 _IN_THE_BOX = (sec.Headline, sec.Landmarks)
 
 
@@ -259,7 +257,7 @@ def other_goroutines(s: sec.OtherGoroutines) -> list[RenderableType]:
         if grp.runtime_only:
             continue
         out.append(Text(grp.title, style="bold"))
-        shown = [f for f in grp.frames if f.category != "runtime"][:OTHER_GROUP_FRAMES] or grp.frames[:2]
+        shown = grp.terminal_frames()
         out += [_frame_text(f) for f in shown]
         if grp.created_by is not None:
             cb = grp.created_by
@@ -268,16 +266,12 @@ def other_goroutines(s: sec.OtherGoroutines) -> list[RenderableType]:
 
 
 def program_output(s: sec.ProgramOutput) -> list[RenderableType]:
-    """The tail of each stream; stderr up to the runtime's crash header (the dump is shown above)."""
+    """The tail of each stream (sections.Stream.tail)."""
     out: list[RenderableType] = [Text("")]
     for stream in s.streams:
-        text = stream.text
-        if stream.dump_at is not None:
-            text = text[: stream.dump_at] + "\n(the runtime's goroutine dump is in the JSON report)"
-        lines = text.rstrip("\n").splitlines()
-        cut = f", last {TAIL_LINES}" if len(lines) > TAIL_LINES else ""
-        out.append(Text(f"program {stream.name} ({len(lines)} lines{cut})", style="bold"))
-        out.append(Text("\n".join(lines[-TAIL_LINES:])))
+        title, text = stream.tail()
+        out.append(Text(title, style="bold"))
+        out.append(Text(text))
     return out
 
 

@@ -7,12 +7,17 @@ The programs are written here with random names; each test has a cache of its ow
 from __future__ import annotations
 
 import json
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import ROOT, cache_env, needs_dlv, processes_mentioning, run_cli, wait_for
+from tests.helpers import (
+    cache_env,
+    needs_dlv,
+    processes_mentioning,
+    run_cli,
+    run_python,
+    wait_for,
+    write_go_program,
+)
 
 pytestmark = needs_dlv
 
@@ -37,26 +42,11 @@ print(json.dumps({"guess": started.guess, "binary": str(built.binary), "cached":
 
 
 def _program(root: Path, message: str) -> Path:
-    name = f"m{secrets.token_hex(4)}"
-    src = root / name
-    src.mkdir()
-    (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
-    fail = f"{name}Fail"
-    (src / "main.go").write_text(
-        f'package main\n\nfunc {fail}() {{\n\tpanic("{message}")\n}}\n\nfunc main() {{\n\t{fail}()\n}}\n'
-    )
-    return src
+    return write_go_program(root, "m", f'\tpanic("{message}")\n')[0]
 
 
 def _probe(src: Path, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, "run", str(src)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=180,
-    )
+    done = run_python(_PROBE, "run", str(src), env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 

@@ -8,13 +8,10 @@ The programs are written here with random names; each test has a cache of its ow
 from __future__ import annotations
 
 import json
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.helpers import ROOT, cache_env, needs_dlv, processes_mentioning
+from tests.helpers import cache_env, needs_dlv, processes_mentioning, run_python, write_go_program
 
 pytestmark = needs_dlv
 
@@ -34,33 +31,19 @@ print(json.dumps({"code": code, "head_start": seen}))
 """
 
 
+_MARK = (
+    "\tf, _ := os.OpenFile(os.Args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)\n"
+    '\tf.WriteString("started\\n")\n\tf.Close()\n'
+)
+
+
 def _program(root: Path, body: str, *, imports: str = "") -> tuple[Path, str]:
     """A program that appends a line to a file of its own when it starts, then runs `body`."""
-    name = f"h{secrets.token_hex(4)}"
-    src = root / name
-    src.mkdir()
-    (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
-    fail = f"{name}Fail"
-    (src / "main.go").write_text(
-        f'package main\n\nimport (\n\t"os"\n{imports})\n\n'
-        f"func {fail}() {{\n{body}}}\n\n"
-        "func main() {\n"
-        "\tf, _ := os.OpenFile(os.Args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)\n"
-        '\tf.WriteString("started\\n")\n\tf.Close()\n'
-        f"\t{fail}()\n}}\n"
-    )
-    return src, fail
+    return write_go_program(root, "h", body, imports='\t"os"\n' + imports, main=_MARK)
 
 
 def _run(src: Path, env: dict[str, str], *options: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN, "run", str(src), *options],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=180,
-    )
+    done = run_python(_RUN, "run", str(src), *options, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -104,14 +87,7 @@ def test_an_option_refused_late_means_the_program_never_ran(tmp_path: Path) -> N
     env = cache_env(tmp_path / "cache")
     src, _ = _program(tmp_path, '\tpanic("never")\n')
     marks = tmp_path / "marks.txt"
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN, "run", str(src), "--values", "many", "--", str(marks)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=180,
-    )
+    done = run_python(_RUN, "run", str(src), "--values", "many", "--", str(marks), env=env)
     assert done.stdout.splitlines()[-1] == json.dumps({"code": 2, "head_start": []})
     assert "--values" in done.stderr
     assert not marks.exists()

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.helpers import DLVAUTO, ROOT, cache_env, needs_dlv, processes_mentioning, run_cli, wait_for
+from tests.helpers import (
+    DLVAUTO,
+    ROOT,
+    cache_env,
+    needs_dlv,
+    processes_mentioning,
+    run_cli,
+    run_python,
+    wait_for,
+    write_go_program,
+)
 
 pytestmark = needs_dlv
 
@@ -41,27 +49,15 @@ print(json.dumps({"quick": quick_pid, "server": server_pid, "guess": started.gue
 
 
 def _program(root: Path, message: str, *, hang: bool = False) -> Path:
-    name = f"q{secrets.token_hex(4)}"
-    src = root / name
-    src.mkdir()
-    (src / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.22\n")
-    body = "\tfor {\n\t\ttime.Sleep(time.Millisecond)\n\t}\n" if hang else f'\tpanic("{message}")\n'
-    imports = 'import "time"\n\n' if hang else ""
-    (src / "main.go").write_text(
-        f"package main\n\n{imports}func {name}Fail() {{\n{body}}}\n\nfunc main() {{\n\t{name}Fail()\n}}\n"
-    )
-    return src
+    if hang:
+        return write_go_program(
+            root, "q", "\tfor {\n\t\ttime.Sleep(time.Millisecond)\n\t}\n", imports='\t"time"\n'
+        )[0]
+    return write_go_program(root, "q", f'\tpanic("{message}")\n')[0]
 
 
 def _probe(src: Path, env: dict[str, str], *extra: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, "run", str(src), *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=180,
-    )
+    done = run_python(_PROBE, "run", str(src), *extra, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -117,14 +113,7 @@ print(json.dumps({"pid": quick.pid, "folder": quick.folder}), flush=True)
 quickstart.discard()
 print(json.dumps({"gone": not os.path.exists(quick.folder)}))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code, "run", str(src)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_python(code, "run", str(src), env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     started, after = (json.loads(line) for line in done.stdout.splitlines()[-2:])
     assert Path(started["folder"]).name.startswith("dlvauto-")
@@ -165,14 +154,7 @@ modes["."] = stat.S_IMODE(os.stat(quick.folder).st_mode)
 quickstart.discard()
 print(json.dumps(modes))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code, "run", str(src)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_python(code, "run", str(src), env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     modes = json.loads(done.stdout.splitlines()[-1])
     assert modes == {".": 0o700, "dlv.log": 0o600, "owner": 0o600, "stderr": 0o600, "stdout": 0o600}
@@ -187,14 +169,7 @@ def test_no_quick_start_with_a_closed_standard_stream(tmp_path: Path) -> None:
         "quickstart.begin(sys.argv[1:])\n"
         "sys.stderr.write(repr(quickstart._started is None))\nquickstart.discard()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "run", str(src)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_python(code, "run", str(src), env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "True"
     # And the whole command still reports, its stdout closed (the early start does the work).

@@ -62,21 +62,22 @@ def test_reports_of_recorded_tracebacks_read_as_rich_writes_them(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "laid_out"),
     [
-        "tab\there",
-        "wide 世界 chars",
-        "bell \x07 and cr \r",
-        "trailing   ",
-        "  leading",
-        "é accent",
-        "x" * 300,
+        ("tab\there", True),  # expanded to the next 8 columns, as rich does
+        ("trailing   ", True),
+        ("  leading", True),
+        ("x" * 300, True),  # outside the box nothing is wrapped off a terminal
+        ("wide 世界 chars", False),  # two cells each: rich measures them
+        ("bell \x07 and cr \r", True),  # sections.py shows control characters escaped, in ASCII
+        ("é accent", False),
     ],
 )
-def test_a_program_s_output_rich_may_lay_out_otherwise_is_left_to_rich_or_matches(
-    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_program_s_hostile_output_is_laid_out_the_same_or_left_to_rich(
+    text: str, laid_out: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    report = recorded(SNAPSHOTS[0], tmp_path)
+    report = recorded("nil_map_write", tmp_path)
     report.output.stdout = f"before\n{text}\nafter\n"
-    for w in WIDTHS:
+    assert _compare(report, 200, monkeypatch) is laid_out
+    for w in WIDTHS[1:]:
         _compare(report, w, monkeypatch)
