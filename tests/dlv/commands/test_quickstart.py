@@ -30,7 +30,7 @@ pytestmark = needs_dlv
 
 # The command line's own first steps, seen from inside: the quick start, then the early start.
 _PROBE = """
-import json, sys
+import json, sys, time
 from dlvauto.commands import quickstart
 quickstart.begin(sys.argv[1:])
 quick = quickstart._started
@@ -42,6 +42,11 @@ started = early._started
 started.done.wait(120)
 got = started.pending.result(120)
 server_pid = got[1].spawned.pid if got else None
+# The binary is remembered just after dlv is handed on: wait for it, as a whole run would.
+for _ in range(500):
+    if early._remembered(started.plan) == (str(started.built.binary), started.built_in):
+        break
+    time.sleep(0.01)
 proc.kill_all(final=True)
 print(json.dumps({"quick": quick_pid, "server": server_pid, "guess": started.guess,
                   "left": quickstart._started is not None}))
