@@ -5,10 +5,12 @@ work costs done by hand with dlv's CLI two at a time, on this machine, in the sa
 The suite's promise on a 2-core CI runner is that `-j 2` takes at most 0.6x the time of `-j 1`
 on the example corpus, and that the whole corpus at `-j 2` is faster than the same jobs done with
 dlv's own CLI two at a time (`dlv exec BIN --init INIT`, INIT = continue, `goroutines -t 100`,
-exit; each job given its scenario's arguments, environment and timeout, a hang killed at it as the
-suite halts it). Builds are cached first (a warm-up run); both sides run the same cached binaries,
-so the figures measure running scenarios, not compiling them. Each setting runs --repeat times; the
-median is compared.
+exit; each job given its scenario's binary, arguments, environment, folder and timeout, a hang
+killed at it as the suite halts it). Every scenario the suite runs has its CLI job: nested ones,
+test scenarios (their test binary, `-test.run`) and race scenarios (their `-race` binary).
+Builds are cached first (a warm-up run); both sides run the same cached binaries, so the figures
+measure running scenarios, not compiling them. Each setting runs --repeat times; the median is
+compared.
 
 Usage: .venv/bin/python scripts/bench/bench_suite.py [--repeat N] [--jobs 1,2] [DIR]
 Exit status: 0 when both targets hold, 3 when one does not, 1 when a run fails.
@@ -34,34 +36,52 @@ TARGET_CLI = 1.0  # dlvauto -j 2 over dlv's CLI two at a time, below
 INIT_SCRIPT = "continue\ngoroutines -t 100\nexit\n"
 
 
-def cli_jobs(folder: Path) -> list[tuple[list[str], dict[str, str], float]]:
-    """The dlv CLI job of every scenario: argv, environment and timeout, on dlvauto's cached build."""
-    from dlvauto.gobuild.program import build
-    from dlvauto.suite.expect import Expectation
+Job = tuple[list[str], dict[str, str], float, str | None]
+
+
+def cli_jobs(folder: Path) -> list[Job]:
+    """The dlv CLI job of every scenario the suite runs (nested ones, `test = ...` ones
+    included): argv, environment, timeout and working folder, on the binary the suite runs.
+
+    Each job is the scenario's own work: a race scenario runs its `-race` binary with the race
+    environment, a test scenario its test binary with `-test.v=true -test.run=^NAME$` in the
+    package's folder, as suite/runner.py runs them."""
+    from dlvauto.gobuild.program import build, build_test
+    from dlvauto.suite.scenarios import find
     from dlvauto.system.dlv import find_dlv
 
     dlv = find_dlv()
     init = Path(tempfile.mkdtemp(prefix="bench-suite-")) / "init"
     init.write_text(INIT_SCRIPT)
-    jobs = []
-    for expect in sorted(folder.glob("*/expect.toml")):
-        exp = Expectation.load(expect)
-        binary = build(expect.parent, exp.profile).binary
+    jobs: list[Job] = []
+    for scenario in find([folder]):
+        exp = scenario.expectation()
+        env = {**os.environ, **exp.env} if exp.env else None
+        flags, env = exp.race_flags(env)
+        cwd: str | None = None
+        if exp.test is not None:
+            package = (scenario.path / exp.package).resolve()
+            binary = build_test(package, exp.profile, extra_flags=flags).binary
+            args = ["-test.v=true", f"-test.run=^{exp.test}$", *exp.args]
+            cwd = str(package)
+        else:
+            binary = build(scenario.path, exp.profile, extra_flags=flags).binary
+            args = list(exp.args)
         argv = [dlv, "exec", str(binary), "--init", str(init), "--allow-non-terminal-interactive=true"]
-        if exp.args:
-            argv += ["--", *exp.args]
-        jobs.append((argv, {**os.environ, **exp.env}, exp.timeout))
+        if args:
+            argv += ["--", *args]
+        jobs.append((argv, dict(env if env is not None else os.environ), exp.timeout, cwd))
     return jobs
 
 
-def run_cli(jobs: list[tuple[list[str], dict[str, str], float]], workers: int) -> float:
+def run_cli(jobs: list[Job], workers: int) -> float:
     """Wall time of every CLI job, `workers` at a time; a job past its timeout is killed (group)."""
 
-    def one(job: tuple[list[str], dict[str, str], float]) -> None:
-        argv, env, timeout = job
+    def one(job: Job) -> None:
+        argv, env, timeout, cwd = job
         p = subprocess.Popen(
-            argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         try:
             p.wait(timeout=timeout)
