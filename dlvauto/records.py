@@ -1,16 +1,22 @@
-"""`record`: a dataclass made at a third of the cost, for the ~120 classes every run imports.
+"""`record`: a dataclass made at a fraction of the cost, for the ~120 classes every run imports.
 
 `dataclasses.dataclass` writes each method of each class as source text and compiles it when the
 class is made: `__init__`, `__repr__`, `__eq__`, and for a frozen class `__setattr__`,
 `__delattr__` and `__hash__`. On Python 3.11 that is ~0.45 ms a class (0.6 frozen), ~60 ms of
 every `dlvauto run` before it has done anything (py-spy: the largest single cost of a small run).
-Only `__init__` needs code of its own, for the speed of making millions of frames: `record` lets
-dataclasses write that one and gives every class the same `__repr__`, `__eq__`, `__hash__` and
-frozen guard, which read the field names the class keeps. They behave as the generated ones do:
-the same repr text, equality only with the same class and field by field, a hash of the same
-tuple, and a frozen class refuses to change a field once its `__init__` has set it. The class is
-a dataclass in every other way (`fields`, `replace`, `asdict`, pydantic's schemas), and type
-checkers read it as one.
+`record` gives every class the same `__repr__`, `__eq__`, `__hash__` and frozen guard, which read
+the field names the class keeps. They behave as the generated ones do: the same repr text,
+equality only with the same class and field by field, a hash of the same tuple, and a frozen
+class refuses to change a field once its `__init__` has set it.
+
+Only `__init__` needs code of its own, for the speed of making millions of frames, and a small run
+makes only 48 of the 118 classes it imports (the wire types are made by rpc/checked.py's own
+code). So `__init__` is compiled when the class is first made, from the same source dataclasses
+writes (parameters, defaults, factories, keyword-only fields); a class this cannot take (a
+`__post_init__`, an `init=False` field, an InitVar) gets dataclass's own, at once. A class without
+a docstring is given one naming its fields: dataclass would otherwise compute an
+`inspect.signature` for it, ~0.06 ms a class. The class is a dataclass in every other way
+(`fields`, `replace`, `asdict`, pydantic's schemas), and type checkers read it as one.
 """
 
 from __future__ import annotations
@@ -63,6 +69,83 @@ def _values_of(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]
     return attrgetter(*names)
 
 
+class _Factory:
+    """The default of a parameter whose field has a default factory (dataclass's own sentinel)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _written_by_dataclass(cls: type) -> bool:
+    """Whether dataclass must write `cls.__init__` (a `__post_init__`, an InitVar, an `init=False`
+    field): `_init_of` writes only the plain case, which is every record dlvauto has."""
+    if hasattr(cls, "__post_init__"):
+        return True
+    own = cls.__dict__
+    if any("InitVar" in str(t) for t in own.get("__annotations__", {}).values()):
+        return True
+    return any(isinstance(v, dataclasses.Field) and not v.init for v in own.values()) or any(
+        not f.init for base in cls.__mro__[1:] for f in getattr(base, "__dataclass_fields__", {}).values()
+    )
+
+
+def _check_order(cls: type) -> None:
+    """dataclass's own check, which it makes while writing `__init__`."""
+    defaulted = False
+    for f in dataclasses.fields(cls):
+        if f.kw_only:
+            continue
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            defaulted = True
+        elif defaulted:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+
+
+def _init_of(cls: type) -> Callable[..., None]:
+    """`cls.__init__` as dataclass writes it: one parameter per field, keyword-only ones after `*`,
+    a default factory called when its parameter was not given."""
+    names: dict[str, Any] = {"__record_factory__": _FACTORY}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for f in dataclasses.fields(cls):
+        if f.default_factory is not dataclasses.MISSING:
+            names[f"__record_make_{f.name}__"] = f.default_factory
+            param = f"{f.name}=__record_factory__"
+            value = f"__record_make_{f.name}__() if {f.name} is __record_factory__ else {f.name}"
+        elif f.default is not dataclasses.MISSING:
+            names[f"__record_default_{f.name}__"] = f.default
+            param, value = f"{f.name}=__record_default_{f.name}__", f.name
+        else:
+            param, value = f.name, f.name
+        (keyword if f.kw_only else positional).append(param)
+        body.append(f"    __record_self__.{f.name} = {value}")
+    params = ", ".join(["__record_self__", *positional, *(["*", *keyword] if keyword else [])])
+    source = f"def __init__({params}):\n" + ("\n".join(body) or "    pass") + "\n"
+    exec(source, names)  # our own text, made of the class's field names, as dataclass's is
+    init: Callable[..., None] = names["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__annotations__ = {f.name: f.type for f in dataclasses.fields(cls)} | {"return": None}
+    return init
+
+
+def _first_init(cls: type) -> Callable[..., None]:
+    """An `__init__` that writes the class's own on its first call, puts it in place, and calls it."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _init_of(cls)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    return __init__
+
+
 @overload
 def record(cls: T, /) -> T: ...
 @overload
@@ -80,7 +163,15 @@ def record(
         explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
         if frozen and slots:
             raise TypeError("record: a frozen record keeps its fields in __dict__ (no slots)")
-        made: Any = dataclasses.dataclass(cls, repr=False, eq=False, kw_only=kw_only, slots=slots)
+        if own.get("__doc__") is None:
+            cls.__doc__ = f"{cls.__name__}({', '.join(own.get('__annotations__', {}))})"
+        lazy = "__init__" not in own and not _written_by_dataclass(cls)
+        made: Any = dataclasses.dataclass(
+            cls, init=not lazy, repr=False, eq=False, kw_only=kw_only, slots=slots
+        )
+        if lazy:
+            _check_order(made)
+            made.__init__ = _first_init(made)
         fields = dataclasses.fields(made)
         made.__record_repr__ = tuple(f.name for f in fields if f.repr)
         made.__record_values__ = _values_of(tuple(f.name for f in fields if f.compare))

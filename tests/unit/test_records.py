@@ -118,3 +118,70 @@ def test_frozen_with_slots_is_refused() -> None:
         @record(frozen=True, slots=True)
         class Both:
             a: int
+
+
+def test_init_takes_what_a_dataclass_init_takes_and_is_written_on_the_first_construction() -> None:
+    import inspect
+
+    made_by_dataclass, made_by_record = _pair()
+    assert "__record_self__" not in made_by_record.__init__.__code__.co_varnames  # not written yet
+    for cls in (made_by_dataclass, made_by_record):
+        p = cls(1, "c", ["t"], "n")  # every field positionally, in order
+        assert (p.x, p.y, p.tags, p.note) == (1, "c", ["t"], "n")
+        a, b = cls(x=1), cls(x=1)
+        assert a.tags == [] and a.tags is not b.tags  # a new list from the factory each time
+        with pytest.raises(TypeError, match="missing 1 required positional argument: 'x'"):
+            cls()
+        with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+            cls(x=1, z=2)
+    assert "__record_self__" in made_by_record.__init__.__code__.co_varnames  # in place now
+    assert str(inspect.signature(made_by_record)) == str(inspect.signature(made_by_dataclass))
+    assert made_by_record.__init__.__qualname__.endswith("Point.__init__")
+
+
+def test_a_subclass_takes_its_bases_fields_first_and_keyword_only_fields_last() -> None:
+    @record(slots=True)
+    class Base:
+        a: int
+        b: int = 2
+
+    @record(slots=True, kw_only=True)
+    class Child(Base):
+        c: list[int] = field(default_factory=lambda: [3])
+        d: str
+
+    child = Child(1, d="x")
+    assert (child.a, child.b, child.c, child.d) == (1, 2, [3], "x")
+    with pytest.raises(TypeError):
+        Child(1, 2, [3], "x")  # c and d are keyword-only
+    assert Base(5).b == 2
+
+
+def test_a_field_without_default_after_one_with_is_refused_when_the_class_is_made() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @record
+        class Wrong:
+            a: int = 1
+            b: int
+
+
+def test_a_post_init_runs_as_in_a_dataclass() -> None:
+    @record
+    class Doubled:
+        n: int
+        twice: int = 0
+
+        def __post_init__(self) -> None:
+            self.twice = 2 * self.n
+
+    assert Doubled(4).twice == 8
+
+
+def test_a_record_without_docstring_is_named_by_its_fields() -> None:
+    @record
+    class Bare:
+        first: int
+        second: str = ""
+
+    assert Bare.__doc__ == "Bare(first, second)"
