@@ -68,3 +68,17 @@ def test_nothing_is_started_once_the_command_line_has_ended() -> None:
     proc.kill_all(final=True)
     with pytest.raises(DlvautoError, match="not starting /bin/true: dlvauto is ending"):
         proc.spawn(["/bin/true"])
+
+
+def test_the_pause_between_looks_at_an_ending_child_starts_short_and_doubles_to_its_cap() -> None:
+    pauses = [proc.backoff(n, 0.01) for n in range(8)]
+    assert pauses[:4] == [0.00025, 0.0005, 0.001, 0.002]
+    assert pauses[-1] == 0.01 and pauses == sorted(pauses)
+    assert proc.backoff(10_000, 0.002) == 0.002  # no overflow however long it waits
+
+
+def test_a_child_ended_by_stop_is_gone_and_reaped_when_stop_returns() -> None:
+    sp = proc.spawn(["sleep", "30"])
+    sp.stop(grace=2.0)
+    assert sp.popen.returncode is not None
+    assert not proc.group_alive(sp.pid)
