@@ -29,6 +29,7 @@ from dlvauto.records import record
 
 if TYPE_CHECKING:
     from dlvauto.commands.quickstart import Started
+    from dlvauto.gobuild.ahead import AheadBuild
     from dlvauto.gobuild.program import BuildResult
     from dlvauto.rpc.server import EarlyStart, GuessedStart
 
@@ -192,8 +193,11 @@ def _prepare_on_this_thread(early: _Early) -> None:
     plan = early.plan
     remembered = _remembered(plan)
     quick = quickstart.take()  # dlv the command line's first step started on the same memo, if any
+    building = quickstart.take_build()  # or the build it started, when it found no memo
     guessed = None
     if remembered is not None:
+        if building is not None:  # a memo written since (another run): the build is not needed
+            quickstart.discard_build(building)
         checking = threading.Thread(target=_check, args=(early,), name="dlvauto-early-check", daemon=True)
         check_started = False
         if quick is not None and _is_the_guess(quick, plan, *remembered):
@@ -211,7 +215,7 @@ def _prepare_on_this_thread(early: _Early) -> None:
         early.done.wait()
     else:
         quickstart.discard(quick)
-        _check(early)
+        _check(early, ahead=building)
     if early.built is None:  # the check failed: the run meets its error itself
         _end(guessed)
         no_early(early.pending)
@@ -263,10 +267,16 @@ def _once_spawned(then: Callable[[], None]) -> Iterator[None]:
             then()
 
 
-def _check(early: _Early) -> None:
-    """The build check (building when it must) for the plan: `early.built`, or `early.error`."""
+def _check(early: _Early, ahead: AheadBuild | None = None) -> None:
+    """The build check (building when it must) for the plan: `early.built`, or `early.error`.
+    `ahead`: the build the quick start began, which the build cache takes or ends."""
     plan = early.plan
     try:
+        if ahead is not None and plan.command != "run":
+            from dlvauto.commands import quickstart
+
+            quickstart.discard_build(ahead)
+            ahead = None
         if plan.command == "test":
             from dlvauto.gobuild.program import build_test
             from dlvauto.gobuild.targets import test_packages
@@ -280,7 +290,7 @@ def _check(early: _Early) -> None:
             from dlvauto.gobuild.program import build
 
             early.built_in = plan.src
-            early.built = build(plan.src, plan.profile)
+            early.built = build(plan.src, plan.profile, ahead=ahead)
     except BaseException as exc:  # handed to the main thread by early_build()
         early.error = exc
     finally:

@@ -27,6 +27,10 @@ from dlvauto.commands.words import VALUED, words
 from dlvauto.rpc import argv as argv_of
 from dlvauto.system.ownermark import owner_line
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dlvauto.gobuild.ahead import AheadBuild
+
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkdtemp's, for the same look
 _TEMP = "/tmp"
 
@@ -44,14 +48,21 @@ class Started:
 
 
 _started: Started | None = None
+_building: AheadBuild | None = None
 
 
 def begin(argv: list[str]) -> None:
-    """Start dlv for the run `argv` (the command line's words, without the program's name), if
-    this is the plainest case (see the module's docstring); errors of any kind start nothing."""
-    global _started
+    """Start dlv for the run `argv` (the command line's words, without the program's name), or
+    its build when there is no memo for it, if this is the plainest case (see the module's
+    docstring); errors of any kind start nothing."""
+    global _started, _building
     try:
         _started = _start(argv)
+    except _NoMemo as no_memo:
+        try:
+            _building = _start_build(no_memo.folder)
+        except Exception:
+            _building = None
     except Exception:
         _started = None
 
@@ -63,25 +74,46 @@ def take() -> Started | None:
     return started
 
 
+def take_build() -> AheadBuild | None:
+    """The build that was started, once (the build cache then owns it: gobuild/program.py)."""
+    global _building
+    building, _building = _building, None
+    return building
+
+
 def discard(started: Started | None = None) -> None:
-    """End what was started and was not taken (its program never ran), and remove its folder."""
+    """End what was started and was not taken (its program never ran; a build's binary is thrown
+    away), and remove its folder."""
+    if started is None:
+        discard_build()
     started = started if started is not None else take()
     if started is None:
         return
+    _end(started.pid, started.argv, started.folder)
+
+
+def discard_build(building: AheadBuild | None = None) -> None:
+    """End the build that was started and was not taken (its binary is thrown away)."""
+    building = building if building is not None else take_build()
+    if building is not None:
+        _end(building.pid, building.argv, building.folder)
+
+
+def _end(pid: int, argv: list[str], folder: str) -> None:
     import shutil
 
     from dlvauto.system import proc
 
     try:
-        proc.adopt_started(started.pid, started.argv).stop(grace=0.2)  # dlv, and the target it holds
+        proc.adopt_started(pid, argv).stop(grace=0.2)  # dlv and the target it holds, or go build
     except Exception:  # the process is ending (proc takes no child now): ended without ceremony
         import contextlib
         import signal
 
         with contextlib.suppress(OSError):
-            os.killpg(started.pid, signal.SIGKILL)
-            os.waitpid(started.pid, 0)
-    shutil.rmtree(started.folder, ignore_errors=True)
+            os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start(argv: list[str]) -> Started | None:
@@ -94,11 +126,13 @@ def _start(argv: list[str]) -> Started | None:
     if len(positional) != 1 or any(k in values for k in ("--dlv", "--ancestors", "--backend", "--via")):
         return None
     profile = values.get("--profile", "debug")
-    if profile not in ("debug", "optimized"):
+    if profile not in ("debug", "optimized") or any(os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")):
         return None
     remembered = memo.read(memo.key("run", positional[0], profile))
+    if remembered is None and profile == "debug":
+        raise _NoMemo(positional[0])
     dlv = _dlv()
-    if remembered is None or dlv is None or any(os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")):
+    if remembered is None or dlv is None:
         return None
     binary = os.path.realpath(remembered[0])
     command = ["exec", binary, "--", *args]
@@ -119,6 +153,52 @@ def _start(argv: list[str]) -> Started | None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Started(pid, server, dlv, command, folder, listen, binary)
+
+
+class _NoMemo(Exception):
+    """No memo for this plain command line: its build is started instead (a first run)."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+
+def _start_build(spec: str) -> AheadBuild | None:
+    """`go build` of the folder `spec` with the debug profile's flags, as the build cache runs it
+    (program.py): in the folder, with this process's environment and a private GOTMPDIR, in a
+    session of its own behind setpriv, its output and the binary in a private folder."""
+    import time
+
+    from dlvauto.gobuild import ahead
+    from dlvauto.gobuild.profiles import PROFILES
+
+    src = os.path.realpath(spec)  # as targets.main_package resolves a folder
+    go = ahead.find_go()
+    root = ahead.module_root(src) if os.path.isdir(src) else None
+    if go is None or root is None:
+        return None  # the build cache meets and reports whatever is wrong
+    stamp = ahead.tree_stamp(root)  # before go reads a file
+    folder = _private_folder()
+    try:
+        verb_flags = ["build", *PROFILES["debug"]]
+        command = [go, *verb_flags, "-o", os.path.join(folder, ahead.OUTPUT), "."]
+        env = dict(os.environ)
+        if not env.get("GOTMPDIR"):
+            env["GOTMPDIR"] = folder  # go's work folder goes with ours (program._go_work_folder)
+        argv = _ending_with_us(command)
+        out = _private_file(os.path.join(folder, ahead.STDOUT))
+        err = _private_file(os.path.join(folder, ahead.STDERR))
+        try:
+            pid = _spawn(argv, out, err, env=env, cwd=src)
+        finally:
+            os.close(out)
+            os.close(err)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ahead.AheadBuild(pid, argv, go, src, verb_flags, folder, root, stamp, time.monotonic())
 
 
 def _standard_streams_open() -> bool:
@@ -175,20 +255,36 @@ def _ending_with_us(args: list[str]) -> list[str]:
     return args
 
 
-def _spawn(args: list[str], log: int) -> int:
-    """`args` in a session of its own, stdin /dev/null, stdout and stderr to `log`: its pid."""
+def _spawn(
+    args: list[str],
+    out: int,
+    err: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+) -> int:
+    """`args` in a session of its own, stdin /dev/null, stdout to `out` and stderr to `err` (or
+    `out`), in `cwd`: its pid."""
     import signal
 
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_DUP2, log, 1),
-        (os.POSIX_SPAWN_DUP2, log, 2),
+        (os.POSIX_SPAWN_DUP2, out, 1),
+        (os.POSIX_SPAWN_DUP2, out if err is None else err, 2),
     ]
-    return os.posix_spawn(
-        args[0],
-        args,
-        os.environ,
-        file_actions=actions,
-        setsid=True,
-        setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
-    )
+    here = None
+    if cwd is not None:  # posix_spawn has no chdir before 3.13: this process goes there and back
+        here = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # (no thread runs yet)
+        os.chdir(cwd)
+    try:
+        return os.posix_spawn(
+            args[0],
+            args,
+            os.environ if env is None else env,
+            file_actions=actions,
+            setsid=True,
+            setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+        )
+    finally:
+        if here is not None:
+            os.fchdir(here)
+            os.close(here)

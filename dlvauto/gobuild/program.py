@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
@@ -26,7 +27,9 @@ from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError, shown
 from dlvauto.gobuild import prune
+from dlvauto.gobuild.ahead import SKIP_DIRS, AheadBuild
 from dlvauto.gobuild.cache import cache_root as cache_root  # where it always was, for its callers
+from dlvauto.gobuild.profiles import PROFILES as PROFILES  # where it always was, for its callers
 from dlvauto.gobuild.targets import find_module as find_module
 from dlvauto.records import record
 from dlvauto.system import files, proc
@@ -35,13 +38,8 @@ from dlvauto.system.go import go_env
 if TYPE_CHECKING:
     from dlvauto.snapshot import BuildFacts
 
-PROFILES: dict[str, list[str]] = {
-    "debug": ["-gcflags=all=-N -l"],
-    "optimized": [],
-}
 CACHE_FORMAT = "2"  # 2: optimized builds keep their -m=2 diagnostics beside the binary
 DIAGNOSTICS_FILE = "inlining-m2.txt"
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 
 
 def _hash_tree(root: Path) -> str:
@@ -63,7 +61,7 @@ def _hash_tree(root: Path) -> str:
 def _hash_files(root: Path) -> str:
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             p = Path(dirpath, name)
             if not p.is_file():
@@ -156,15 +154,30 @@ def _go_work_folder() -> Iterator[dict[str, str] | None]:
 
 
 def build(
-    src_dir: str | Path, profile: str = "debug", *, extra_flags: list[str] | None = None
+    src_dir: str | Path,
+    profile: str = "debug",
+    *,
+    extra_flags: list[str] | None = None,
+    ahead: AheadBuild | None = None,
 ) -> BuildResult:
     """Build the main package `src_dir` names (a folder, an import path: gobuild/targets.py) with
-    `profile`'s flags, reusing a cached binary if any."""
-    if profile not in PROFILES:
-        raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    from dlvauto.gobuild import targets
+    `profile`'s flags, reusing a cached binary if any. `ahead`: a `go build` the quick start began
+    (gobuild/ahead.py), taken if it is this very build, else ended; ended either way."""
+    started = proc.adopt_started(ahead.pid, ahead.argv) if ahead is not None else None
+    try:
+        if profile not in PROFILES:
+            raise UserError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+        from dlvauto.gobuild import targets
 
-    return _build(targets.main_package(str(src_dir)), profile, extra_flags or [], test=False)
+        src = targets.main_package(str(src_dir))
+        taken: tuple[AheadBuild, proc.Spawned] | None = None
+        if ahead is not None and started is not None:
+            taken = (ahead, started)
+        return _build(src, profile, extra_flags or [], test=False, ahead=taken)
+    finally:
+        if ahead is not None and started is not None:
+            started.stop(grace=0.2)  # still building when not taken; else only forgotten
+            shutil.rmtree(ahead.folder, ignore_errors=True)
 
 
 def build_test(
@@ -176,7 +189,14 @@ def build_test(
     return _build(Path(package_dir).resolve(), profile, extra_flags or [], test=True)
 
 
-def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> BuildResult:
+def _build(
+    src: Path,
+    profile: str,
+    extra_flags: list[str],
+    *,
+    test: bool,
+    ahead: tuple[AheadBuild, proc.Spawned] | None = None,
+) -> BuildResult:
     module_dir, module_path = find_module(src)
     env = go_env()
     rel = src.relative_to(module_dir).as_posix()
@@ -224,8 +244,14 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
         return BuildResult(binary, True, key, flags, facts, _parse_later(text, src, main_package))
     tmp = out_dir / f".{binary.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     verb = ["test", "-c"] if test else ["build"]
-    with _go_work_folder() as go_env_vars:
-        res = proc.run([env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600, env=go_env_vars)
+    res = None
+    if ahead is not None and _is_this_build(ahead[0], env.go, src, [*verb, *flags]):
+        res = _taken(*ahead, tmp, module_dir, str(key_parts["tree"]))
+    if res is None:
+        with _go_work_folder() as go_env_vars:
+            res = proc.run(
+                [env.go, *verb, *flags, "-o", str(tmp), "."], cwd=src, timeout=600, env=go_env_vars
+            )
     if res.returncode != 0 or res.timed_out:
         tmp.unlink(missing_ok=True)
         why = "timed out after 600s" if res.timed_out else "failed"
@@ -251,6 +277,34 @@ def _build(src: Path, profile: str, extra_flags: list[str], *, test: bool) -> Bu
     return BuildResult(
         binary, False, key, flags, facts, _parse_later(text if diagnose else None, src, main_package)
     )
+
+
+def _is_this_build(ahead: AheadBuild, go: str, src: Path, verb_flags: list[str]) -> bool:
+    """Whether the ahead build is the one `_build` would run: the same go, folder, verb and flags
+    (and the environment: the quick start gives go this process's own, as proc.run does)."""
+    return ahead.go == go and ahead.src == str(src) and ahead.verb_flags == verb_flags
+
+
+def _taken(
+    ahead: AheadBuild, sp: proc.Spawned, tmp: Path, module_dir: Path, tree: str
+) -> proc.Completed | None:
+    """The ahead build's result, its binary moved to `tmp`; None when the cache must build itself:
+    a file of the module changed while it built (its stamp, or the key's hash of the tree)."""
+    from dlvauto.gobuild.ahead import OUTPUT, STDERR, STDOUT, tree_stamp
+
+    status = sp.wait(max(1.0, 600 - (time.monotonic() - ahead.started)))
+    if status is None:  # past the build's own timeout, counted from its start
+        sp.stop(grace=0.5)
+        return proc.Completed(argv=ahead.argv, returncode=-1, stdout="", stderr="", timed_out=True)
+    if tree_stamp(ahead.root) != ahead.stamp or _hash_tree(module_dir) != tree:
+        return None  # edited while it built: what it built may not be what the key says
+    out, err = (Path(ahead.path(n)).read_bytes().decode("utf-8", "replace") for n in (STDOUT, STDERR))
+    if status == 0:
+        try:
+            Path(ahead.path(OUTPUT)).replace(tmp)
+        except OSError:  # another file system: copied instead
+            shutil.copyfile(ahead.path(OUTPUT), tmp)
+    return proc.Completed(argv=ahead.argv, returncode=status, stdout=out, stderr=err)
 
 
 def _parse_later(text: str | None, src: Path, main_package: str) -> tuple[str, str, str] | None:

@@ -1,0 +1,143 @@
+"""The build the quick start begins for a first run (gobuild/ahead.py): the build cache takes its
+binary when it is exactly its own build and no file changed while it built, and ends it otherwise.
+
+The programs are written here with random names; each test has a cache of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.helpers import (
+    cache_env,
+    needs_dlv,
+    one_error_line,
+    processes_mentioning,
+    run_cli,
+    run_python,
+    wait_for,
+    write_go_program,
+)
+
+pytestmark = needs_dlv
+
+# The command line's first steps, seen from inside: which builds the cache ran itself (proc.run
+# of `go build`), and what became of the build the quick start began. EDIT=1: the program's
+# message is changed once the ahead build has written its binary, before the cache looks at it.
+_PROBE = """
+import json, os, sys, time
+from dlvauto.commands import quickstart
+quickstart.begin(sys.argv[1:])
+ahead = quickstart._building
+if ahead is not None and os.environ.get("EDIT") == "1":
+    for _ in range(3000):
+        if os.path.exists(os.path.join(ahead.folder, "built")):
+            break
+        time.sleep(0.01)
+    time.sleep(0.2)  # go renames its output into place last: let it end
+    main = os.path.join(sys.argv[2], "main.go")
+    with open(main) as f:
+        text = f.read()
+    with open(main, "w") as f:
+        f.write(text.replace("old words", "new words"))
+from dlvauto.system import proc
+own_builds = []
+real_run = proc.run
+def run(argv, **kw):
+    if "build" in list(argv[:3]):
+        own_builds.append(list(argv))
+    return real_run(argv, **kw)
+proc.run = run
+from dlvauto.commands import early
+early.begin(sys.argv[1:])
+started = early._started
+started.done.wait(300)
+built = started.built
+proc.kill_all(final=True)
+print(json.dumps({
+    "ahead": ahead.pid if ahead else None,
+    "ahead_folder_gone": (not os.path.exists(ahead.folder)) if ahead else None,
+    "own_builds": len(own_builds),
+    "binary": str(built.binary) if built else None,
+    "cached": built.cached if built else None,
+    "error": str(started.error) if started.error else None,
+}))
+"""
+
+
+def _probe(src: Path, env: dict[str, str], *extra: str, edit: bool = False) -> dict[str, object]:
+    done = run_python(_PROBE, "run", str(src), *extra, env=dict(env, EDIT="1" if edit else "0"))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _message_of(binary: str) -> str:
+    """What the built program panics with, run directly (no dlv)."""
+    ran = subprocess.run([binary], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 2, ran.stderr
+    return ran.stderr.splitlines()[0]
+
+
+def test_a_first_run_takes_the_binary_the_quick_start_built(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, name = write_go_program(tmp_path, "ab", '\tpanic("old words")\n')
+    got = _probe(src, env)
+    assert got["ahead"] is not None, "no memo yet: the quick start begins the build"
+    assert got["own_builds"] == 0, "the cache ran no go build of its own"
+    assert got["cached"] is False and got["error"] is None
+    assert str(got["binary"]).startswith(str(tmp_path / "cache"))
+    assert _message_of(str(got["binary"])) == "panic: old words"
+    assert got["ahead_folder_gone"] is True
+    # The whole run, as a user runs it: the next start finds the memo and starts dlv instead.
+    report = json.loads(run_cli("run", str(src), "--json", "-", env=env).stdout)
+    assert report["crash"]["message"] == "old words"
+    assert report["crash"]["first_user_frame"]["function"] == f"main.{name}"
+    assert _probe(src, env)["ahead"] is None
+    assert wait_for(lambda: processes_mentioning(str(tmp_path / "cache")) == [], 5)
+
+
+def test_a_file_edited_while_the_quick_start_built_is_built_again(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, _ = write_go_program(tmp_path, "ab", '\tpanic("old words")\n')
+    got = _probe(src, env, edit=True)
+    assert got["ahead"] is not None
+    assert got["own_builds"] == 1, "the stamp changed: the cache built the program itself"
+    assert _message_of(str(got["binary"])) == "panic: new words"
+    assert got["ahead_folder_gone"] is True
+
+
+def test_no_build_is_begun_where_the_cache_would_not_run_that_build(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, _ = write_go_program(tmp_path, "ab", '\tpanic("some words")\n')
+    assert _probe(src, env, "--profile", "optimized")["ahead"] is None  # its flags need go env
+    assert _probe(src, dict(env, TMPDIR=str(tmp_path)))["ahead"] is None
+    assert _probe(tmp_path / "not-there", env)["ahead"] is None
+
+
+def test_a_library_folder_is_refused_in_one_line_and_its_build_ended(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "go.mod").write_text("module example.com/lib\n\ngo 1.21\n")
+    (lib / "lib.go").write_text("package lib\n\nfunc Add(a, b int) int { return a + b }\n")
+    got = _probe(lib, env)
+    assert got["ahead"] is not None and got["ahead_folder_gone"] is True
+    assert got["error"] is not None and "not a main package" in str(got["error"])
+    said = run_cli("run", str(lib), env=env)
+    one_error_line(said)
+    assert "package lib" in said.stderr
+    assert wait_for(lambda: processes_mentioning(str(lib)) == [], 5)
+
+
+def test_a_compile_error_reads_as_it_does_without_the_quick_start(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, _ = write_go_program(tmp_path, "ab", "\tundefinedName()\n")
+    quick = run_cli("run", str(src), env=env)
+    plain = run_python(
+        "import sys; from dlvauto.cli import main; sys.exit(main())", "run", str(src), env=env
+    )  # main() alone: no quick start
+    assert quick.returncode == plain.returncode == 2
+    assert "undefined: undefinedName" in quick.stderr
+    assert quick.stderr.splitlines()[0] == plain.stderr.splitlines()[0]
