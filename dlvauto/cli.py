@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     proc.reopen()
     proc.install_signal_handlers()
     proc.become_subreaper()
+    proc.defer_ends()  # a session's processes end while the report is made; kill_all waits for them
     args = _normalise(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:  # answered before typer and every command are loaded
         from dlvauto.version import __version__

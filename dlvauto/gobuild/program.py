@@ -303,7 +303,12 @@ def _taken(
         try:
             Path(ahead.path(OUTPUT)).replace(tmp)
         except OSError:  # another file system: copied instead
-            shutil.copyfile(ahead.path(OUTPUT), tmp)
+            with (
+                Path(ahead.path(OUTPUT)).open("rb") as src,
+                files.open_private(tmp, "wb", exclusive=True) as dst,
+            ):
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
     return proc.Completed(argv=ahead.argv, returncode=status, stdout=out, stderr=err)
 
 

@@ -19,6 +19,7 @@ from dlvauto.rpc.client import DlvClient
 from dlvauto.rpc.server import HeadlessServer, claim, start_headless
 from dlvauto.rpc.wire import Connection
 from dlvauto.snapshot import Ancestor, BuildFacts, FrameValues, RawFrame, RawGoroutine, StopEvent
+from dlvauto.system import proc
 from dlvauto.system.dlv import parse_version
 from dlvauto.system.progress import Progress
 
@@ -51,19 +52,34 @@ class RpcSession(Ends):
         self._linger = linger
         self._grace = grace
         self._state = state
+        self._closing = False  # closed after a detach: `stop` waits the linger out first
+        self._detached = False
 
     # -- the session -------------------------------------------------------------------------------
     def close(self) -> None:
+        """Let dlv end on its own, up to the linger. After a detach the target is gone and its
+        output whole, so when the command line defers ends (proc.defer_ends) the wait is left to
+        `stop`, which then runs on a thread of its own while the report is made."""
         with contextlib.suppress(OSError):
             self.client.close()
-        if self.server is not None:
+        if self.server is not None and not (self._detached and proc.deferring()):
             self.server.spawned.wait(self._linger)
+        else:
+            self._closing = True
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             self.client.close()
-        if self.server is not None:
-            self.server.stop(grace=self._grace)
+        server, linger, grace = self.server, self._linger if self._closing else 0.0, self._grace
+        if server is None:
+            return
+
+        def end() -> None:
+            if linger:
+                server.spawned.wait(linger)
+            server.stop(grace=grace)
+
+        proc.end_later(end)
 
     @property
     def dlv_version(self) -> str | None:
@@ -77,6 +93,7 @@ class RpcSession(Ends):
 
     def detach(self, kill: bool) -> None:
         self.client.detach(kill=kill)
+        self._detached = True
 
     def is_running(self) -> bool:
         return self.client.state(non_blocking=True).Running

@@ -31,6 +31,8 @@ _live_lock = threading.Lock()
 _settled = threading.Condition(_live_lock)  # notified as each start in flight is registered
 _starting = 0  # children forked (or being forked) by another thread and not yet registered
 _closed = False  # set by the final kill_all: nothing more is started
+_deferring = False  # the command line's choice (defer_ends): sessions end on threads of their own
+_ending: list[threading.Thread] = []  # those threads, waited for by kill_all
 _this_thread = threading.local()  # .on_spawn: what `spawn` calls once a child of this thread runs
 
 
@@ -311,9 +313,12 @@ class Spawned:
         for child in children_of(self.popen.pid):
             self.adopt_group(child)
         groups = [self.popen.pid, *self.adopted]
+        # A leader that has exited (dlv after its detach) leaves only helpers in its group (dlv's
+        # telemetry child): they get SIGKILL at once. An adopted group (dlv's target) gets SIGTERM.
+        exited = self.popen.poll() is not None
         for pgid in groups:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGTERM)
+                os.killpg(pgid, signal.SIGKILL if exited and pgid == self.popen.pid else signal.SIGTERM)
         deadline = time.monotonic() + grace
         for attempt in itertools.count():
             if time.monotonic() >= deadline:
@@ -591,6 +596,50 @@ def run(
     )
 
 
+def defer_ends() -> None:
+    """Have `end_later` end what a session is done with on a thread of its own (the command line).
+
+    A run's dlv takes a few milliseconds to exit after its detach, and its telemetry child a few
+    more after SIGTERM: waited for in line, that is time the report waits for. The command line
+    makes the report meanwhile and waits for them at its end (`kill_all`); a library caller's
+    children stay ended in line, gone when its call returns.
+    """
+    global _deferring
+    _deferring = True
+
+
+def deferring() -> bool:
+    """Whether ends are deferred (`defer_ends`)."""
+    return _deferring
+
+
+def end_later(work: Callable[[], None]) -> None:
+    """Run `work` (ending a session's processes) now, or on a thread of its own when ends are
+    deferred; `kill_all` waits for it either way. Its errors are its own to swallow."""
+    if not _deferring:
+        work()
+        return
+
+    def quietly() -> None:
+        with contextlib.suppress(Exception):
+            work()
+
+    thread = threading.Thread(target=quietly, name="dlvauto-ending", daemon=True)
+    with _live_lock:
+        _ending.append(thread)
+    thread.start()
+
+
+def _wait_for_ends() -> None:
+    """Wait for the ends `end_later` put on threads (each is a stop with its own grace)."""
+    while True:
+        with _live_lock:
+            if not _ending:
+                return
+            thread = _ending.pop()
+        thread.join(timeout=30)
+
+
 def kill_all(final: bool = False) -> None:
     """Stop every child still alive, newest first, then the orphans reparented to us.
 
@@ -600,6 +649,7 @@ def kill_all(final: bool = False) -> None:
     work (an early dlv start) cannot leave a child behind once this has run.
     """
     global _closed
+    _wait_for_ends()
     with _live_lock:
         _closed = _closed or final
         if final:  # a start under way on another thread: wait for its child, then end it too

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,41 @@ def test_a_child_ended_by_stop_is_gone_and_reaped_when_stop_returns() -> None:
     sp.stop(grace=2.0)
     assert sp.popen.returncode is not None
     assert not proc.group_alive(sp.pid)
+
+
+def _gone(pid: int) -> bool:
+    """The process ended (a zombie left for a reaper counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+def test_what_an_exited_leader_left_in_its_group_is_killed_without_waiting_the_grace(tmp_path: Path) -> None:
+    pidfile = tmp_path / "helper.pid"
+    # The leader leaves a helper that ignores SIGTERM (as dlv leaves its telemetry child), then exits.
+    sp = proc.spawn(["sh", "-c", f"trap '' TERM; sleep 60 & echo $! > {pidfile}; exit 0"])
+    assert sp.popen.wait(10) == 0 and wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), 5)
+    helper = int(pidfile.read_text())
+    started = time.monotonic()
+    sp.stop(grace=30.0)
+    assert time.monotonic() - started < 10, "the helper was given SIGTERM and the whole grace"
+    assert not proc.group_alive(sp.pid)
+    assert wait_for(lambda: _gone(helper), 5)
+
+
+def test_ends_run_in_line_unless_deferred_and_kill_all_waits_for_deferred_ones() -> None:
+    order: list[str] = []
+    proc.end_later(lambda: order.append("in line"))
+    order.append("after")
+    assert order == ["in line", "after"]
+    release = threading.Event()
+    try:
+        proc.defer_ends()
+        proc.end_later(lambda: (release.wait(5), order.append("deferred")))
+        order.append("report made")
+        release.set()
+        proc.kill_all()
+        assert order[-2:] == ["report made", "deferred"]
+    finally:
+        proc._deferring = False
