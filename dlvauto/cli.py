@@ -199,8 +199,14 @@ def entry() -> None:
 
     Every child is already ended by `main`'s `finally`; nothing else needs Python's shutdown.
     """
+    import _signal  # type: ignore[import-not-found]  # (no stub: the C half of signal)
+
     from dlvauto.commands import quickstart
 
+    # A shell that starts us in the background hands us SIGINT ignored, and Python keeps it so:
+    # from here a Ctrl-C (a CI runner's SIGINT) is KeyboardInterrupt, before the quick start's
+    # children run; proc.install_signal_handlers takes over later. (_signal: no enum this early.)
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     try:
         quickstart.begin(sys.argv[1:])  # dlv loads the program while the rest of dlvauto is imported
         code = main()

@@ -264,7 +264,7 @@ def _spawn(
 ) -> int:
     """`args` in a session of its own, stdin /dev/null, stdout to `out` and stderr to `err` (or
     `out`), in `cwd`: its pid."""
-    import signal
+    import _signal  # type: ignore[import-not-found]  # signal without its Signals enum
 
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
@@ -282,7 +282,7 @@ def _spawn(
             os.environ if env is None else env,
             file_actions=actions,
             setsid=True,
-            setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+            setsigdef=(_signal.SIGPIPE, _signal.SIGXFSZ),
         )
     finally:
         if here is not None:

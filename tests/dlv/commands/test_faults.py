@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -180,9 +181,17 @@ def test_signal_at_each_phase(tmp_path: Path, phase: str, sig: signal.Signals) -
     assert _nothing_left(tmp_path)
 
 
-def test_signal_during_go_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sigint", ["default", "ignored"])
+def test_signal_during_go_build(tmp_path: Path, sigint: str) -> None:
     src = _program(tmp_path, 'func main() {\n\tfmt.Println("hi")\n\tos.Exit(0)\n}')
-    p = _start(tmp_path, src, GOCACHE=str(tmp_path / "gocache"))  # a cold cache: a long build
+    # "ignored": started as a shell starts a job in the background (and CI runners start us), with
+    # SIGINT ignored: Python keeps it so unless told, and a first run's build begins ~15 ms in.
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint == "ignored" else None
+    p = subprocess.Popen(
+        [*DLVAUTO, "run", str(src), "--json", str(tmp_path / "r.json")],
+        env=_env(tmp_path, GOCACHE=str(tmp_path / "gocache")),  # a cold cache: a long build
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore,
+    )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not _go_build_running(tmp_path):
         time.sleep(0.05)
@@ -206,3 +215,24 @@ def _go_build_running(tmp: Path) -> bool:
             except OSError:
                 continue
     return False
+
+
+def test_ctrl_c_is_heard_before_the_quick_start_begins_even_when_handed_to_us_ignored() -> None:
+    # What SIGINT does when the quick start begins (its children are the first thing a run starts),
+    # for a dlvauto started with SIGINT ignored, as a shell starts a background job.
+    probe = (
+        "import signal, sys\n"
+        "from dlvauto import cli\n"
+        "from dlvauto.commands import quickstart\n"
+        "heard = lambda argv: print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "quickstart.begin = heard\n"
+        "sys.argv = ['dlvauto', '--version']\n"
+        "cli.entry()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "True"
+    assert done.stdout.splitlines()[1].startswith("dlvauto ")
