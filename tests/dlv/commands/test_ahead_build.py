@@ -141,3 +141,40 @@ def test_a_compile_error_reads_as_it_does_without_the_quick_start(tmp_path: Path
     assert quick.returncode == plain.returncode == 2
     assert "undefined: undefinedName" in quick.stderr
     assert quick.stderr.splitlines()[0] == plain.stderr.splitlines()[0]
+
+
+def _with_env(needle: str) -> list[int]:
+    """Live processes whose environment holds `needle` (go and its compile jobs inherit it)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if (
+                needle.encode() in (d / "environ").read_bytes()
+                and "Z" not in (d / "stat").read_text().rsplit(") ", 1)[1][:1]
+            ):
+                found.append(int(d.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def test_a_sigkill_while_the_quick_start_builds_leaves_no_go_behind(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    from tests.helpers import DLVAUTO, ROOT
+
+    src, _ = write_go_program(tmp_path, "ab", '\tpanic("killed words")\n')
+    gocache = tmp_path / "gocache"  # cold: the build takes seconds, compile jobs and all
+    env = dict(cache_env(tmp_path / "cache"), GOCACHE=str(gocache))
+    p = subprocess.Popen([*DLVAUTO, "run", str(src)], env=env, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    needle = f"GOCACHE={gocache}"
+    assert wait_for(lambda: [q for q in _with_env(needle) if q != p.pid], 30), "the build began"
+    time.sleep(0.2)  # go is at work: compile jobs of its own
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    assert wait_for(lambda: _with_env(needle) == [], 10), "go and its jobs ended with us"
