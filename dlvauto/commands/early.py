@@ -22,7 +22,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlvauto.commands.words import REPEATABLE
+from dlvauto.commands.words import REPEATABLE, outputs_of
 from dlvauto.commands.words import VALUED as _VALUED
 from dlvauto.commands.words import words as _words
 from dlvauto.records import record
@@ -62,6 +62,7 @@ class Plan:
     args: tuple[str, ...] = ()
     job: dict[str, object] = field(default_factory=dict, compare=False)  # run_job's keywords
     command: str = "run"  # or "test": `src` is then the package, `args` the test binary's flags
+    outputs: tuple[str, ...] = ()  # what the run writes (words.outputs_of): no input of its build
 
 
 def plan_of(argv: list[str]) -> Plan | None:
@@ -88,7 +89,8 @@ def plan_of(argv: list[str]) -> Plan | None:
     job.update({_REPEATABLE[k]: v for k, v in repeated.items()})
     job.update({_PARAMETERS[k]: True for k in flags})
     job.update(src_dir=positional[0], args=list(args) or None)
-    return Plan(positional[0], profile, values.get("--dlv"), int(ancestors), args, job)
+    outputs = tuple(outputs_of(values))
+    return Plan(positional[0], profile, values.get("--dlv"), int(ancestors), args, job, outputs=outputs)
 
 
 def _test_plan(argv: list[str]) -> Plan | None:
@@ -191,13 +193,13 @@ def _prepare_on_this_thread(early: _Early) -> None:
 
     assert early.pending is not None
     plan = early.plan
-    remembered = _remembered(plan)
+    entry = _memo(plan)
     quick = quickstart.take()  # dlv the command line's first step started on the same memo, if any
-    building = quickstart.take_build()  # or the build it started, when it found no memo
+    # Or the build it began: it found no memo, or one whose stamp says the module changed since.
+    building = quickstart.take_build()
+    remembered = entry[:2] if entry is not None and building is None else None
     guessed = None
     if remembered is not None:
-        if building is not None:  # a memo written since (another run): the build is not needed
-            quickstart.discard_build(building)
         checking = threading.Thread(target=_check, args=(early,), name="dlvauto-early-check", daemon=True)
         check_started = False
         if quick is not None and _is_the_guess(quick, plan, *remembered):
@@ -235,8 +237,11 @@ def _prepare_on_this_thread(early: _Early) -> None:
     except BaseException:
         no_early(early.pending)
         return
-    if (str(early.built.binary), early.built_in) != remembered:
-        _remember(plan, str(early.built.binary), early.built_in)
+    from dlvauto.commands import memo
+
+    stamp = memo.stamp_of(plan.src, plan.outputs) if plan.command == "run" else ""
+    if entry != (str(early.built.binary), early.built_in, stamp):
+        _remember(plan, str(early.built.binary), early.built_in, stamp)
     # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
     # thread stays until the process ends, which then ends dlv even after a SIGKILL.
     threading.Event().wait()
@@ -290,7 +295,7 @@ def _check(early: _Early, ahead: AheadBuild | None = None) -> None:
             from dlvauto.gobuild.program import build
 
             early.built_in = plan.src
-            early.built = build(plan.src, plan.profile, ahead=ahead)
+            early.built = build(plan.src, plan.profile, ahead=ahead, outputs=plan.outputs)
     except BaseException as exc:  # handed to the main thread by early_build()
         early.error = exc
     finally:
@@ -362,14 +367,21 @@ def _memo_key(plan: Plan) -> str:
     return memo.key(plan.command, plan.src, plan.profile)
 
 
-def _remembered(plan: Plan) -> tuple[str, str | None] | None:
-    """The binary (and the folder built) remembered for the plan, if it is still in the cache."""
+def _memo(plan: Plan) -> tuple[str, str | None, str] | None:
+    """The binary, the folder built and the module's stamp remembered for the plan, if the
+    binary is still in the cache."""
     from dlvauto.commands import memo
 
     return memo.read(_memo_key(plan))
 
 
-def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
+def _remembered(plan: Plan) -> tuple[str, str | None] | None:
+    """The binary (and the folder built) remembered for the plan, if it is still in the cache."""
+    entry = _memo(plan)
+    return None if entry is None else entry[:2]
+
+
+def _remember(plan: Plan, binary: str, built_in: str | None, stamp: str) -> None:
     """Remember the binary the check gave the plan, for the next start (errors ignored)."""
     from dlvauto.commands import memo
     from dlvauto.gobuild.cache import cache_root, private_dir
@@ -378,7 +390,7 @@ def _remember(plan: Plan, binary: str, built_in: str | None) -> None:
     try:
         key = _memo_key(plan)
         private_dir(private_dir(cache_root(), root=True) / "early")
-        files.write_private(Path(memo.path_of(key)), memo.text(key, binary, built_in))
+        files.write_private(Path(memo.path_of(key)), memo.text(key, binary, built_in, stamp))
     except Exception:  # a path that is not UTF-8, a full disk: no guess next time, no harm
         return
 

@@ -23,7 +23,7 @@ import os
 import sys
 
 from dlvauto.commands import memo
-from dlvauto.commands.words import VALUED, words
+from dlvauto.commands.words import VALUED, outputs_of, words
 from dlvauto.rpc import argv as argv_of
 from dlvauto.system.ownermark import owner_line
 
@@ -38,13 +38,24 @@ _TEMP = "/tmp"
 class Started:
     """A dlv this module started: what the early start compares and adopts (plain attributes)."""
 
-    __slots__ = ("argv", "binary", "command", "dlv", "folder", "listen", "pid")
+    __slots__ = (
+        "argv", "binary", "command", "dlv", "folder", "listen", "outputs", "pid", "profile", "spec", "stamp",
+    )  # fmt: skip
 
     def __init__(
         self, pid: int, argv: list[str], dlv: str, command: list[str], folder: str, listen: str, binary: str
     ) -> None:
         self.pid, self.argv, self.dlv, self.command = pid, argv, dlv, command
         self.folder, self.listen, self.binary = folder, listen, binary
+        self.spec, self.profile, self.stamp = "", "", ""  # what the memo was for, and its stamp
+        self.outputs: tuple[str, ...] = ()  # the run's own outputs, left out of the stamp
+
+    def stale(self) -> bool:
+        """Whether the module's stamp is not the memo's: a file changed since that build."""
+        try:
+            return memo.stamp_of(self.spec, self.outputs) != self.stamp
+        except Exception:
+            return False  # the early start's check decides, as it always did
 
 
 _started: Started | None = None
@@ -60,11 +71,21 @@ def begin(argv: list[str]) -> None:
         _started = _start(argv)
     except _NoMemo as no_memo:
         try:
-            _building = _start_build(no_memo.folder)
+            _building = _start_build(no_memo.folder, no_memo.outputs)
         except Exception:
             _building = None
     except Exception:
         _started = None
+    if _started is not None and _started.stale():
+        # The module changed since the remembered build: that binary is not the one to run. Its
+        # dlv is ended (its program never ran) and the build begins, as on a first run.
+        stale, _started = _started, None
+        if stale.profile == "debug":
+            try:
+                _building = _start_build(stale.spec, stale.outputs)
+            except Exception:
+                _building = None
+        discard(stale)  # after the build has begun: ending dlv imports proc
 
 
 def take() -> Started | None:
@@ -129,8 +150,9 @@ def _start(argv: list[str]) -> Started | None:
     if profile not in ("debug", "optimized") or any(os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")):
         return None
     remembered = memo.read(memo.key("run", positional[0], profile))
+    outputs = tuple(outputs_of(values))
     if remembered is None and profile == "debug":
-        raise _NoMemo(positional[0])
+        raise _NoMemo(positional[0], outputs)
     dlv = _dlv()
     if remembered is None or dlv is None:
         return None
@@ -152,18 +174,21 @@ def _start(argv: list[str]) -> Started | None:
 
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Started(pid, server, dlv, command, folder, listen, binary)
+    started = Started(pid, server, dlv, command, folder, listen, binary)
+    started.spec, started.profile, started.stamp = positional[0], profile, remembered[2]
+    started.outputs = outputs
+    return started
 
 
 class _NoMemo(Exception):
     """No memo for this plain command line: its build is started instead (a first run)."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, outputs: tuple[str, ...]) -> None:
         super().__init__(folder)
-        self.folder = folder
+        self.folder, self.outputs = folder, outputs
 
 
-def _start_build(spec: str) -> AheadBuild | None:
+def _start_build(spec: str, outputs: tuple[str, ...]) -> AheadBuild | None:
     """`go build` of the folder `spec` with the debug profile's flags, as the build cache runs it
     (program.py): in the folder, with this process's environment and a private GOTMPDIR, in a
     session of its own behind setpriv, its output and the binary in a private folder."""
@@ -177,7 +202,7 @@ def _start_build(spec: str) -> AheadBuild | None:
     root = ahead.module_root(src) if os.path.isdir(src) else None
     if go is None or root is None:
         return None  # the build cache meets and reports whatever is wrong
-    stamp = ahead.tree_stamp(root)  # before go reads a file
+    stamp = ahead.tree_stamp(root, ahead.skipped(outputs))  # before go reads a file
     folder = _private_folder()
     try:
         verb_flags = ["build", *PROFILES["debug"]]
@@ -198,7 +223,9 @@ def _start_build(spec: str) -> AheadBuild | None:
 
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return ahead.AheadBuild(pid, argv, go, src, verb_flags, folder, root, stamp, time.monotonic())
+    building = ahead.AheadBuild(pid, argv, go, src, verb_flags, folder, root, stamp, time.monotonic())
+    building.outputs = outputs
+    return building
 
 
 def _standard_streams_open() -> bool:

@@ -83,8 +83,9 @@ def run_job(
         raise UserError("--wd and --stdin need dlv to start the program: use --via live or drop them")
     with place, output.progress() as progress:
         progress.stage(f"building {src_dir} ({profile})")
+        written = [p for p in (json_path, out, save_core, transcript) if p not in (None, "-")]
         built = (None if place.build_flags else early_build(src_dir, profile)) or build(
-            src_dir, profile, extra_flags=place.build_flags
+            src_dir, profile, extra_flags=place.build_flags, outputs=written
         )
         if via == "live" and backend == "rpc" and saved is None:  # every option checked: it may start
             head_start(built.binary, args or [], place.env, n_ancestors, place.cwd, place.stdin)

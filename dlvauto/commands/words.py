@@ -16,6 +16,16 @@ VALUED = {
 FLAGS = {"--timings", "--fail-on-crash", "--quiet", "-q"}  # none changes the build or dlv's start
 
 
+# The options that name what the run writes (a file, or --save-core's folder): outputs, not the
+# program's inputs, so the build cache's key and the module's stamp leave them out.
+OUTPUTS = ("--json", "--out", "-o", "--save-core", "--transcript")
+
+
+def outputs_of(values: dict[str, str]) -> list[str]:
+    """What the options `values` name to write ("-", standard output, is no file)."""
+    return [values[o] for o in OUTPUTS if values.get(o) not in (None, "-")]
+
+
 # The options given more than once, by the parameter of `runjob.run_job` they fill.
 REPEATABLE = {"--source-root": "source_root"}
 

@@ -28,7 +28,7 @@ STDERR = "go-build.err"
 class AheadBuild:
     """A `go build` the quick start started: what it runs, and where it writes (plain attributes)."""
 
-    __slots__ = ("argv", "folder", "go", "pid", "root", "src", "stamp", "started", "verb_flags")
+    __slots__ = ("argv", "folder", "go", "outputs", "pid", "root", "src", "stamp", "started", "verb_flags")
 
     def __init__(
         self,
@@ -44,6 +44,7 @@ class AheadBuild:
     ) -> None:
         self.pid, self.argv, self.go, self.src, self.verb_flags = pid, argv, go, src, verb_flags
         self.folder, self.root, self.stamp, self.started = folder, root, stamp, started
+        self.outputs: tuple[str, ...] = ()  # the run's own outputs, left out of the stamp
 
     def path(self, name: str) -> str:
         """A file of the build's private folder (OUTPUT, STDOUT, STDERR)."""
@@ -74,15 +75,25 @@ def module_root(folder: str) -> str | None:
         here = up
 
 
-def tree_stamp(root: str) -> str:
+def skipped(paths: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """What a walk of the module leaves out: the run's own outputs (words.outputs_of), by their
+    absolute real paths; a folder with all it holds."""
+    return frozenset(os.path.realpath(p) for p in paths)
+
+
+def tree_stamp(root: str, skip: frozenset[str] = frozenset()) -> str:
     """Every file of the module by name, size and change times, as one short string: any write to
     a file changes its change time (ctime cannot be set back), so an unchanged stamp means the
     files read between two stamps were the files stamped."""
     crc, adler, count = 0, 1, 0
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and os.path.join(dirpath, d) not in skip
+        )
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
+            if path in skip:
+                continue
             try:
                 st = os.stat(path)
             except OSError:

@@ -20,14 +20,14 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlvauto.errors import BuildFailed, UserError, shown
 from dlvauto.gobuild import prune
-from dlvauto.gobuild.ahead import SKIP_DIRS, AheadBuild
+from dlvauto.gobuild.ahead import SKIP_DIRS, AheadBuild, skipped
 from dlvauto.gobuild.cache import cache_root as cache_root  # where it always was, for its callers
 from dlvauto.gobuild.profiles import PROFILES as PROFILES  # where it always was, for its callers
 from dlvauto.gobuild.targets import find_module as find_module
@@ -42,14 +42,14 @@ CACHE_FORMAT = "2"  # 2: optimized builds keep their -m=2 diagnostics beside the
 DIAGNOSTICS_FILE = "inlining-m2.txt"
 
 
-def _hash_tree(root: Path) -> str:
+def _hash_tree(root: Path, skip: frozenset[str] = frozenset()) -> str:
     """Content hash of every file of the module (relative names included), sorted for stability.
 
     Every file counts (a go:embed'ed file is part of the program), so one that cannot be read is
     bad input named in one line, not an internal error.
     """
     try:
-        return _hash_files(root)
+        return _hash_files(root, skip)
     except OSError as exc:
         where = shown(exc.filename) if exc.filename else "a file"
         raise UserError(
@@ -58,13 +58,13 @@ def _hash_tree(root: Path) -> str:
         ) from None
 
 
-def _hash_files(root: Path) -> str:
+def _hash_files(root: Path, skip: frozenset[str]) -> str:
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and str(Path(dirpath, d)) not in skip)
         for name in sorted(filenames):
             p = Path(dirpath, name)
-            if not p.is_file():
+            if str(p) in skip or not p.is_file():
                 continue
             h.update(str(p.relative_to(root)).encode() + b"\0")
             try:
@@ -159,10 +159,13 @@ def build(
     *,
     extra_flags: list[str] | None = None,
     ahead: AheadBuild | None = None,
+    outputs: Sequence[str] = (),
 ) -> BuildResult:
     """Build the main package `src_dir` names (a folder, an import path: gobuild/targets.py) with
     `profile`'s flags, reusing a cached binary if any. `ahead`: a `go build` the quick start began
-    (gobuild/ahead.py), taken if it is this very build, else ended; ended either way."""
+    (gobuild/ahead.py), taken if it is this very build, else ended; ended either way. `outputs`:
+    what the run writes (its report, a saved core's folder), no input of the build even inside the
+    module: left out of the key, so a report written beside the program does not rebuild it."""
     started = proc.adopt_started(ahead.pid, ahead.argv) if ahead is not None else None
     try:
         if profile not in PROFILES:
@@ -173,7 +176,7 @@ def build(
         taken: tuple[AheadBuild, proc.Spawned] | None = None
         if ahead is not None and started is not None:
             taken = (ahead, started)
-        return _build(src, profile, extra_flags or [], test=False, ahead=taken)
+        return _build(src, profile, extra_flags or [], test=False, ahead=taken, outputs=outputs)
     finally:
         if ahead is not None and started is not None:
             started.stop(grace=0.2)  # still building when not taken; else only forgotten
@@ -196,6 +199,7 @@ def _build(
     *,
     test: bool,
     ahead: tuple[AheadBuild, proc.Spawned] | None = None,
+    outputs: Sequence[str] = (),
 ) -> BuildResult:
     module_dir, module_path = find_module(src)
     env = go_env()
@@ -206,7 +210,7 @@ def _build(
     flags = [*PROFILES[profile], *(_diagnostics_flags(module_path) if diagnose else []), *extra_flags]
     key_parts = {
         "format": CACHE_FORMAT,
-        "tree": _hash_tree(module_dir),
+        "tree": _hash_tree(module_dir, skipped(tuple(outputs))),
         "pkg": str(src.relative_to(module_dir)),
         "module_dir": str(module_dir),
         "go": env.version,
@@ -246,7 +250,7 @@ def _build(
     verb = ["test", "-c"] if test else ["build"]
     res = None
     if ahead is not None and _is_this_build(ahead[0], env.go, src, [*verb, *flags]):
-        res = _taken(*ahead, tmp, module_dir, str(key_parts["tree"]))
+        res = _taken(*ahead, tmp, module_dir, str(key_parts["tree"]), skipped(tuple(outputs)))
     if res is None:
         with _go_work_folder() as go_env_vars:
             res = proc.run(
@@ -286,7 +290,7 @@ def _is_this_build(ahead: AheadBuild, go: str, src: Path, verb_flags: list[str])
 
 
 def _taken(
-    ahead: AheadBuild, sp: proc.Spawned, tmp: Path, module_dir: Path, tree: str
+    ahead: AheadBuild, sp: proc.Spawned, tmp: Path, module_dir: Path, tree: str, skip: frozenset[str]
 ) -> proc.Completed | None:
     """The ahead build's result, its binary moved to `tmp`; None when the cache must build itself:
     a file of the module changed while it built (its stamp, or the key's hash of the tree)."""
@@ -296,7 +300,7 @@ def _taken(
     if status is None:  # past the build's own timeout, counted from its start
         sp.stop(grace=0.5)
         return proc.Completed(argv=ahead.argv, returncode=-1, stdout="", stderr="", timed_out=True)
-    if tree_stamp(ahead.root) != ahead.stamp or _hash_tree(module_dir) != tree:
+    if tree_stamp(ahead.root, skipped(ahead.outputs)) != ahead.stamp or _hash_tree(module_dir, skip) != tree:
         return None  # edited while it built: what it built may not be what the key says
     out, err = (Path(ahead.path(n)).read_bytes().decode("utf-8", "replace") for n in (STDOUT, STDERR))
     if status == 0:

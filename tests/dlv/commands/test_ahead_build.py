@@ -31,6 +31,7 @@ import json, os, sys, time
 from dlvauto.commands import quickstart
 quickstart.begin(sys.argv[1:])
 ahead = quickstart._building
+quick = quickstart._started is not None
 if ahead is not None and os.environ.get("EDIT") == "1":
     for _ in range(3000):
         if os.path.exists(os.path.join(ahead.folder, "built")):
@@ -55,9 +56,16 @@ early.begin(sys.argv[1:])
 started = early._started
 started.done.wait(300)
 built = started.built
+if built is not None:  # the memo is written just after dlv is handed on: wait, as a run would
+    started.pending.result(120)
+    for _ in range(500):
+        if early._remembered(started.plan) == (str(built.binary), started.built_in):
+            break
+        time.sleep(0.01)
 proc.kill_all(final=True)
 print(json.dumps({
     "ahead": ahead.pid if ahead else None,
+    "quick": quick,
     "ahead_folder_gone": (not os.path.exists(ahead.folder)) if ahead else None,
     "own_builds": len(own_builds),
     "binary": str(built.binary) if built else None,
@@ -106,6 +114,24 @@ def test_a_file_edited_while_the_quick_start_built_is_built_again(tmp_path: Path
     assert got["own_builds"] == 1, "the stamp changed: the cache built the program itself"
     assert _message_of(str(got["binary"])) == "panic: new words"
     assert got["ahead_folder_gone"] is True
+
+
+def test_an_edit_since_the_remembered_build_begins_the_build_instead_of_dlv(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, _ = write_go_program(tmp_path, "ab", '\tpanic("old words")\n')
+    first = _probe(src, env)
+    assert first["ahead"] is not None
+    same = _probe(src, env)  # nothing changed: dlv starts on the remembered binary, no build
+    assert same["ahead"] is None and same["quick"] is True and same["binary"] == first["binary"]
+    main = src / "main.go"
+    main.write_text(main.read_text().replace("old words", "new words"))
+    edited = _probe(src, env)
+    assert edited["quick"] is False, "the stale binary's dlv was ended"
+    assert edited["ahead"] is not None and edited["own_builds"] == 0
+    assert edited["binary"] != first["binary"] and _message_of(str(edited["binary"])) == "panic: new words"
+    again = _probe(src, env)  # the memo names the new build and the module's new stamp
+    assert again["quick"] is True and again["ahead"] is None and again["binary"] == edited["binary"]
+    assert wait_for(lambda: processes_mentioning(str(tmp_path / "cache")) == [], 5)
 
 
 def test_no_build_is_begun_where_the_cache_would_not_run_that_build(tmp_path: Path) -> None:
@@ -178,3 +204,22 @@ def test_a_sigkill_while_the_quick_start_builds_leaves_no_go_behind(tmp_path: Pa
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
     assert wait_for(lambda: _with_env(needle) == [], 10), "go and its jobs ended with us"
+
+
+def test_a_report_written_inside_the_module_is_no_input_of_its_build(tmp_path: Path) -> None:
+    env = cache_env(tmp_path / "cache")
+    src, _ = write_go_program(tmp_path, "ab", '\tpanic("beside words")\n')
+    report = src / "report.json"  # where `dlvauto run . --json report.json` puts it
+    binaries = []
+    for _ in range(3):
+        done = run_cli("run", str(src), "--json", str(report), env=env)
+        assert done.returncode == 0, done.stderr
+        binaries.append(json.loads(report.read_text())["source"]["binary"])
+    assert binaries[0] == binaries[1] == binaries[2], "each run rebuilt the program"
+    assert len(list((tmp_path / "cache" / "builds").iterdir())) == 1
+    # Nor is it in the module's stamp: the next start is dlv on the remembered binary, no build.
+    got = _probe(src, env, "--json", str(report))
+    assert got["quick"] is True and got["ahead"] is None and got["binary"] == binaries[0]
+    # A file of the program is still one: an edit beside the report rebuilds.
+    (src / "extra.go").write_text("package main\n\nvar extra = 1\n")
+    assert _probe(src, env, "--json", str(report))["ahead"] is not None

@@ -83,10 +83,10 @@ def test_a_memo_pointing_outside_the_cache_is_not_followed(tmp_path: Path) -> No
     stray.write_text("#!/bin/sh\nexit 0\n")
     stray.chmod(0o700)
     fields = memos[0].read_text().split("\0")
-    assert fields[-2].startswith(str(tmp_path / "cache" / "builds"))  # the binary it names
-    fields[-2] = str(stray)
+    assert fields[-3].startswith(str(tmp_path / "cache" / "builds"))  # the binary it names
+    fields[-3] = str(stray)
     memos[0].write_text("\0".join(fields))
     assert _probe(src, env)["guess"] == "none"  # only a binary in the cache's builds is guessed
     # That run remembered the binary its check gave, and the next one guesses it again.
-    assert memos[0].read_text().split("\0")[-2].startswith(str(tmp_path / "cache" / "builds"))
+    assert memos[0].read_text().split("\0")[-3].startswith(str(tmp_path / "cache" / "builds"))
     assert _probe(src, env)["guess"] == "taken"
