@@ -12,7 +12,7 @@ from dlvauto.rpc.client import DlvClient
 from dlvauto.rpc.wire import Connection
 from dlvauto.system.dlv import find_dlv
 
-from tests.helpers import EXAMPLES, assert_hang_report, needs_dlv, run_cli, tracer_of
+from tests.helpers import EXAMPLES, assert_hang_report, needs_dlv, run_cli, tracer_of, wait_for
 
 pytestmark = needs_dlv
 
@@ -47,6 +47,13 @@ def test_connect_captures_and_leaves_the_server_running(tmp_path: Path) -> None:
         assert server.stdout is not None
         line = server.stdout.readline().decode()
         address = line.split("listening at: ")[1].strip()
+        # `--continue` sets the target running only once dlv's own client has connected and left:
+        # a connect before that finds it stopped at its entry, and then runs while it is read.
+        probe = DlvClient(Connection.open(address), timeout=10)
+        try:
+            assert wait_for(lambda: probe.state(non_blocking=True).Running, 30), "the server runs its target"
+        finally:
+            probe.close()
         out = tmp_path / "r.json"
         r = run_cli("connect", address, "--json", str(out))
         assert r.returncode == 0, r.stderr
