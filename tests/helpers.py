@@ -193,16 +193,27 @@ def one_error_line(
 
 def processes_mentioning(text: str) -> list[int]:
     """Live (non-zombie) processes whose command line contains `text`."""
+    return _processes_whose("cmdline", text)
+
+
+def processes_with_env(text: str) -> list[int]:
+    """Live (non-zombie) processes whose environment holds `text` (`NAME=value`): a child and all
+    it starts inherit it (go build and its compile jobs)."""
+    return _processes_whose("environ", text)
+
+
+def _processes_whose(name: str, text: str) -> list[int]:
+    """Live (non-zombie) processes, this one left out, whose /proc/PID/`name` contains `text`."""
     found = []
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
-            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            said = (d / name).read_bytes().replace(b"\0", b" ").decode(errors="replace")
             state = (d / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
+        except (OSError, IndexError):
             continue
-        if text in cmd and state != "Z" and int(d.name) != os.getpid():
+        if text in said and state != "Z" and int(d.name) != os.getpid():
             found.append(int(d.name))
     return found
 

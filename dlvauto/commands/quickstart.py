@@ -15,6 +15,10 @@ nothing here, and the early start does what it always did. dlv is started as pro
 child: in a session of its own, behind `setpriv --pdeathsig TERM` (it ends if this process dies,
 however), SIGPIPE and SIGXFSZ back to their defaults, stdin /dev/null; its private folder is made
 as system/scratch.py makes one, with the same owner line, and its files are 0600 from the start.
+
+With no memo (a first run), or a memo whose stamp of the module is not today's (a file changed
+since that build: the dlv just started on it is ended), the debug profile's `go build` is begun
+here instead, started the same way (gobuild/ahead.py says when the build cache takes it).
 """
 
 from __future__ import annotations

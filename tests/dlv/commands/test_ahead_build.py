@@ -15,6 +15,7 @@ from tests.helpers import (
     needs_dlv,
     one_error_line,
     processes_mentioning,
+    processes_with_env,
     run_cli,
     run_python,
     wait_for,
@@ -169,23 +170,6 @@ def test_a_compile_error_reads_as_it_does_without_the_quick_start(tmp_path: Path
     assert quick.stderr.splitlines()[0] == plain.stderr.splitlines()[0]
 
 
-def _with_env(needle: str) -> list[int]:
-    """Live processes whose environment holds `needle` (go and its compile jobs inherit it)."""
-    found = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            if (
-                needle.encode() in (d / "environ").read_bytes()
-                and "Z" not in (d / "stat").read_text().rsplit(") ", 1)[1][:1]
-            ):
-                found.append(int(d.name))
-        except (OSError, IndexError):
-            continue
-    return found
-
-
 def test_a_sigkill_while_the_quick_start_builds_leaves_no_go_behind(tmp_path: Path) -> None:
     import os
     import signal
@@ -199,11 +183,11 @@ def test_a_sigkill_while_the_quick_start_builds_leaves_no_go_behind(tmp_path: Pa
     p = subprocess.Popen([*DLVAUTO, "run", str(src)], env=env, cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     needle = f"GOCACHE={gocache}"
-    assert wait_for(lambda: [q for q in _with_env(needle) if q != p.pid], 30), "the build began"
+    assert wait_for(lambda: [q for q in processes_with_env(needle) if q != p.pid], 30), "the build began"
     time.sleep(0.2)  # go is at work: compile jobs of its own
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
-    assert wait_for(lambda: _with_env(needle) == [], 10), "go and its jobs ended with us"
+    assert wait_for(lambda: processes_with_env(needle) == [], 10), "go and its jobs ended with us"
 
 
 def test_a_report_written_inside_the_module_is_no_input_of_its_build(tmp_path: Path) -> None:

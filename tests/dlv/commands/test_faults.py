@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DLVAUTO, EXAMPLES, ROOT, comm, needs_dlv, one_error_line, processes_mentioning
+from tests.helpers import (
+    DLVAUTO,
+    EXAMPLES,
+    ROOT,
+    comm,
+    needs_dlv,
+    one_error_line,
+    processes_mentioning,
+    processes_with_env,
+)
 
 pytestmark = needs_dlv
 
@@ -204,17 +213,8 @@ def test_signal_during_go_build(tmp_path: Path, sigint: str) -> None:
 
 
 def _go_build_running(tmp: Path) -> bool:
-    needle = f"GOCACHE={tmp / 'gocache'}".encode()
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit() and int(d.name) != os.getpid():
-            try:
-                if needle in (d / "environ").read_bytes() and (d / "comm").read_text().strip() != "python":
-                    state = (d / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                    if state != "Z":
-                        return True
-            except OSError:
-                continue
-    return False
+    """go (or a compile job of its) runs with the test's GOCACHE; dlvauto itself holds it too."""
+    return any(comm(pid) != "python" for pid in processes_with_env(f"GOCACHE={tmp / 'gocache'}"))
 
 
 def test_ctrl_c_is_heard_before_the_quick_start_begins_even_when_handed_to_us_ignored() -> None:
