@@ -179,7 +179,10 @@ def build(
         return _build(src, profile, extra_flags or [], test=False, ahead=taken, outputs=outputs)
     finally:
         if ahead is not None and started is not None:
-            started.stop(grace=0.2)  # still building when not taken; else only forgotten
+            if started.popen.poll() is not None and not proc.group_alive(started.pid):
+                started.release()  # it ended (taken): nothing of its group is left to end
+            else:
+                started.stop(grace=0.2)  # still building: not taken, or an error came first
             shutil.rmtree(ahead.folder, ignore_errors=True)
 
 
