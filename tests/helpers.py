@@ -124,6 +124,28 @@ def run_python(
     )
 
 
+# The end of the early start, as a probe of the command line's first steps waits for it: the check
+# and dlv's start done (`built`, `pending`), and the memo written, which happens just after dlv is
+# handed on, as a whole run would wait. Expects `early`, `time` imported and early.begin called.
+PROBE_EARLY_DONE = """
+started = early._started
+started.done.wait(300)
+built = started.built
+pending = started.pending.result(120) if built is not None else None
+for _ in range(500 if built is not None else 0):
+    if early._remembered(started.plan) == (str(built.binary), started.built_in):
+        break
+    time.sleep(0.01)
+"""
+
+
+def run_probe(code: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run a probe (`run_python`) and read the JSON object its last line prints."""
+    done = run_python(code, *args, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def write_go_program(
     root: Path, prefix: str, body: str, *, imports: str = "", main: str = ""
 ) -> tuple[Path, str]:

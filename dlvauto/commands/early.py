@@ -41,7 +41,6 @@ _PARAMETERS = {
     "--backend": "backend", "--unwind-check": "unwind_check", "--timings": "timings",
     "--fail-on-crash": "fail_on_crash", "--quiet": "quiet", "-q": "quiet", "-o": "out",
 }  # fmt: skip
-_REPEATABLE = REPEATABLE
 
 # `test`'s options: the same reading, and nothing of `test`'s own that changes the build, the
 # program's surroundings or dlv's start (--wd, --env, --tags, --race, ...) is understood here.
@@ -86,7 +85,7 @@ def plan_of(argv: list[str]) -> Plan | None:
     if profile not in ("debug", "optimized") or not ancestors.isdigit():
         return None
     job: dict[str, object] = {_PARAMETERS[k]: v for k, v in values.items()}
-    job.update({_REPEATABLE[k]: v for k, v in repeated.items()})
+    job.update({REPEATABLE[k]: v for k, v in repeated.items()})
     job.update({_PARAMETERS[k]: True for k in flags})
     job.update(src_dir=positional[0], args=list(args) or None)
     outputs = tuple(outputs_of(values))
@@ -239,7 +238,10 @@ def _prepare_on_this_thread(early: _Early) -> None:
         return
     from dlvauto.commands import memo
 
-    stamp = memo.stamp_of(plan.src, plan.outputs) if plan.command == "run" else ""
+    # The module's stamp as the quick start took it (before this build's check), else taken now.
+    stamp = building.stamp if building is not None else quick.stamp if quick is not None else None
+    if stamp is None:
+        stamp = memo.stamp_of(plan.src, plan.outputs) if plan.command == "run" else ""
     if entry != (str(early.built.binary), early.built_in, stamp):
         _remember(plan, str(early.built.binary), early.built_in, stamp)
     # dlv ends with the thread that started it (its parent-death signal, system/proc.py): this
@@ -277,11 +279,6 @@ def _check(early: _Early, ahead: AheadBuild | None = None) -> None:
     `ahead`: the build the quick start began, which the build cache takes or ends."""
     plan = early.plan
     try:
-        if ahead is not None and plan.command != "run":
-            from dlvauto.commands import quickstart
-
-            quickstart.discard_build(ahead)
-            ahead = None
         if plan.command == "test":
             from dlvauto.gobuild.program import build_test
             from dlvauto.gobuild.targets import test_packages

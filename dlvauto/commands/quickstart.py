@@ -29,6 +29,7 @@ import sys
 from dlvauto.commands import memo
 from dlvauto.commands.words import VALUED, outputs_of, words
 from dlvauto.rpc import argv as argv_of
+from dlvauto.system import launch
 from dlvauto.system.ownermark import owner_line
 
 TYPE_CHECKING = False
@@ -42,24 +43,33 @@ _TEMP = "/tmp"
 class Started:
     """A dlv this module started: what the early start compares and adopts (plain attributes)."""
 
-    __slots__ = (
-        "argv", "binary", "command", "dlv", "folder", "listen", "outputs", "pid", "profile", "spec", "stamp",
-    )  # fmt: skip
+    __slots__ = ("argv", "binary", "command", "dlv", "folder", "listen", "pid", "stamp")
 
     def __init__(
         self, pid: int, argv: list[str], dlv: str, command: list[str], folder: str, listen: str, binary: str
     ) -> None:
         self.pid, self.argv, self.dlv, self.command = pid, argv, dlv, command
         self.folder, self.listen, self.binary = folder, listen, binary
-        self.spec, self.profile, self.stamp = "", "", ""  # what the memo was for, and its stamp
-        self.outputs: tuple[str, ...] = ()  # the run's own outputs, left out of the stamp
+        self.stamp: str | None = None  # the module's stamp when it started: the memo's (early.py)
 
-    def stale(self) -> bool:
-        """Whether the module's stamp is not the memo's: a file changed since that build."""
-        try:
-            return memo.stamp_of(self.spec, self.outputs) != self.stamp
-        except Exception:
-            return False  # the early start's check decides, as it always did
+
+class _Line:
+    """A command line the quick start takes: the folder, profile, program arguments and outputs,
+    and the memo of its last build (None on a first run)."""
+
+    __slots__ = ("args", "outputs", "profile", "remembered", "spec")
+
+    def __init__(
+        self,
+        spec: str,
+        profile: str,
+        args: tuple[str, ...],
+        outputs: tuple[str, ...],
+        remembered: tuple[str, str | None, str] | None,
+    ) -> None:
+        self.spec, self.profile, self.args, self.outputs, self.remembered = (
+            spec, profile, args, outputs, remembered,
+        )  # fmt: skip
 
 
 _started: Started | None = None
@@ -72,24 +82,30 @@ def begin(argv: list[str]) -> None:
     docstring); errors of any kind start nothing."""
     global _started, _building
     try:
-        _started = _start(argv)
-    except _NoMemo as no_memo:
+        line = _line_of(argv)
+        if line is None:
+            return
+        if line.remembered is None:
+            _building = _start_build(line) if line.profile == "debug" else None
+            return
+        started = _start_dlv(line)
+        if started is None:
+            return
         try:
-            _building = _start_build(no_memo.folder, no_memo.outputs)
+            started.stamp = memo.stamp_of(line.spec, line.outputs)
         except Exception:
-            _building = None
-    except Exception:
-        _started = None
-    if _started is not None and _started.stale():
+            started.stamp = line.remembered[2]  # the early start's check decides, as it always did
+        if started.stamp == line.remembered[2]:
+            _started = started
+            return
         # The module changed since the remembered build: that binary is not the one to run. Its
         # dlv is ended (its program never ran) and the build begins, as on a first run.
-        stale, _started = _started, None
-        if stale.profile == "debug":
-            try:
-                _building = _start_build(stale.spec, stale.outputs)
-            except Exception:
-                _building = None
-        discard(stale)  # after the build has begun: ending dlv imports proc
+        try:
+            _building = _start_build(line) if line.profile == "debug" else None
+        finally:
+            discard(started)  # after the build has begun: ending dlv imports proc
+    except Exception:
+        return  # whatever was started is in _started or _building, and ended unless taken
 
 
 def take() -> Started | None:
@@ -141,7 +157,8 @@ def _end(pid: int, argv: list[str], folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _start(argv: list[str]) -> Started | None:
+def _line_of(argv: list[str]) -> _Line | None:
+    """The command line, when it is one the quick start takes (see the module's docstring)."""
     if not argv or argv[0] != "run" or not _standard_streams_open():
         return None
     read = words(argv, VALUED)
@@ -154,14 +171,16 @@ def _start(argv: list[str]) -> Started | None:
     if profile not in ("debug", "optimized") or any(os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")):
         return None
     remembered = memo.read(memo.key("run", positional[0], profile))
-    outputs = tuple(outputs_of(values))
-    if remembered is None and profile == "debug":
-        raise _NoMemo(positional[0], outputs)
+    return _Line(positional[0], profile, args, tuple(outputs_of(values)), remembered)
+
+
+def _start_dlv(line: _Line) -> Started | None:
+    """dlv started on the remembered binary (None when dlv is not where find_dlv looks first)."""
     dlv = _dlv()
-    if remembered is None or dlv is None:
+    if line.remembered is None or dlv is None:
         return None
-    binary = os.path.realpath(remembered[0])
-    command = ["exec", binary, "--", *args]
+    binary = os.path.realpath(line.remembered[0])
+    command = ["exec", binary, "--", *line.args]
     folder = _private_folder()
     try:
         listen = argv_of.listen_address(folder, True)
@@ -170,7 +189,7 @@ def _start(argv: list[str]) -> Started | None:
             os.close(_private_file(os.path.join(folder, name)))
         log = _private_file(os.path.join(folder, argv_of.LOG))
         try:
-            pid = _spawn(_ending_with_us(server), log)
+            pid = _spawn(launch.ending_with_us(server), log)
         finally:
             os.close(log)
     except BaseException:
@@ -178,21 +197,10 @@ def _start(argv: list[str]) -> Started | None:
 
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    started = Started(pid, server, dlv, command, folder, listen, binary)
-    started.spec, started.profile, started.stamp = positional[0], profile, remembered[2]
-    started.outputs = outputs
-    return started
+    return Started(pid, server, dlv, command, folder, listen, binary)
 
 
-class _NoMemo(Exception):
-    """No memo for this plain command line: its build is started instead (a first run)."""
-
-    def __init__(self, folder: str, outputs: tuple[str, ...]) -> None:
-        super().__init__(folder)
-        self.folder, self.outputs = folder, outputs
-
-
-def _start_build(spec: str, outputs: tuple[str, ...]) -> AheadBuild | None:
+def _start_build(line: _Line) -> AheadBuild | None:
     """`go build` of the folder `spec` with the debug profile's flags, as the build cache runs it
     (program.py): in the folder, with this process's environment and a private GOTMPDIR, in a
     session of its own behind setpriv, its output and the binary in a private folder."""
@@ -201,12 +209,12 @@ def _start_build(spec: str, outputs: tuple[str, ...]) -> AheadBuild | None:
     from dlvauto.gobuild import ahead
     from dlvauto.gobuild.profiles import PROFILES
 
-    src = os.path.realpath(spec)  # as targets.main_package resolves a folder
-    go = ahead.find_go()
+    src = os.path.realpath(line.spec)  # as targets.main_package resolves a folder
+    go = launch.go_path()
     root = ahead.module_root(src) if os.path.isdir(src) else None
     if go is None or root is None:
         return None  # the build cache meets and reports whatever is wrong
-    stamp = ahead.tree_stamp(root, ahead.skipped(outputs))  # before go reads a file
+    stamp = ahead.tree_stamp(root, ahead.skipped(line.outputs))  # before go reads a file
     folder = _private_folder()
     try:
         verb_flags = ["build", *PROFILES["debug"]]
@@ -214,7 +222,7 @@ def _start_build(spec: str, outputs: tuple[str, ...]) -> AheadBuild | None:
         env = dict(os.environ)
         if not env.get("GOTMPDIR"):
             env["GOTMPDIR"] = folder  # go's work folder goes with ours (program._go_work_folder)
-        argv = _ending_with_us(command)
+        argv = launch.ending_with_us(command)
         out = _private_file(os.path.join(folder, ahead.STDOUT))
         err = _private_file(os.path.join(folder, ahead.STDERR))
         try:
@@ -228,7 +236,7 @@ def _start_build(spec: str, outputs: tuple[str, ...]) -> AheadBuild | None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     building = ahead.AheadBuild(pid, argv, go, src, verb_flags, folder, root, stamp, time.monotonic())
-    building.outputs = outputs
+    building.outputs = line.outputs
     return building
 
 
@@ -275,15 +283,6 @@ def _private_file(path: str) -> int:
     fd = os.open(path, flags, 0o600)
     os.fchmod(fd, 0o600)
     return fd
-
-
-def _ending_with_us(args: list[str]) -> list[str]:
-    """`args` behind `setpriv --pdeathsig TERM` when the machine has setpriv (as proc.py does)."""
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        setpriv = os.path.join(folder or ".", "setpriv")
-        if os.path.isfile(setpriv) and os.access(setpriv, os.X_OK):
-            return [setpriv, "--pdeathsig", "TERM", "--", *args]
-    return args
 
 
 def _spawn(

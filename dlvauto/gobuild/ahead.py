@@ -18,6 +18,10 @@ from __future__ import annotations
 import os
 import zlib
 
+TYPE_CHECKING = False  # (typing is not imported this early)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 # Folders no build reads and the cache's key leaves out (program.py hashes the same tree).
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 OUTPUT = "built"  # the binary, in the build's private folder
@@ -51,18 +55,6 @@ class AheadBuild:
         return os.path.join(self.folder, name)
 
 
-def find_go() -> str | None:
-    """The go that system/go.find_go gives: $DLVAUTO_GO, else the first `go` on PATH."""
-    named = os.environ.get("DLVAUTO_GO")
-    if named:
-        return named if os.path.isfile(named) else None
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        go = os.path.join(folder, "go")
-        if os.path.isfile(go) and os.access(go, os.X_OK):
-            return go
-    return None
-
-
 def module_root(folder: str) -> str | None:
     """The folder of the go.mod that holds `folder` (the tree the cache's key hashes)."""
     here = folder
@@ -75,7 +67,7 @@ def module_root(folder: str) -> str | None:
         here = up
 
 
-def skipped(paths: list[str] | tuple[str, ...]) -> frozenset[str]:
+def skipped(paths: Iterable[str]) -> frozenset[str]:
     """What a walk of the module leaves out: the run's own outputs (words.outputs_of), by their
     absolute real paths; a folder with all it holds."""
     return frozenset(os.path.realpath(p) for p in paths)

@@ -179,10 +179,7 @@ def build(
         return _build(src, profile, extra_flags or [], test=False, ahead=taken, outputs=outputs)
     finally:
         if ahead is not None and started is not None:
-            if started.popen.poll() is not None and not proc.group_alive(started.pid):
-                started.release()  # it ended (taken): nothing of its group is left to end
-            else:
-                started.stop(grace=0.2)  # still building: not taken, or an error came first
+            started.stop(grace=0.2)  # still building when not taken; if it ended, only forgotten
             shutil.rmtree(ahead.folder, ignore_errors=True)
 
 
@@ -213,7 +210,7 @@ def _build(
     flags = [*PROFILES[profile], *(_diagnostics_flags(module_path) if diagnose else []), *extra_flags]
     key_parts = {
         "format": CACHE_FORMAT,
-        "tree": _hash_tree(module_dir, skipped(tuple(outputs))),
+        "tree": _hash_tree(module_dir, skipped(outputs)),
         "pkg": str(src.relative_to(module_dir)),
         "module_dir": str(module_dir),
         "go": env.version,
@@ -253,7 +250,7 @@ def _build(
     verb = ["test", "-c"] if test else ["build"]
     res = None
     if ahead is not None and _is_this_build(ahead[0], env.go, src, [*verb, *flags]):
-        res = _taken(*ahead, tmp, module_dir, str(key_parts["tree"]), skipped(tuple(outputs)))
+        res = _taken(*ahead, tmp)
     if res is None:
         with _go_work_folder() as go_env_vars:
             res = proc.run(
@@ -292,18 +289,17 @@ def _is_this_build(ahead: AheadBuild, go: str, src: Path, verb_flags: list[str])
     return ahead.go == go and ahead.src == str(src) and ahead.verb_flags == verb_flags
 
 
-def _taken(
-    ahead: AheadBuild, sp: proc.Spawned, tmp: Path, module_dir: Path, tree: str, skip: frozenset[str]
-) -> proc.Completed | None:
+def _taken(ahead: AheadBuild, sp: proc.Spawned, tmp: Path) -> proc.Completed | None:
     """The ahead build's result, its binary moved to `tmp`; None when the cache must build itself:
-    a file of the module changed while it built (its stamp, or the key's hash of the tree)."""
+    a file of the module changed between the build's start and its end (its stamp). The key's
+    hash of the tree was taken in between, so an unchanged stamp means it is what go read."""
     from dlvauto.gobuild.ahead import OUTPUT, STDERR, STDOUT, tree_stamp
 
     status = sp.wait(max(1.0, 600 - (time.monotonic() - ahead.started)))
     if status is None:  # past the build's own timeout, counted from its start
         sp.stop(grace=0.5)
         return proc.Completed(argv=ahead.argv, returncode=-1, stdout="", stderr="", timed_out=True)
-    if tree_stamp(ahead.root, skipped(ahead.outputs)) != ahead.stamp or _hash_tree(module_dir, skip) != tree:
+    if tree_stamp(ahead.root, skipped(ahead.outputs)) != ahead.stamp:
         return None  # edited while it built: what it built may not be what the key says
     out, err = (Path(ahead.path(n)).read_bytes().decode("utf-8", "replace") for n in (STDOUT, STDERR))
     if status == 0:

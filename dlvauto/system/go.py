@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from functools import lru_cache
-from pathlib import Path
 
 from dlvauto.errors import ToolMissing
 from dlvauto.records import record
-from dlvauto.system import proc
+from dlvauto.system import launch, proc
 
 
 @record(frozen=True)
@@ -34,8 +32,8 @@ class GoEnv:
 
 def find_go() -> str:
     """The go command: $DLVAUTO_GO, else `go` on PATH."""
-    go = os.environ.get("DLVAUTO_GO") or shutil.which("go")
-    if go is None or not Path(go).is_file():
+    go = launch.go_path()  # the quick start's own answer (commands/quickstart.py)
+    if go is None:
         raise ToolMissing(
             "go is not installed or not on PATH: install Go 1.25+ (https://go.dev/dl) and retry"
         )

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from dlvauto.errors import DlvautoError, ToolMissing
 from dlvauto.records import record
+from dlvauto.system import launch
 
 _live: list[Spawned] = []
 _live_lock = threading.Lock()
@@ -309,13 +310,14 @@ class Spawned:
 
     def stop(self, grace: float = 2.0) -> None:
         """End the process, its group and every adopted group: SIGTERM, then SIGKILL after `grace`."""
-        # A debugger's target leads a group of its own: adopt it while its parent can still say so.
-        for child in children_of(self.popen.pid):
-            self.adopt_group(child)
-        groups = [self.popen.pid, *self.adopted]
-        # A leader that has exited (dlv after its detach) leaves only helpers in its group (dlv's
-        # telemetry child): they get SIGKILL at once. An adopted group (dlv's target) gets SIGTERM.
+        # A leader that has exited (dlv after its detach) has no children left to adopt, and only
+        # helpers in its group (dlv's telemetry child): they get SIGKILL at once. An adopted group
+        # (dlv's target) gets SIGTERM and the grace.
         exited = self.popen.poll() is not None
+        if not exited:  # a debugger's target leads a group of its own: adopt it while dlv can say so
+            for child in children_of(self.popen.pid):
+                self.adopt_group(child)
+        groups = [self.popen.pid, *self.adopted]
         for pgid in groups:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGKILL if exited and pgid == self.popen.pid else signal.SIGTERM)
@@ -369,23 +371,6 @@ def _resolve(argv: Sequence[str]) -> list[str]:
     return list(argv)
 
 
-# The signal the kernel sends a child when dlvauto dies, even of SIGKILL (PR_SET_PDEATHSIG, set by
-# util-linux `setpriv` just before it execs the child: no Python runs between fork and exec). TERM
-# lets a headless dlv end its target itself, as it does when its client says so.
-PARENT_DEATH_SIGNAL = "TERM"
-
-
-def _ending_with_us(args: list[str]) -> list[str]:
-    """`args` behind `setpriv --pdeathsig`, when the machine has setpriv.
-
-    The signal comes when the *thread* that started the child ends, not only the process: a child
-    that must outlive the thread that started it needs that thread kept (commands/early.py)."""
-    import shutil
-
-    setpriv = shutil.which("setpriv")
-    return [setpriv, "--pdeathsig", PARENT_DEATH_SIGNAL, "--", *args] if setpriv else args
-
-
 _rlimit_lock = threading.Lock()
 
 
@@ -434,7 +419,7 @@ def spawn(
         try:
             with _core_size_for_children(core_size):
                 popen = subprocess.Popen(
-                    _ending_with_us(args),
+                    launch.ending_with_us(args),
                     cwd=cwd,
                     env=dict(env) if env is not None else None,
                     stdin=stdin,
@@ -482,13 +467,13 @@ class _Started(subprocess.Popen[bytes]):
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
-        for attempt in itertools.count():
-            if (status := self.poll()) is not None:
-                return status
+        attempt = 0
+        while (status := self.poll()) is None:
             if deadline is not None and time.monotonic() >= deadline:
                 raise subprocess.TimeoutExpired(self.args, timeout or 0.0)
             time.sleep(backoff(attempt, 0.002))
-        raise AssertionError("unreachable")
+            attempt += 1
+        return status
 
     def send_signal(self, sig: int) -> None:
         if self.poll() is None:
@@ -532,7 +517,7 @@ def spawn_pty(
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
             popen = subprocess.Popen(
-                [setsid, "--ctty", *_ending_with_us(args)] if setsid else _ending_with_us(args),
+                [setsid, "--ctty", *launch.ending_with_us(args)] if setsid else launch.ending_with_us(args),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
                 stdin=slave,

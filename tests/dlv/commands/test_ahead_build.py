@@ -11,12 +11,14 @@ import subprocess
 from pathlib import Path
 
 from tests.helpers import (
+    PROBE_EARLY_DONE,
     cache_env,
     needs_dlv,
     one_error_line,
     processes_mentioning,
     processes_with_env,
     run_cli,
+    run_probe,
     run_python,
     wait_for,
     write_go_program,
@@ -27,7 +29,8 @@ pytestmark = needs_dlv
 # The command line's first steps, seen from inside: which builds the cache ran itself (proc.run
 # of `go build`), and what became of the build the quick start began. EDIT=1: the program's
 # message is changed once the ahead build has written its binary, before the cache looks at it.
-_PROBE = """
+_PROBE = (
+    """
 import json, os, sys, time
 from dlvauto.commands import quickstart
 quickstart.begin(sys.argv[1:])
@@ -54,15 +57,9 @@ def run(argv, **kw):
 proc.run = run
 from dlvauto.commands import early
 early.begin(sys.argv[1:])
-started = early._started
-started.done.wait(300)
-built = started.built
-if built is not None:  # the memo is written just after dlv is handed on: wait, as a run would
-    started.pending.result(120)
-    for _ in range(500):
-        if early._remembered(started.plan) == (str(built.binary), started.built_in):
-            break
-        time.sleep(0.01)
+"""
+    + PROBE_EARLY_DONE
+    + """
 proc.kill_all(final=True)
 print(json.dumps({
     "ahead": ahead.pid if ahead else None,
@@ -74,12 +71,11 @@ print(json.dumps({
     "error": str(started.error) if started.error else None,
 }))
 """
+)
 
 
 def _probe(src: Path, env: dict[str, str], *extra: str, edit: bool = False) -> dict[str, object]:
-    done = run_python(_PROBE, "run", str(src), *extra, env=dict(env, EDIT="1" if edit else "0"))
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return run_probe(_PROBE, "run", str(src), *extra, env=dict(env, EDIT="1" if edit else "0"))
 
 
 def _message_of(binary: str) -> str:

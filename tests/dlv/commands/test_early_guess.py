@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 from tests.helpers import (
+    PROBE_EARLY_DONE,
     cache_env,
     needs_dlv,
     processes_mentioning,
     run_cli,
-    run_python,
+    run_probe,
     wait_for,
     write_go_program,
 )
@@ -22,23 +23,19 @@ from tests.helpers import (
 pytestmark = needs_dlv
 
 # What the early start did, seen from inside: the command line's own first steps, then its end.
-_PROBE = """
+_PROBE = (
+    """
 import json, sys, time
 from dlvauto.commands import early
 from dlvauto.system import proc
 early.begin(sys.argv[1:])
-started = early._started
-started.done.wait(120)
-pending = started.pending.result(120)
-built = started.built
-# The binary is remembered just after dlv is handed on: wait for it, as a whole run would.
-for _ in range(500):
-    if early._remembered(started.plan) == (str(built.binary), started.built_in):
-        break
-    time.sleep(0.01)
+"""
+    + PROBE_EARLY_DONE
+    + """
 proc.kill_all(final=True)
 print(json.dumps({"guess": started.guess, "binary": str(built.binary), "cached": built.cached}))
 """
+)
 
 
 def _program(root: Path, message: str) -> Path:
@@ -46,9 +43,7 @@ def _program(root: Path, message: str) -> Path:
 
 
 def _probe(src: Path, env: dict[str, str]) -> dict[str, object]:
-    done = run_python(_PROBE, "run", str(src), env=env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return run_probe(_PROBE, "run", str(src), env=env)
 
 
 def test_the_guess_is_taken_for_an_unchanged_program_and_ended_for_an_edited_one(tmp_path: Path) -> None:

@@ -11,7 +11,14 @@ import json
 import time
 from pathlib import Path
 
-from tests.helpers import cache_env, needs_dlv, processes_mentioning, run_python, write_go_program
+from tests.helpers import (
+    cache_env,
+    needs_dlv,
+    processes_mentioning,
+    run_probe,
+    run_python,
+    write_go_program,
+)
 
 pytestmark = needs_dlv
 
@@ -43,9 +50,7 @@ def _program(root: Path, body: str, *, imports: str = "") -> tuple[Path, str]:
 
 
 def _run(src: Path, env: dict[str, str], *options: str) -> dict[str, object]:
-    done = run_python(_RUN, "run", str(src), *options, env=env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return run_probe(_RUN, "run", str(src), *options, env=env)
 
 
 def test_a_head_started_program_runs_once_and_is_reported(tmp_path: Path) -> None:

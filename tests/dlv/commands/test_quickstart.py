@@ -16,11 +16,13 @@ from pathlib import Path
 
 from tests.helpers import (
     DLVAUTO,
+    PROBE_EARLY_DONE,
     ROOT,
     cache_env,
     needs_dlv,
     processes_mentioning,
     run_cli,
+    run_probe,
     run_python,
     wait_for,
     write_go_program,
@@ -29,7 +31,8 @@ from tests.helpers import (
 pytestmark = needs_dlv
 
 # The command line's own first steps, seen from inside: the quick start, then the early start.
-_PROBE = """
+_PROBE = (
+    """
 import json, sys, time
 from dlvauto.commands import quickstart
 quickstart.begin(sys.argv[1:])
@@ -38,19 +41,15 @@ quick_pid = quick.pid if quick else None
 from dlvauto.commands import early
 from dlvauto.system import proc
 early.begin(sys.argv[1:])
-started = early._started
-started.done.wait(120)
-got = started.pending.result(120)
-server_pid = got[1].spawned.pid if got else None
-# The binary is remembered just after dlv is handed on: wait for it, as a whole run would.
-for _ in range(500):
-    if early._remembered(started.plan) == (str(started.built.binary), started.built_in):
-        break
-    time.sleep(0.01)
+"""
+    + PROBE_EARLY_DONE
+    + """
+server_pid = pending[1].spawned.pid if pending else None
 proc.kill_all(final=True)
 print(json.dumps({"quick": quick_pid, "server": server_pid, "guess": started.guess,
                   "left": quickstart._started is not None}))
 """
+)
 
 
 def _program(root: Path, message: str, *, hang: bool = False) -> Path:
@@ -62,9 +61,7 @@ def _program(root: Path, message: str, *, hang: bool = False) -> Path:
 
 
 def _probe(src: Path, env: dict[str, str], *extra: str) -> dict[str, object]:
-    done = run_python(_PROBE, "run", str(src), *extra, env=env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return run_probe(_PROBE, "run", str(src), *extra, env=env)
 
 
 def test_the_quick_start_is_the_dlv_the_run_uses(tmp_path: Path) -> None:

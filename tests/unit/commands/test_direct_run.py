@@ -14,12 +14,13 @@ import pytest
 from dlvauto.commands import early
 from dlvauto.commands.run import run
 from dlvauto.commands.runjob import run_job
+from dlvauto.commands.words import REPEATABLE
 
 
 def test_every_option_maps_to_a_parameter_of_both_paths() -> None:
     typer_side = inspect.signature(run).parameters
     job_side = inspect.signature(run_job).parameters
-    for name in [*early._PARAMETERS.values(), *early._REPEATABLE.values(), "src_dir", "args"]:
+    for name in [*early._PARAMETERS.values(), *REPEATABLE.values(), "src_dir", "args"]:
         assert name in job_side, name
         assert name in typer_side, name
     assert set(typer_side) == set(job_side)
