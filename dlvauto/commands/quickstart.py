@@ -202,7 +202,8 @@ def _start_dlv(line: _Line) -> Started | None:
 
 def _start_build(line: _Line) -> AheadBuild | None:
     """`go build` of the folder `spec` with the debug profile's flags, as the build cache runs it
-    (program.py): in the folder, with this process's environment and a private GOTMPDIR, in a
+    (program.py): in the folder, with the toolchain's environment (launch.toolchain_env) and a
+    private GOTMPDIR, in a
     session of its own behind setpriv, its output and the binary in a private folder."""
     import time
 
@@ -219,7 +220,7 @@ def _start_build(line: _Line) -> AheadBuild | None:
     try:
         verb_flags = ["build", *PROFILES["debug"]]
         command = [go, *verb_flags, "-o", os.path.join(folder, ahead.OUTPUT), "."]
-        env = dict(os.environ)
+        env = launch.toolchain_env(os.environ)
         if not env.get("GOTMPDIR"):
             env["GOTMPDIR"] = folder  # go's work folder goes with ours (program._go_work_folder)
         argv = launch.ending_with_us(command)

@@ -32,7 +32,7 @@ from dlvauto.gobuild.cache import cache_root as cache_root  # where it always wa
 from dlvauto.gobuild.profiles import PROFILES as PROFILES  # where it always was, for its callers
 from dlvauto.gobuild.targets import find_module as find_module
 from dlvauto.records import record
-from dlvauto.system import files, proc
+from dlvauto.system import files, launch, proc
 from dlvauto.system.go import go_env
 
 if TYPE_CHECKING:
@@ -134,21 +134,23 @@ def _diagnostics_flags(module_path: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def _go_work_folder() -> Iterator[dict[str, str] | None]:
-    """The environment for `go build`, its work folder (GOTMPDIR) in a private folder of ours.
+def _go_work_folder() -> Iterator[dict[str, str]]:
+    """The environment for `go build` (launch.toolchain_env: the toolchain's GOGC), its work
+    folder (GOTMPDIR) in a private folder of ours.
 
     go removes its `go-build*` work folder when it ends, but not when it is killed; in a folder of
     ours it is removed with the folder, or by a later run's sweep when dlvauto itself was killed
     (system/scratch.py). A GOTMPDIR the user set is theirs and kept.
     """
-    if os.environ.get("GOTMPDIR"):
-        yield None
+    env = launch.toolchain_env(os.environ)
+    if env.get("GOTMPDIR"):
+        yield env
         return
     from dlvauto.system.scratch import private_folder
 
     folder = private_folder()
     try:
-        yield {**os.environ, "GOTMPDIR": str(folder)}
+        yield {**env, "GOTMPDIR": str(folder)}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -264,7 +266,12 @@ def _build(
             # -m=2 buries the errors among other packages' diagnostics: ask again without it, so the
             # user reads the errors as the compiler writes them (the packages that built are cached).
             plain = [f for f in flags if f not in _diagnostics_flags(module_path)]
-            again = proc.run([env.go, *verb, *plain, "-o", os.devnull, "."], cwd=src, timeout=600)
+            again = proc.run(
+                [env.go, *verb, *plain, "-o", os.devnull, "."],
+                cwd=src,
+                timeout=600,
+                env=launch.toolchain_env(os.environ),
+            )
             detail = again.stderr.rstrip() or detail
         raise BuildFailed(_build_failure(why, src, detail, " ".join(["go", *verb])), detail=detail)
     if diagnose:
@@ -285,7 +292,7 @@ def _build(
 
 def _is_this_build(ahead: AheadBuild, go: str, src: Path, verb_flags: list[str]) -> bool:
     """Whether the ahead build is the one `_build` would run: the same go, folder, verb and flags
-    (and the environment: the quick start gives go this process's own, as proc.run does)."""
+    (and the environment: both give go launch.toolchain_env of this process's own)."""
     return ahead.go == go and ahead.src == str(src) and ahead.verb_flags == verb_flags
 
 

@@ -10,10 +10,32 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False  # (typing is not imported this early)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 # The signal the kernel sends a child when dlvauto dies, even of SIGKILL (PR_SET_PDEATHSIG, set by
 # util-linux `setpriv` just before it execs the child: no Python runs between fork and exec). TERM
 # lets a headless dlv end its target itself, as it does when its client says so.
 PARENT_DEATH_SIGNAL = "TERM"
+
+
+# The garbage collector's target for the go toolchain's own processes (go, compile, link), not for
+# anything they build or run: GOGC=400 lets a heap grow to five times its live size before a
+# collection instead of twice. Measured on a 2-core machine: a small program's `go build` with
+# the debug flags (warm build cache, a fresh output: the link) 150 -> 128 ms; a cold build of dlv
+# 24.6 -> 20.0 s, the largest process's peak RSS 265 -> 299 MB. GOGC=off saves a few ms more
+# but puts no bound on a large link's memory. The binaries are byte for byte the same.
+TOOLCHAIN_GOGC = "400"
+
+
+def toolchain_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for a `go build`: the user's own, with TOOLCHAIN_GOGC unless they set GOGC
+    themselves. Only the toolchain gets it: dlv and the program under debug never see it."""
+    env = dict(environ)
+    if "GOGC" not in env:
+        env["GOGC"] = TOOLCHAIN_GOGC
+    return env
 
 
 def which(name: str) -> str | None:

@@ -18,6 +18,8 @@ of the dlv CLI), and that no dlv or target process is left once the run is over.
 
 Usage: .venv/bin/python scripts/bench/bench_live.py [--examples a,b] [--repeat N] [--json PATH]
                                                    [--backends rpc,repl]
+`--cli-gogc 400` gives the by-hand `go build` the GOGC dlvauto's own build runs with
+(launch.TOOLCHAIN_GOGC), to show how much of the from-source figure that alone accounts for.
 `--backends rpc,repl` also times `dlvauto run --backend repl` (dlv's terminal driven through a pty)
 in the same interleaved rounds and prints it beside the RPC backend and the dlv CLI; the target
 ratio stays the RPC backend's.
@@ -55,6 +57,8 @@ from benchlib import (
     tail,
     timed,
 )
+
+from dlvauto.system.launch import TOOLCHAIN_GOGC
 
 DEFAULT_EXAMPLES = ["many_goroutines", "nil_map_write", "deep_stack", "goroutine_panic"]
 DEPTH = 100
@@ -118,9 +122,10 @@ MANY_GOROUTINES = 1000  # a crash with at least this many goroutines is held to 
 
 
 class Bench:
-    def __init__(self, tools: Tools, scratch: Path) -> None:
+    def __init__(self, tools: Tools, scratch: Path, cli_gogc: str | None = None) -> None:
         self.tools = tools
         self.scratch = scratch
+        self.cli_gogc = cli_gogc  # the by-hand `go build`'s GOGC (None: the environment's)
         self.init = scratch / "init.txt"
         self.init.write_text(INIT_SCRIPT)
         self.cache = scratch / "dlvauto-cache"  # warm cache of the "built" measurement
@@ -206,7 +211,8 @@ class Bench:
             # dlvauto's "debug" profile: -gcflags=all=-N -l
             build_argv = [self.tools.go, "build", *PROFILES["debug"], "-o", str(binary), "."]
             log = self.scratch / "go-build.out"
-            build_s, rc = timed(build_argv, out=log, cwd=src)
+            build_env = None if self.cli_gogc is None else {**os.environ, "GOGC": self.cli_gogc}
+            build_s, rc = timed(build_argv, out=log, cwd=src, env=build_env)
             if rc != 0:
                 raise BenchError(f"go build exited {rc} in {src}: {tail(log)}")
             run = self.cli_run(binary)
@@ -290,7 +296,7 @@ def _check_same_job(row: Row) -> None:
             )
 
 
-def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
+def print_table(rows: list[Row], facts: dict[str, object], repeat: int, cli_gogc: str | None) -> None:
     print(f"dlv {facts['dlv_version']} ({facts['dlv']})")
     print(f"{facts['go_version']}")
     print(f"Python {facts['python_version']} ({facts['python']})")
@@ -305,6 +311,9 @@ def print_table(rows: list[Row], facts: dict[str, object], repeat: int) -> None:
     print(
         f"dlv CLI job: dlv exec BIN --init INIT --allow-non-terminal-interactive=true, INIT = {INIT_SCRIPT!r}"
     )
+    ours = os.environ.get("GOGC", TOOLCHAIN_GOGC)
+    theirs = cli_gogc if cli_gogc is not None else os.environ.get("GOGC", "unset (100)")
+    print(f"go build's GOGC: dlvauto's {ours} (launch.TOOLCHAIN_GOGC unless GOGC is set), by hand {theirs}")
     print()
     head = (
         f"{'example':<16} | {'measurement':<11} | {'dlvauto median s':>18} | {'dlv CLI median s':>18} | "
@@ -384,6 +393,12 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the scratch folder (outputs of the last runs)"
     )
     parser.add_argument(
+        "--cli-gogc",
+        metavar="GOGC",
+        help="GOGC for the by-hand `go build` (default: the environment's); dlvauto's own go build "
+        f"runs with GOGC={TOOLCHAIN_GOGC} unless GOGC is set: this shows that part of the gain",
+    )
+    parser.add_argument(
         "--backends",
         default="rpc",
         help="comma-separated variants to time: rpc (always), repl, novalues (--values 0), "
@@ -409,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     saved_cache = os.environ.get("DLVAUTO_CACHE_DIR")
     rows: list[Row] = []
     try:
-        bench = Bench(tools, scratch)
+        bench = Bench(tools, scratch, args.cli_gogc)
         print(
             f"bench_live: {len(names)} example(s), {args.repeat} runs each, scratch {scratch}",
             file=sys.stderr,
@@ -431,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     if after != facts["dlvauto_version"]:
         facts["dlvauto_version_after"] = after
         print(f"bench_live: warning: dlvauto's source changed during the run (now {after})", file=sys.stderr)
-    print_table(rows, facts, args.repeat)
+    print_table(rows, facts, args.repeat, args.cli_gogc)
     if args.json_path:
         doc = {
             "targets": {
