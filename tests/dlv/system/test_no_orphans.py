@@ -26,10 +26,12 @@ from tests.helpers import (
 pytestmark = needs_dlv
 
 
-def _start(example: str, cache: Path, *extra: str) -> subprocess.Popen[str]:
+def _start(
+    example: str, cache: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*DLVAUTO, "run", str(EXAMPLES / example), *extra, "--json", str(cache / "report.json")],
-        env=cache_env(cache),
+        env=env if env is not None else cache_env(cache),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -100,13 +102,17 @@ def test_sigkill_of_dlvauto_ends_dlv_and_target_and_a_later_run_clears_its_folde
 ) -> None:
     """kill -9 leaves dlvauto no `finally`: the kernel's parent-death signal ends dlv, the warden
     ends the target's group, and the next run removes the dead run's private folder (issue 16,
-    item 11)."""
-    p = _start("hang", tmp_path, "--timeout", "120", "--backend", backend)
+    item 11). The runs have a TMPDIR of their own: any dlvauto started meanwhile (a test running
+    beside this one) would clear the dead run's folders from a shared one."""
+    env = cache_env(tmp_path)
+    env["TMPDIR"] = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    p = _start("hang", tmp_path, "--timeout", "120", "--backend", backend, env=env)
     try:
         assert wait_for(lambda: target_and_dlv_running(tmp_path), 60), "dlv and the target started"
         dlv = [pid for pid in processes_mentioning(str(tmp_path / "builds")) if comm(pid) == "dlv"]
         folders = _folders_named_in(dlv[0])
-        assert folders and all(f.is_dir() for f in folders)
+        assert folders and all(f.is_dir() and f.parent == tmp_path / "tmp" for f in folders)
         p.kill()
         p.communicate(timeout=30)
     finally:
@@ -118,7 +124,7 @@ def test_sigkill_of_dlvauto_ends_dlv_and_target_and_a_later_run_clears_its_folde
     assert all(f.is_dir() for f in folders), "nothing cleared them yet"
     done = subprocess.run(
         [*DLVAUTO, "run", str(EXAMPLES / "nil_map_write"), "--json", str(tmp_path / "next.json")],
-        env=cache_env(tmp_path), cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert not any(f.exists() for f in folders), "the later run cleared the dead run's folders"
