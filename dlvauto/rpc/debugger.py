@@ -309,7 +309,7 @@ def _session(
     try:
         conn, server.connection = server.connection, None  # connected ahead by a head start
         try:
-            conn = conn or Connection.open(server.address)
+            conn = conn or Connection.open(server.address, ended=server.ended)
         except DebuggerError as exc:  # dlv listened, then ended (e.g. a Go version it refuses)
             raise server.explain(exc) from exc
         client = DlvClient(conn, timeout=options.command_timeout)

@@ -52,6 +52,10 @@ class HeadlessServer:
         err = startup_error(text, status, False)
         return err if isinstance(err, UserError) else exc
 
+    def ended(self) -> bool:
+        """Whether dlv has exited (it may have printed its address first, then given up)."""
+        return self.spawned.popen.poll() is not None
+
     def log_text(self) -> str:
         try:
             return self.log.read_text(errors="replace")
@@ -241,7 +245,7 @@ def head_start(
 
     started = False
     try:
-        conn = Connection.open(server.address)
+        conn = Connection.open(server.address, ended=server.ended)
         try:
             conn.send_ahead("GetVersion", "GetVersion", {})
             conn.send_ahead("ProcessPid", "ProcessPid", {})

@@ -17,7 +17,7 @@ import json
 import re
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
@@ -59,13 +59,20 @@ class Connection:
         self.max_reply = MAX_REPLY
 
     @classmethod
-    def open(cls, address: str, timeout: float = 10.0) -> Connection:
-        """Connect to `unix:/path` or `host:port` (what dlv printed after `listening at:`)."""
+    def open(cls, address: str, timeout: float = 10.0, ended: Callable[[], bool] | None = None) -> Connection:
+        """Connect to `unix:/path` or `host:port` (what dlv printed after `listening at:`).
+
+        `ended` says whether the dlv that should answer there has exited: dlv prints its address
+        before it launches the program, and when the launch fails (ptrace refused, say) it exits
+        and its socket is gone; trying again until `timeout` would only hide its reason.
+        """
         deadline = time.monotonic() + timeout
         while True:
             try:
                 return cls(cls._dial(address, timeout))
             except (ConnectionRefusedError, FileNotFoundError) as exc:
+                if ended is not None and ended():
+                    raise DebuggerError(f"cannot connect to dlv at {address}: dlv has ended ({exc})") from exc
                 if time.monotonic() > deadline:
                     raise DebuggerError(f"cannot connect to dlv at {address}: {exc}") from exc
                 time.sleep(0.01)
