@@ -209,6 +209,9 @@ def entry() -> None:
     _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     try:
         quickstart.begin(sys.argv[1:])  # dlv loads the program while the rest of dlvauto is imported
+        from dlvauto.system.deferred import defer
+
+        defer("inspect")  # dataclasses imports it, a run never calls it (system/deferred.py)
         code = main()
     except KeyboardInterrupt:  # Ctrl-C before main's handlers: still one line, 130
         code = _interrupted()
