@@ -202,6 +202,7 @@ def entry() -> None:
     import _signal  # type: ignore[import-not-found]  # (no stub: the C half of signal)
 
     from dlvauto.commands import quickstart
+    from dlvauto.system import goenv_ahead
 
     # A shell that starts us in the background hands us SIGINT ignored, and Python keeps it so:
     # from here a Ctrl-C (a CI runner's SIGINT) is KeyboardInterrupt, before the quick start's
@@ -216,6 +217,7 @@ def entry() -> None:
     except KeyboardInterrupt:  # Ctrl-C before main's handlers: still one line, 130
         code = _interrupted()
     quickstart.discard()  # one no run took (an error before the early start): its program never ran
+    goenv_ahead.end()  # a `go env` the quick start asked that no build check took
     try:
         sys.stdout.flush()
         sys.stderr.flush()

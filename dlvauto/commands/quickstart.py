@@ -16,6 +16,9 @@ child: in a session of its own, behind `setpriv --pdeathsig TERM` (it ends if th
 however), SIGPIPE and SIGXFSZ back to their defaults, stdin /dev/null; its private folder is made
 as system/scratch.py makes one, with the same owner line, and its files are 0600 from the start.
 
+Right after dlv, the build check's `go env -json` is started too (system/goenv_ahead.py): the
+check takes its answer instead of asking again, once dlv's load and the imports are under way.
+
 With no memo (a first run), or a memo whose stamp of the module is not today's (a file changed
 since that build: the dlv just started on it is ended), the debug profile's `go build` is begun
 here instead, started the same way (gobuild/ahead.py says when the build cache takes it).
@@ -29,7 +32,7 @@ import sys
 from dlvauto.commands import memo
 from dlvauto.commands.words import VALUED, outputs_of, words
 from dlvauto.rpc import argv as argv_of
-from dlvauto.system import launch
+from dlvauto.system import goenv_ahead, launch
 from dlvauto.system.ownermark import owner_line
 
 TYPE_CHECKING = False
@@ -91,6 +94,7 @@ def begin(argv: list[str]) -> None:
         started = _start_dlv(line)
         if started is None:
             return
+        _ask_go_env()  # the build check's toolchain facts, asked while dlv loads
         try:
             started.stamp = memo.stamp_of(line.spec, line.outputs)
         except Exception:
@@ -198,6 +202,28 @@ def _start_dlv(line: _Line) -> Started | None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Started(pid, server, dlv, command, folder, listen, binary)
+
+
+def _ask_go_env() -> None:
+    """`go env -json` started as system/go.py would ask it, its answer to a pipe
+    (system/goenv_ahead.py); nothing when there is no go or the start fails."""
+    go = launch.go_path()
+    if go is None:
+        return
+    reader, writer = os.pipe()  # both ends close-on-exec: only the child's stdout is the writer
+    try:
+        nowhere = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            argv = launch.ending_with_us(goenv_ahead.command(go))
+            pid = _spawn(argv, writer, nowhere)
+        finally:
+            os.close(nowhere)
+    except BaseException:
+        os.close(reader)
+        raise
+    finally:
+        os.close(writer)
+    goenv_ahead.hold(goenv_ahead.Asked(pid, argv, go, dict(os.environ), reader))
 
 
 def _start_build(line: _Line) -> AheadBuild | None:
