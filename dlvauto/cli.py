@@ -88,11 +88,6 @@ def _app(args: list[str] | None = None) -> typer.Typer:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit status."""
-    # pydantic_core imports the datetime C API when it loads; a Ctrl-C that lands in the middle of
-    # that import makes it panic (exit 1, a Rust traceback) instead of raising KeyboardInterrupt.
-    # Loaded here, before the handlers, the later import only looks it up.
-    import datetime  # noqa: F401
-
     from dlvauto.commands import early
     from dlvauto.system import proc, timings
 
@@ -123,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         return _guarded(lambda: _run_direct(direct), debug)
 
     try:
+        # pydantic_core imports the datetime C API when it loads; a Ctrl-C that lands in the middle
+        # of that import makes it panic (exit 1, a Rust traceback) instead of raising
+        # KeyboardInterrupt. Loaded first, the later import only looks it up. A direct run never
+        # loads pydantic (~1 ms saved): its few lazy imports of it (reportschema, snapshot,
+        # savedcore) load datetime first themselves.
+        import datetime  # noqa: F401
+
         import typer
 
         app = _app(args)

@@ -42,6 +42,8 @@ def report_schema() -> dict[str, Any]:
 
 @cache
 def _adapter() -> Any:
+    import datetime  # noqa: F401  # before pydantic_core loads it: see cli.main
+
     from pydantic import TypeAdapter
 
     return TypeAdapter(Report)

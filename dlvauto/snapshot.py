@@ -244,6 +244,8 @@ def snapshot_from_json(doc: Any) -> Snapshot:
 
 
 def _adapter() -> Any:
+    import datetime  # noqa: F401  # before pydantic_core loads it: see cli.main
+
     from pydantic import TypeAdapter  # only here: the sources and the parser never need pydantic
 
     global _ADAPTER

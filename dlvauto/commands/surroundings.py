@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from dataclasses import field
 from pathlib import Path
 
 from dlvauto.errors import UserError
 from dlvauto.records import record
+from dlvauto.system import files, trees
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -31,7 +31,7 @@ class Surroundings:
 
     def close(self) -> None:
         if self._private is not None:
-            shutil.rmtree(self._private, ignore_errors=True)
+            trees.remove_tree(self._private)
             self._private = None
 
     def __enter__(self) -> Surroundings:
@@ -93,7 +93,8 @@ def _stdin(spec: str, out: Surroundings) -> Path:
 
     out._private = private_folder()
     copy = out._private / "stdin"
-    from dlvauto.system import files
+
+    import shutil  # (only here: no import of a run without --stdin needs it)
 
     with files.open_private(copy, "wb", exclusive=True) as f:
         shutil.copyfileobj(sys.stdin.buffer, f)

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -32,7 +31,7 @@ from dlvauto.gobuild.cache import cache_root as cache_root  # where it always wa
 from dlvauto.gobuild.profiles import PROFILES as PROFILES  # where it always was, for its callers
 from dlvauto.gobuild.targets import find_module as find_module
 from dlvauto.records import record
-from dlvauto.system import files, launch, proc
+from dlvauto.system import files, launch, proc, trees
 from dlvauto.system.go import go_env
 
 if TYPE_CHECKING:
@@ -152,7 +151,7 @@ def _go_work_folder() -> Iterator[dict[str, str]]:
     try:
         yield {**env, "GOTMPDIR": str(folder)}
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        trees.remove_tree(folder)
 
 
 def build(
@@ -182,7 +181,7 @@ def build(
     finally:
         if ahead is not None and started is not None:
             started.stop(grace=0.2)  # still building when not taken; if it ended, only forgotten
-            shutil.rmtree(ahead.folder, ignore_errors=True)
+            trees.remove_tree(ahead.folder)
 
 
 def build_test(

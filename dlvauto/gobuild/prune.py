@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 from dlvauto.errors import UserError
 from dlvauto.records import record
+from dlvauto.system import trees
 
 DEFAULT_CAP = 2 * 1024**3  # bytes
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -87,7 +87,7 @@ def _remove(folder: Path) -> None:
         folder.rename(trash)
     except OSError:
         return
-    shutil.rmtree(trash, ignore_errors=True)
+    trees.remove_tree(trash)
 
 
 def prune(root: Path, limit: int, keep: Path | None = None) -> list[Entry]:

@@ -218,6 +218,8 @@ def _float(value: float) -> str:
         return "null"
     text = repr(value)
     if "e" in text:  # rare (timings are rounded to the millisecond): the exact ryu form
+        import datetime  # noqa: F401  # before pydantic_core loads it: see cli.main
+
         from pydantic_core import to_json
 
         return to_json(value).decode()

@@ -9,7 +9,6 @@ no pipe can fill up and stall dlv, however much it logs.
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from dataclasses import field
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 from dlvauto.errors import DebuggerError, UserError
 from dlvauto.records import record
 from dlvauto.rpc import argv as argv_of
-from dlvauto.system import files, proc
+from dlvauto.system import files, proc, trees
 from dlvauto.system.dlv import SocketRefused, startup_error
 from dlvauto.system.scratch import private_folder
 
@@ -69,7 +68,7 @@ class HeadlessServer:
         has nothing to clean up and can be given less.
         """
         self.spawned.stop(grace=grace)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        trees.remove_tree(self.folder)
 
 
 # ---- started before it was asked for --------------------------------------------------------------
@@ -190,7 +189,7 @@ def adopt_started(
     try:
         _listening(server, listen, 30.0, True)
     except BaseException:
-        shutil.rmtree(where, ignore_errors=True)
+        trees.remove_tree(where)
         raise
     return _early_key(dlv, command, True, None, None), server
 
@@ -286,7 +285,7 @@ def start_headless(
             # No unix socket to be had here: loopback TCP is the fallback, never another interface.
             return _start(dlv, command, folder, redirect_output, env, cwd, startup_timeout, False)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        trees.remove_tree(folder)
         raise
 
 

@@ -16,7 +16,6 @@ program was stopped by us (a hang) rather than by a crash.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -69,6 +68,8 @@ def prepare(folder: str | Path) -> Path:
 
 def finish(folder: Path, binary: Path, stop: SavedStop) -> Path:
     """Copy the binary into the folder and write stop.json; returns the copied binary's path."""
+    import shutil  # only here: a run that saves no core never needs it (system/trees.py says why)
+
     from dlvauto.version import __version__
 
     target = folder / binary.name
@@ -92,6 +93,8 @@ def stop_json(stop: SavedStop) -> str:
 @cache
 def stop_adapter() -> Any:
     """pydantic's reader (and schema) of stop.json, built on first use."""
+    import datetime  # noqa: F401  # before pydantic_core loads it: see cli.main
+
     from pydantic import TypeAdapter
 
     return TypeAdapter(SavedStop)

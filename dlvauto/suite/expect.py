@@ -6,6 +6,7 @@ file, the key and what is allowed.
 
 from __future__ import annotations
 
+import datetime  # noqa: F401  # before pydantic_core loads it: see cli.main
 import re
 import tomllib
 from pathlib import Path

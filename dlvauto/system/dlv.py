@@ -9,12 +9,11 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
 from dlvauto.errors import DebuggerError, ToolMissing, UserError, shown
-from dlvauto.system import proc
+from dlvauto.system import launch, proc
 
 DLV_VERSION = "v1.27.1"  # the dlv dlvauto is tested with
 DLV_MODULE = "github.com/go-delve/delve/cmd/dlv"
@@ -53,7 +52,7 @@ def dlv_candidates() -> list[tuple[str, str]]:
     if env:
         out.append(("DLVAUTO_DLV", env))
     out.append(("beside python", str(Path(sys.executable).parent / "dlv")))
-    on_path = shutil.which("dlv")
+    on_path = launch.which("dlv")
     if on_path:
         out.append(("PATH", on_path))
     return out

@@ -20,10 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO, overload
+
+from dlvauto.system.trees import new_file
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -131,7 +132,7 @@ def replace(path: str | Path, mode: int | None = None) -> Iterator[TextIO]:
         return
     folder = target.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = new_file(folder, prefix=f".{target.name}.", suffix=".tmp")
     except PermissionError:
         if st is None or not stat.S_ISREG(st.st_mode):
             raise

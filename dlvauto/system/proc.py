@@ -358,10 +358,8 @@ def _forget(sp: Spawned) -> None:
 
 
 def _resolve(argv: Sequence[str]) -> list[str]:
-    import shutil
-
     exe = argv[0]
-    if os.sep not in exe and shutil.which(exe) is None:
+    if os.sep not in exe and launch.which(exe) is None:
         raise ToolMissing(f"`{exe}` is not installed or not on PATH: install it (run `dlvauto doctor`)")
     if os.sep in exe:  # checked here: behind setpriv, exec's own error would come too late to say so
         if not Path(exe).exists():
@@ -506,13 +504,12 @@ def spawn_pty(
     `setsid` the child still gets a session, but no controlling terminal (`ctty` False).
     """
     import fcntl
-    import shutil
     import struct
     import termios
 
     args = _resolve(argv)
     with _starting_child(args[0]):
-        setsid = shutil.which("setsid")
+        setsid = launch.which("setsid")
         master, slave = os.openpty()
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))

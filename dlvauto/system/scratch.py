@@ -13,13 +13,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import shutil
 import stat
-import tempfile
 import threading
 from pathlib import Path
 
-from dlvauto.system import files, ownermark
+from dlvauto.system import files, ownermark, trees
 
 PREFIX = "dlvauto-"
 OWNER = "owner"
@@ -47,7 +45,7 @@ def _owner_gone(folder: Path) -> bool:
 
 def sweep(root: Path | None = None) -> list[Path]:
     """Remove this user's dlvauto folders under `root` (the temporary folder) whose run is gone."""
-    root = Path(root or tempfile.gettempdir())
+    root = Path(root or trees.temp_root())
     removed: list[Path] = []
     uid = os.getuid()
     try:
@@ -65,7 +63,7 @@ def sweep(root: Path | None = None) -> list[Path]:
             continue
         folder = Path(entry.path)
         if _owner_gone(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            trees.remove_tree(folder)
             removed.append(folder)
     return removed
 
@@ -86,8 +84,7 @@ def private_folder() -> Path:
             sweeper = threading.Thread(target=_sweep_quietly, name="dlvauto-sweep", daemon=True)
             sweeper.start()
             atexit.register(sweeper.join, 2.0)  # a short run still finishes its sweep
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
-    folder.chmod(0o700)
+    folder = trees.new_folder(prefix=PREFIX)
     with files.open_private(folder / OWNER, exclusive=True) as f:
         f.write(_me())
     return folder

@@ -11,7 +11,7 @@ from tests.helpers import ROOT, cache_env, needs_dlv, write_go_program
 pytestmark = needs_dlv
 
 
-def test_a_run_from_the_command_line_never_imports_inspect(tmp_path: Path) -> None:
+def test_a_run_from_the_command_line_never_imports_what_it_does_not_use(tmp_path: Path) -> None:
     """The command line defers it; a whole `dlvauto run` of a crash (built, run under dlv, reported)
     then never reads it: its imports (-X importtime) hold no inspect, ast or dis."""
     src, fail = write_go_program(tmp_path, "deferral", '\tpanic("deferred")\n')
@@ -40,4 +40,6 @@ def test_a_run_from_the_command_line_never_imports_inspect(tmp_path: Path) -> No
     }
     assert "dlvauto.sources.live" in imported  # the importtime lines are there: the run was read
     assert {"inspect", "ast", "dis"} & imported == set()
+    # Nor what system/trees.py replaces, nor what only pydantic needs (cli.main says why).
+    assert {"tempfile", "shutil", "bz2", "lzma", "random", "datetime"} & imported == set()
     assert f'"function": "main.{fail}"' in (tmp_path / "r.json").read_text()

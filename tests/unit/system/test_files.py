@@ -124,7 +124,7 @@ _ALLOWED = {
     "dlvauto/gobuild/cache.py": "the cache's folders, 0700 and checked (cache.private_dir)",
     "dlvauto/sources/viacore.py": "the kernel's core moved into the saved folder, then made 0600 there",
     "dlvauto/sources/savedcore.py": "the binary copied beside a saved core, then made 0700",
-    "dlvauto/system/scratch.py": "mkdtemp's 0700 private folder",
+    "dlvauto/system/trees.py": "fresh names for files.py and scratch.py: 0600 files (O_EXCL), 0700 folders",
     "dlvauto/commands/quickstart.py": "its 0700 folder, 0600 files (O_EXCL), made before files.py loads",
     "dlvauto/commands/surroundings.py": "stdin copied into a file files.open_private made",
 }

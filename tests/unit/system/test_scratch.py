@@ -27,7 +27,6 @@ def _folder(root: Path, name: str, owner: str | None) -> Path:
 
 def test_private_folder_is_private_and_names_its_owner(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr(scratch.tempfile, "tempdir", None)
     old = os.umask(0)
     try:
         folder = scratch.private_folder()
