@@ -6,12 +6,17 @@ library caller can tell bad input from a broken tool the same way a shell script
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 # Every C0 control (newline and tab too), DEL, the C1 controls, and the marks that reorder or hide
 # text: none of them belongs in a one-line message, whoever chose the path or value it came from.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# (A translation table, not a regex: the character class took ~0.5 ms to compile at every start.)
+_CONTROLS = [
+    *range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A), 0xFEFF,
+]  # fmt: skip
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES = {c: _NAMED.get(chr(c)) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CONTROLS}
 
 
 def escaped(text: str) -> str:
@@ -20,13 +25,7 @@ def escaped(text: str) -> str:
     A file name may hold a newline or a terminal's escape sequence; an error line names it as it is
     without being split in two or rewriting the terminal.
     """
-    names = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-    def one(m: re.Match[str]) -> str:
-        c = m.group()
-        return names.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-
-    return _CONTROL.sub(one, text) if _CONTROL.search(text) else text
+    return text.translate(_ESCAPES)
 
 
 def shown(path: str | PurePath | bytes) -> str:

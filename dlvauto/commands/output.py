@@ -44,9 +44,11 @@ class Output:
         quiet: bool = False,
     ) -> Output:
         """The output options as given, or the one line saying which cannot hold."""
-        from dlvauto.enrich.source import parse_source_root
+        roots: tuple[SourceRoot, ...] = ()
+        if source_roots:  # (enrich.source brings the report's model: not before the head start)
+            from dlvauto.enrich.source import parse_source_root
 
-        roots = tuple(parse_source_root(spec) for spec in source_roots or ())
+            roots = tuple(parse_source_root(spec) for spec in source_roots)
         chosen = view(fmt)
         if json == "-" and chosen.document and out in (None, "-"):
             raise UserError(
@@ -75,7 +77,7 @@ class Output:
     def modules(self) -> list[str]:
         """The modules `finish` will import for these options: the analysis, the source lines, the
         JSON writer (always asked for), the view written to a file and the terminal view if shown."""
-        wanted = ["dlvauto.analysis", "dlvauto.enrich.source", _module(JSON)]
+        wanted = ["dlvauto.commands.finish", "dlvauto.analysis", "dlvauto.enrich.source", _module(JSON)]
         if self.view_path is not None:
             wanted.append(_module(self.view))
         if not self.quiet and self.json != "-" and self.view_path != "-":

@@ -12,7 +12,6 @@ from typing import Any
 from dlvauto.commands import checks as opt
 from dlvauto.commands import surroundings
 from dlvauto.commands.early import early_build, head_start
-from dlvauto.commands.finish import analysed, finish
 from dlvauto.commands.output import Output
 from dlvauto.errors import UserError
 
@@ -107,4 +106,8 @@ def run_job(
                 save_core=saved, values=n_values, frame_n=n, transcript=transcript, cwd=place.cwd,
                 stdin=place.stdin,
             )  # fmt: skip
+    # Imported here, not at the top: nothing of the report is needed before the program runs, and
+    # every import before the head start delays it (the preload thread has it ready by now).
+    from dlvauto.commands.finish import analysed, finish
+
     finish(analysed(snap, n), output)

@@ -77,14 +77,13 @@ def _hash_files(root: Path, skip: frozenset[str]) -> str:
     return h.hexdigest()
 
 
-_MISSING_PACKAGE = re.compile(
-    r"(?:no required module provides package|cannot find module providing package) ([^\s:;]+)"
-)
+# A pattern, compiled by `re` on its first use (only a failed build reads it: not at every start).
+_MISSING_PACKAGE = r"(?:no required module provides package|cannot find module providing package) ([^\s:;]+)"
 
 
 def _build_failure(why: str, src: Path, stderr: str, what: str = "go build") -> str:
     """The one line for a failed build: a missing dependency is named, with the command that fixes it."""
-    m = _MISSING_PACKAGE.search(stderr)
+    m = re.search(_MISSING_PACKAGE, stderr)
     if m:
         pkg = m.group(1)
         return (

@@ -21,7 +21,7 @@ from dlvauto.system import trees
 
 DEFAULT_CAP = 2 * 1024**3  # bytes
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*$", re.IGNORECASE)
+_SIZE = r"(?i)^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*$"  # compiled by `re` on first use
 
 
 @record(frozen=True)
@@ -35,7 +35,7 @@ class Entry:
 
 def parse_size(text: str, name: str = "$DLVAUTO_CACHE_MAX") -> int:
     """`2G`, `500M`, `2GiB`, `1073741824` -> bytes; one line naming the setting otherwise."""
-    m = _SIZE.match(text)
+    m = re.match(_SIZE, text)
     if not m:
         raise UserError(f"{name} must be a size such as 2G, 500M or 1073741824 (bytes), not {text!r}")
     return int(float(m.group(1)) * _UNITS[m.group(2).upper()])

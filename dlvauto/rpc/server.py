@@ -25,7 +25,7 @@ from dlvauto.system.scratch import private_folder
 if TYPE_CHECKING:
     from dlvauto.rpc.wire import Connection
 
-_LISTENING = re.compile(r"API server listening at: (\S+)")
+_LISTENING = r"API server listening at: (\S+)"  # compiled by `re` on first use
 
 
 @record
@@ -323,7 +323,7 @@ def _listening(
     delay = 0.001
     while True:
         text = server.log_text()
-        m = _LISTENING.search(text)
+        m = re.search(_LISTENING, text)
         if m:
             server.address = listen if listen.startswith("unix:") else m.group(1)
             # dlv launched the target before it printed the address: take its group now.

@@ -18,10 +18,12 @@ import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dlvauto.errors import DebuggerError, RPCError, RPCTimeout
-from dlvauto.rpc.checked import Malformed, checker
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 T = TypeVar("T")
 Params = Any  # a dict, or a wire dataclass; either may hold wire dataclasses (EvalScope, LoadConfig)
@@ -29,6 +31,21 @@ Params = Any  # a dict, or a wire dataclass; either may hold wire dataclasses (E
 _ID_AT_START = re.compile(rb'^\{"id":(\d+),')
 _CHUNK = 1 << 20
 MAX_REPLY = 512 << 20  # a reply larger than this is no reply dlv would send: stop reading
+
+
+_checked_module: ModuleType | None = None
+
+
+def _checked() -> ModuleType:
+    """rpc/checked.py, imported on the first reply decoded: the head start (rpc/server.py) writes
+    its requests with this module before anything reads a reply, and the wire types (~5 ms of
+    imports) need not delay the program's start."""
+    global _checked_module
+    if _checked_module is None:
+        from dlvauto.rpc import checked
+
+        _checked_module = checked
+    return _checked_module
 
 
 def _as_json(value: object) -> dict[str, Any]:
@@ -201,9 +218,10 @@ class Connection:
         result = reply.get("result")
         if result is None:
             raise RPCError(method, "empty reply")
+        checked = _checked()
         try:
-            return checker(result_type)(result)
-        except Malformed as exc:
+            return checked.checker(result_type)(result)  # type: ignore[no-any-return]
+        except checked.Malformed as exc:
             raise _malformed(method, exc.at("result").where, exc.message) from None
 
     def call(self, method: str, params: Params, result_type: type[T], timeout: float | None) -> T:

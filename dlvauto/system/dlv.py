@@ -18,7 +18,7 @@ from dlvauto.system import launch, proc
 DLV_VERSION = "v1.27.1"  # the dlv dlvauto is tested with
 DLV_MODULE = "github.com/go-delve/delve/cmd/dlv"
 INSTALL = f"go install {DLV_MODULE}@{DLV_VERSION}"  # puts dlv in $(go env GOBIN) or $(go env GOPATH)/bin
-_VERSION = re.compile(r"^Version: (\S+)", re.MULTILINE)
+_VERSION = r"(?m)^Version: (\S+)"  # compiled by `re` on first use (not at every start)
 
 
 def _executable(path: str | None) -> bool:
@@ -111,7 +111,7 @@ def install_dlv() -> str:
 
 def parse_version(text: str) -> str | None:
     """`1.27.1` from what `dlv version` prints, or from the API's DelveVersion (the same text)."""
-    m = _VERSION.search(text)
+    m = re.search(_VERSION, text)
     return m.group(1) if m else None
 
 

@@ -15,7 +15,7 @@ from dlvauto.system.preload import in_background
 
 
 def test_the_modules_finish_will_need_for_each_set_of_options() -> None:
-    base = ["dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
+    base = ["dlvauto.commands.finish", "dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
     # Off a terminal the view is laid out without rich (render/plain.py): rich is not preloaded.
     assert Output.checked(None).modules() == [*base, "dlvauto.render.plain"]
     assert Output.checked("-").modules() == base  # stdout is the JSON: no terminal view, no rich
@@ -33,7 +33,7 @@ def test_on_a_terminal_rich_is_preloaded_too(monkeypatch: pytest.MonkeyPatch) ->
     from dlvauto.commands import output
 
     monkeypatch.setattr(output, "_stdout_is_a_terminal", lambda: True)
-    base = ["dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
+    base = ["dlvauto.commands.finish", "dlvauto.analysis", "dlvauto.enrich.source", "dlvauto.render.json"]
     assert Output.checked(None).modules() == [*base, "dlvauto.render.plain", "dlvauto.render.terminal"]
     assert Output.checked("-").modules() == base
 
