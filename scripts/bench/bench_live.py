@@ -23,6 +23,12 @@ Usage: .venv/bin/python scripts/bench/bench_live.py [--examples a,b] [--repeat N
 `--backends rpc,repl` also times `dlvauto run --backend repl` (dlv's terminal driven through a pty)
 in the same interleaved rounds and prints it beside the RPC backend and the dlv CLI; the target
 ratio stays the RPC backend's.
+After the table, the median of each stage of dlvauto's runs (its reports' `timings`: Python's start,
+the build check, dlv's start, the run to the stop, ...), so a figure that moved shows where.
+Both sides have a tail that is dlv's own: when a process it waits for has not changed state at its
+first look, dlv's native backend sleeps 200 ms before looking again (proc_linux.go, `wait`). The CLI
+meets it when `exit` kills the stopped target; dlvauto when dlv launches the target and the target's
+execve has not finished (seen in ~1 run in 15 on this 2-core machine: `dlv start` ~0.2 s).
 Exit status: 0 when the target is met everywhere, 3 when it is missed somewhere, 1 when a run failed
 (the figures are then not printed), 2 for bad arguments. Only the standard library and dlvauto
 itself are used; what bench_core.py shares with this script is in benchlib.py.
@@ -162,7 +168,8 @@ class Bench:
         ran = str(data.get("source", {}).get("binary"))
         if not ran.startswith(str(under)):
             raise BenchError(f"dlvauto ran {ran}, expected a binary at {under}")
-        return Run(seconds, rc, len(gs), sum(len(g.get("frames") or []) for g in gs), left)
+        stages = {str(k): float(v) for k, v in (data.get("timings") or {}).items()}
+        return Run(seconds, rc, len(gs), sum(len(g.get("frames") or []) for g in gs), left, stages)
 
     def cli_run(self, binary: Path) -> Run:
         argv = [
@@ -339,6 +346,7 @@ def print_table(rows: list[Row], facts: dict[str, object], repeat: int, cli_gogc
     met = sum(r.met for r in rows)
     print(f"target met on {met} of {len(rows)} measurements" + ("" if met == len(rows) else " (NOT on all)"))
     print_backends(rows)
+    print_stages(rows)
     left = [
         (r.example, r.measurement, what)
         for r in rows
@@ -352,6 +360,33 @@ def print_table(rows: list[Row], facts: dict[str, object], repeat: int, cli_gogc
             print(f"  {ex} {m}: {what}")
     else:
         print("no dlv or target process was left behind after any run")
+
+
+def print_stages(rows: list[Row]) -> None:
+    """Where dlvauto's time went: the median of each stage its reports timed (`timings`), in ms.
+
+    The stages end where the report is made: writing it, the view and the process's exit are the
+    rest of the wall time (the last column)."""
+    medians = [(r, r.dlvauto.stage_medians()) for r in rows]
+    names = list(dict.fromkeys(n for _, m in medians for n in m))
+    if not names:
+        return
+    print()
+    print("dlvauto's stages: median ms of the same runs, from each report's `timings`")
+    short = {n: n.replace("run to the stop", "to stop").replace("python start", "py start") for n in names}
+    width = {n: max(9, len(short[n])) for n in names}
+    head = f"{'example':<16} | {'measurement':<11} | " + " | ".join(f"{short[n]:>{width[n]}}" for n in names)
+    head += f" | {'rest':>6} | {'wall':>6}"
+    print(head)
+    print("-" * len(head))
+    for r, m in medians:
+        if not m:
+            continue
+        cells = " | ".join(f"{m.get(n, 0.0) * 1000:{width[n]}.1f}" for n in names)
+        rest = (r.dlvauto.median - sum(m.values())) * 1000
+        print(
+            f"{r.example:<16} | {r.measurement:<11} | {cells} | {rest:6.1f} | {r.dlvauto.median * 1000:6.1f}"
+        )
 
 
 def print_backends(rows: list[Row]) -> None:

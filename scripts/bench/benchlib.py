@@ -52,6 +52,7 @@ class Run:
     goroutines: int
     frames: int
     leftovers: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # dlvauto's report `timings` (s), if read
 
 
 @dataclass
@@ -72,6 +73,11 @@ class Series:
     def minimum(self) -> float:
         return min(self.times)
 
+    def stage_medians(self) -> dict[str, float]:
+        """Each stage's median seconds over the runs that report stages (in the reports' order)."""
+        names = list(dict.fromkeys(name for r in self.runs for name in r.stages))
+        return {n: statistics.median(r.stages.get(n, 0.0) for r in self.runs if r.stages) for n in names}
+
     def summary(self) -> dict[str, object]:
         return {
             "median_s": round(self.median, 4),
@@ -81,6 +87,7 @@ class Series:
             "goroutines": sorted({r.goroutines for r in self.runs}),
             "frames": sorted({r.frames for r in self.runs}),
             "leftovers": [x for r in self.runs for x in r.leftovers],
+            **({"stage_medians_s": self.stage_medians()} if any(r.stages for r in self.runs) else {}),
         }
 
 
