@@ -41,6 +41,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -366,7 +367,7 @@ def print_stages(rows: list[Row]) -> None:
     """Where dlvauto's time went: the median of each stage its reports timed (`timings`), in ms.
 
     The stages end where the report is made: writing it, the view and the process's exit are the
-    rest of the wall time (the last column)."""
+    rest of the wall time (`rest`, the median over the runs of wall time less the stages)."""
     medians = [(r, r.dlvauto.stage_medians()) for r in rows]
     names = list(dict.fromkeys(n for _, m in medians for n in m))
     if not names:
@@ -383,7 +384,7 @@ def print_stages(rows: list[Row]) -> None:
         if not m:
             continue
         cells = " | ".join(f"{m.get(n, 0.0) * 1000:{width[n]}.1f}" for n in names)
-        rest = (r.dlvauto.median - sum(m.values())) * 1000
+        rest = statistics.median(x.seconds - sum(x.stages.values()) for x in r.dlvauto.runs) * 1000
         print(
             f"{r.example:<16} | {r.measurement:<11} | {cells} | {rest:6.1f} | {r.dlvauto.median * 1000:6.1f}"
         )

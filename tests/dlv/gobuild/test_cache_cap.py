@@ -92,3 +92,31 @@ def test_cache_info_and_prune_commands(tmp_path: Path) -> None:
 )
 def test_sizes(text: str, size: int) -> None:
     assert prune.parse_size(text) == size
+
+
+def test_a_run_of_the_command_line_prunes_what_is_over_the_cap(tmp_path: Path) -> None:
+    """A `dlvauto run` that builds prunes the cache to the cap before dlv starts: every older build
+    over it is gone (sizes counted as the files' sizes: sparse ones too), no trash is left."""
+    cache = tmp_path / "cache"
+    builds = cache / "builds"
+    old = []
+    for k in range(3):
+        folder = builds / f"{k:024x}"
+        folder.mkdir(parents=True)
+        with (folder / "prog").open("wb") as f:
+            f.truncate(40 * 1024**2)  # sparse: counted by its size, no disk used
+        stamp = time.time() - 3600 * (k + 1)
+        os.utime(folder, (stamp, stamp))
+        old.append(folder)
+    cache.chmod(0o700)
+    builds.chmod(0o700)
+    env = {**os.environ, "DLVAUTO_CACHE_DIR": str(cache), "DLVAUTO_CACHE_MAX": "30M"}
+    src = _program(tmp_path)
+    r = run_cli("run", str(src), "--json", str(tmp_path / "r.json"), "-q", env=env)
+    assert r.returncode == 0, r.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    ran = Path(report["source"]["binary"])
+    assert ran.name == src.name and ran.parent.parent == builds
+    assert [e.path for e in prune.entries(cache)] == [ran.parent]
+    assert not any(folder.exists() for folder in old)
+    assert [p.name for p in builds.iterdir()] == [ran.parent.name], "no .trash- folder left"
