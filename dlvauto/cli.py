@@ -196,10 +196,13 @@ def _failed(exc: BaseException, debug: bool) -> int:
     return _fail(f"internal error: {type(exc).__name__}: {exc} (DLVAUTO_DEBUG=1 shows the traceback)", 1)
 
 
-def entry() -> None:
+def entry(site_later: bool = False) -> None:
     """The console script: run, flush, and leave without interpreter teardown (~30 ms per run).
 
     Every child is already ended by `main`'s `finally`; nothing else needs Python's shutdown.
+    `site_later`: Python was started without `site` (-S) by the checkout's own launcher
+    (scripts/launcher.py), so the quick start runs before it: `site` is run right after, before
+    anything outside the standard library is imported.
     """
     import _signal  # type: ignore[import-not-found]  # (no stub: the C half of signal)
 
@@ -212,6 +215,10 @@ def entry() -> None:
     _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     try:
         quickstart.begin(sys.argv[1:])  # dlv loads the program while the rest of dlvauto is imported
+        if site_later:
+            import site
+
+            site.main()  # the venv's site-packages and .pth files, as Python's start would have
         from dlvauto.system.deferred import defer
 
         defer("inspect")  # dataclasses imports it, a run never calls it (system/deferred.py)

@@ -44,6 +44,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
   echo "$want" > "$stamp"
 fi
+# The console script as the checkout's own launcher: Python without `site` until the quick start
+# has begun (scripts/launcher.py says why); written again after every install, which rewrites it.
+"$venv/bin/python" scripts/launcher.py "$venv" "$root"
 # Bytecode for the package's own modules (an editable install has none, and where
 # PYTHONDONTWRITEBYTECODE is set, as in many CI images, every run would compile ~50 modules again:
 # ~0.1 s of each command's start). compileall only rewrites what is out of date.

@@ -45,7 +45,10 @@ def test_a_self_sent_sigabrt_is_reported_every_time(tmp_path: Path) -> None:
                     report["exit_code"],
                 )
             )
-            assert results[-1] == ("signal", "SIGABRT: abort", (f"main.guard{tag}", line), False, 2), results[
-                -1
-            ]
+            # kill(2) returns before the runtime's handler has stopped the goroutine that sent the
+            # signal (it may be handled on another thread): it is caught at the call or, seen once
+            # in a few hundred runs, already at the next statement. Either is where it really was.
+            kind, message, where, ran_past, status = results[-1]
+            assert (kind, message, ran_past, status) == ("signal", "SIGABRT: abort", False, 2), results[-1]
+            assert where in ((f"main.guard{tag}", line), (f"main.guard{tag}", line + 1)), results[-1]
     assert len(results) == BUILDS * RUNS

@@ -1,0 +1,37 @@
+"""The checkout's launcher (scripts/launcher.py): its text, and that setup wrote it (a real run with it:
+tests/dlv/commands/test_launcher.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.helpers import ROOT
+
+
+def load_launcher() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("launcher", ROOT / "scripts" / "launcher.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_text_and_where_it_cannot_be_used() -> None:
+    launcher = load_launcher()
+    source = launcher.text("/opt/v/bin/python", "/src/dlvauto")
+    assert source.splitlines()[0] == "#!/opt/v/bin/python -S"
+    assert "sys.path.append('/src/dlvauto')" in source and source.endswith("entry(site_later=True)\n")
+    assert launcher.text("/opt/my venv/bin/python", "/src") is None, "a space ends the #! line's path"
+    assert launcher.text("/" + "v" * 260 + "/bin/python", "/src") is None, "longer than the kernel reads"
+
+
+def test_the_checkouts_console_script_is_the_launcher() -> None:
+    script = Path(sys.executable).parent / "dlvauto"
+    if Path(sys.executable).parent.parent != ROOT / ".venv" or not script.is_file():
+        pytest.skip("runs in the checkout's own .venv (scripts/setup.sh)")
+    assert script.read_text().splitlines()[0] == f"#!{ROOT / '.venv' / 'bin' / 'python'} -S"
