@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import reprlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
+from types import ModuleType
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T", bound=type)
@@ -143,7 +144,28 @@ def _first_init(cls: type) -> Callable[..., None]:
 
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     __init__.__module__ = cls.__module__
+    __init__.__record_lazy__ = True  # type: ignore[attr-defined]  # (what `ready` looks for)
     return __init__
+
+
+def ready(classes: Iterable[type]) -> None:
+    """Write now the `__init__` of each of `classes` still waiting for its first instance.
+
+    ~0.1 ms a class: a run's end makes ~30 kinds of record (the snapshot's, the report's, the
+    view's) for the first time, ~3 ms on its critical path; the preload thread (system/preload.py)
+    calls this for them while dlv and the program run. Another thread making a first instance at
+    the same time writes the same `__init__`: whichever is put in place last, they are alike."""
+    for cls in classes:
+        if getattr(cls.__dict__.get("__init__"), "__record_lazy__", False):
+            type.__setattr__(cls, "__init__", _init_of(cls))
+
+
+def records_of(module: ModuleType) -> list[type]:
+    """The record classes `module` defines itself (not those it imports), in its order."""
+    return [
+        v for v in vars(module).values()
+        if isinstance(v, type) and v.__module__ == module.__name__ and hasattr(v, "__record_repr__")
+    ]  # fmt: skip
 
 
 @overload

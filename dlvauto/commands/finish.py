@@ -30,6 +30,21 @@ _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 interrupted_note: str | None = None  # set once a signal's partial report is written (cli.py says it)
 
 
+def ready_records() -> None:
+    """The preload's last step: the `__init__` of the records the report and its views are made
+    of, written while the program runs (records.ready), not at their first use after the crash.
+    The view's own are readied only when the preload imported its module (the view is shown)."""
+    from dlvauto import report
+    from dlvauto.gofacts import tracetext
+    from dlvauto.records import ready, records_of
+    from dlvauto.render import common
+
+    modules = [tracetext, report, common]
+    modules += [m for m in (sys.modules.get("dlvauto.render.sections"),) if m is not None]
+    for module in modules:
+        ready(records_of(module))
+
+
 def analysed(snap: Snapshot, frame_n: int) -> Report:
     """The report of what a source saw (the analysis, timed as a stage of its own)."""
     from dlvauto.analysis import analyze

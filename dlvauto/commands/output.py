@@ -84,6 +84,7 @@ class Output:
             wanted.append(_module(TERMINAL))
             if _stdout_is_a_terminal():
                 wanted.append("dlvauto.render.terminal")  # rich lays out the view for a person
+        wanted.append("dlvauto.commands.finish:ready_records")  # last: the records of all of them
         return list(dict.fromkeys(wanted))
 
     def preload(self, first: Sequence[str] = ()) -> None:

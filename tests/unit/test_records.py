@@ -185,3 +185,44 @@ def test_a_record_without_docstring_is_named_by_its_fields() -> None:
         second: str = ""
 
     assert Bare.__doc__ == "Bare(first, second)"
+
+
+def test_ready_writes_the_init_now_and_it_behaves_as_the_lazy_one() -> None:
+    from dataclasses import field
+
+    from dlvauto.records import ready, record
+
+    @record
+    class Sample:
+        a: int
+        b: list[int] = field(default_factory=list)
+        c: str = "c"
+
+    @record
+    class Own:
+        x: int
+
+        def __init__(self, x: int) -> None:
+            self.x = x * 2
+
+    lazy_init = Sample.__dict__["__init__"]
+    assert getattr(lazy_init, "__record_lazy__", False)
+    ready([Sample, Own, int])  # a class with its own __init__, or no record: left alone
+    written = Sample.__dict__["__init__"]
+    assert written is not lazy_init and not getattr(written, "__record_lazy__", False)
+    assert Own(3).x == 6
+    one, two = Sample(1), Sample(2, [5], c="d")
+    assert (one.a, one.b, one.c, two.a, two.b, two.c) == (1, [], "c", 2, [5], "d")
+    assert one.b is not Sample(1).b, "each instance gets its own default list"
+    ready([Sample])
+    assert Sample.__dict__["__init__"] is written, "written once"
+
+
+def test_records_of_lists_a_modules_own_records() -> None:
+    from dlvauto import report, snapshot
+    from dlvauto.records import records_of
+
+    names = {c.__name__ for c in records_of(report)}
+    assert {"Report", "Crash", "Frame", "Value"} <= names
+    assert "RawFrame" not in names  # snapshot's, even where report imports it
+    assert all(c.__module__ == "dlvauto.snapshot" for c in records_of(snapshot))
