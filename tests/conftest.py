@@ -17,7 +17,27 @@ in tests/helpers.py, as `from tests.helpers import ...`; no test module imports 
 Fixtures are in the conftest.py of the folder that uses them (tests/dlv/conftest.py).
 """
 
+import sys
+
 import pytest
+
+
+def _load_dlvauto_as_python_does() -> None:
+    """pytest rewrites the asserts of every module of a distribution with a pytest plugin (dlvauto's
+    pytest11 entry point), so each worker parsed all of dlvauto again instead of loading its
+    bytecode; and on Python 3.11 two threads parsing at once (a run's preload thread beside the
+    test's own imports) can fail with `SystemError: AST constructor recursion depth mismatch`
+    (seen once in ~2,900 tests). dlvauto's own asserts need no explanation from pytest: it loads
+    them as Python does. (The plugin module itself was imported, and rewritten, before this.)"""
+    from _pytest.assertion.rewrite import AssertionRewritingHook
+
+    for hook in sys.meta_path:
+        marked = getattr(hook, "_must_rewrite", None) if isinstance(hook, AssertionRewritingHook) else None
+        if isinstance(marked, set):
+            marked.discard("dlvauto")
+
+
+_load_dlvauto_as_python_does()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ real runs.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import os
 import secrets
@@ -17,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -376,3 +378,12 @@ def reference_json(report: Any) -> str:
     pydantic's `model_dump_json(indent=2)` wrote in the first wave, and what render/json.py must
     write byte for byte."""
     return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_launcher() -> ModuleType:
+    """scripts/launcher.py as a module (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location("launcher", ROOT / "scripts" / "launcher.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

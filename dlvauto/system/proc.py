@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import os
 import resource
+import select
 import signal
 import subprocess
 import threading
@@ -262,6 +263,26 @@ def _end_orphans() -> None:
             os.waitpid(pid, 0)
 
 
+def exits_within(popen: subprocess.Popen[bytes], timeout: float) -> bool | None:
+    """Whether the child `popen` exits within `timeout` seconds, woken by the exit itself (poll(2)
+    on a pidfd, Linux 5.3+); None where there is no pidfd (the caller looks again and again).
+
+    The pidfd is opened while the child is ours and not reaped (looked at after the open: a pid
+    freed by a reap in between could be another process's by then), so it is that child's."""
+    try:
+        fd = os.pidfd_open(popen.pid)
+    except (AttributeError, OSError):
+        return None
+    try:
+        if popen.poll() is not None:
+            return True
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(max(0.0, timeout) * 1000))
+    finally:
+        os.close(fd)
+
+
 def backoff(attempt: int, longest: float) -> float:
     """The pause before looking again whether something ended: 0.25 ms, doubling up to `longest`.
 
@@ -302,7 +323,17 @@ class Spawned:
             _warden.watch(pid)
 
     def wait(self, timeout: float | None = None) -> int | None:
-        """Exit status, or None if still running after `timeout` seconds."""
+        """Exit status, or None if still running after `timeout` seconds.
+
+        With a timeout, the wait is woken by the exit itself (`exits_within`), not by looking
+        again and again: Popen's own loop sleeps up to 50 ms between looks, and a run waits so for
+        its ahead build (its dlv starts at the build's end) and for dlv's exit after a detach."""
+        if timeout is not None and self.popen.returncode is None:
+            ended = exits_within(self.popen, timeout)
+            if ended is False:
+                return None
+            if ended:
+                timeout = 5.0  # it has exited: reaping it takes no time
         try:
             return self.popen.wait(timeout)
         except subprocess.TimeoutExpired:

@@ -3,22 +3,12 @@ tests/dlv/commands/test_launcher.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.helpers import ROOT
-
-
-def load_launcher() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("launcher", ROOT / "scripts" / "launcher.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import ROOT, load_launcher
 
 
 def test_text_and_where_it_cannot_be_used() -> None:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, needs_dlv
-from tests.unit.test_launcher import load_launcher
+from tests.helpers import ROOT, load_launcher, needs_dlv
 
 pytestmark = needs_dlv
 
