@@ -21,6 +21,13 @@ VALUES_LOAD = t.LoadConfig(
 )
 
 
+# frame_variables loads a whole stack down to the deepest frame asked when at least FULL_STACK_FRAMES
+# are asked and the stack is at most FULL_STACK_SPREAD frames per frame asked: deep_stack's 9 of 19
+# frames, 1.8 ms sooner; nil_map_write's 2 of 5 were 1.2 ms later so (the runtime's frames below
+# them, map internals in their locals, cost more than the 4 requests).
+FULL_STACK_FRAMES = 4
+FULL_STACK_SPREAD = 3
+
 # The replies a live run reads, in the order it reads them: their checkers are made ahead
 # (`warm_checkers`, on the preload thread while dlv loads the program), off the collection's path.
 LIVE_REPLIES = (
@@ -157,8 +164,39 @@ class DlvClient:
         return reply.variable
 
     def frame_variables(self, goroutine_id: int, frames: list[int]) -> dict[int, FrameVariables]:
-        """Arguments and locals of each of `frames` of a goroutine: every request written before
-        the first reply is read."""
+        """Arguments and locals of each of `frames` of a goroutine.
+
+        Frames close together (the run of user frames above a crash, as values.py picks them) come
+        with one `Stacktrace` that loads every frame's arguments and locals down to the deepest one
+        asked (dlv's full stack, the same load limits and the same scope per frame): deep_stack's
+        9 frames took 18 requests and 4.1 ms, one request 1.7 ms. A few frames, frames far apart, or a stack
+        that cannot be loaded whole (one frame's variables failing fails the call), are read
+        frame by frame, each frame's failure its own."""
+        if len(frames) >= FULL_STACK_FRAMES and max(frames) + 1 <= FULL_STACK_SPREAD * len(frames):
+            whole = self._full_frames(goroutine_id, max(frames))
+            if whole is not None and len(whole) > max(frames):
+                return {
+                    i: FrameVariables(whole[i].Arguments or [], whole[i].Locals or [], whole[i].Err or None)
+                    for i in frames
+                }
+        return self._frames_one_by_one(goroutine_id, frames)
+
+    def _full_frames(self, goroutine_id: int, depth: int) -> list[t.Stackframe] | None:
+        """Frames 0..depth with their arguments and locals (VALUES_LOAD), or None if dlv refused."""
+        try:
+            reply = self.conn.call(
+                "Stacktrace",
+                {"Id": goroutine_id, "Depth": depth, "Full": True, "Cfg": VALUES_LOAD},
+                t.StacktraceOut,
+                self.timeout,
+            )
+        except RPCError:
+            return None
+        return reply.Locations or []
+
+    def _frames_one_by_one(self, goroutine_id: int, frames: list[int]) -> dict[int, FrameVariables]:
+        """Two requests a frame (ListFunctionArgs, ListLocalVars), every one written before the
+        first reply is read."""
         cfg = VALUES_LOAD
         pending = []
         for index in frames:

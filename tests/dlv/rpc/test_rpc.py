@@ -99,3 +99,37 @@ def test_exit_is_reported_and_later_calls_fail(session: tuple[HeadlessServer, Dl
         client.list_goroutines()
     assert server.target_stdout is not None
     assert Path(server.target_stdout).read_text().strip() != ""
+
+
+@pytest.mark.parametrize("session", [("deep_stack", True)], indirect=True)
+def test_frames_close_together_come_in_one_full_stack_with_the_same_values(
+    session: tuple[HeadlessServer, DlvClient],
+) -> None:
+    """Many frames close together are read with one Stacktrace (Full) and give exactly what the two
+    requests a frame give; a few frames, or frames far apart, are read frame by frame."""
+    _, client = session
+    state = client.continue_until(60).state
+    gid = state.currentThread.goroutineID if state.currentThread else 0
+    stack = client.stacktrace(gid, 50)
+    crash = next(i for i, f in enumerate(stack) if f.function and f.function.name.endswith("c.Crash"))
+    close = list(range(crash, crash + 8))
+    before = client.conn.requests_sent
+    whole = client.frame_variables(gid, close)
+    assert client.conn.requests_sent - before == 1, "one Stacktrace for eight frames"
+    before = client.conn.requests_sent
+    one_by_one = client._frames_one_by_one(gid, close)
+    assert client.conn.requests_sent - before == 16
+    shown = {
+        i: ([(v.name, v.type, v.value) for v in g.args], [(v.name, v.value) for v in g.locals])
+        for i, g in whole.items()
+    }
+    assert shown == {
+        i: ([(v.name, v.type, v.value) for v in g.args], [(v.name, v.value) for v in g.locals])
+        for i, g in one_by_one.items()
+    }
+    assert shown[crash] == ([("sum", "int", "6"), ("~r0", "int", "0")], [])
+    assert ("sum", "6") in shown[crash + 1][1]  # c.Validate's local
+    before = client.conn.requests_sent
+    client.frame_variables(gid, [crash, crash + 1])  # a few: frame by frame
+    client.frame_variables(gid, [crash, crash + 1, crash + 2, 40])  # far apart: frame by frame
+    assert client.conn.requests_sent - before == 4 + 8
