@@ -179,3 +179,31 @@ def test_garbage_without_newline_flood_is_bounded(server) -> None:  # type: igno
 def test_wire_types_ignore_unknown_fields() -> None:
     st = check(t.DebuggerState, {"Pid": 3, "exited": True, "exitStatus": 2, "SomethingNew": [1]})
     assert (st.Pid, st.exited, st.exitStatus) == (3, True, 2)
+
+
+def test_a_stack_dlv_cannot_load_whole_is_read_frame_by_frame(server) -> None:  # type: ignore[no-untyped-def]
+    """One frame's variables failing fails dlv's whole full stack: the values are then asked frame by
+    frame, and each frame keeps its own answer (or its own error)."""
+    seen: list[str] = []
+
+    def whole_fails(conn: socket.socket, _: list[dict]) -> None:  # type: ignore[type-arg]
+        for req in _requests(conn):
+            method = req["method"].removeprefix("RPCServer.")
+            seen.append(method)
+            params = req["params"][0]
+            if method == "Stacktrace":
+                assert params["Full"] is True and params["Depth"] == 6
+                conn.sendall(_reply(req["id"], error="could not read frame 1's locals"))
+            elif params["Scope"]["Frame"] == 4:
+                conn.sendall(_reply(req["id"], error="frame 4 is unreadable"))
+            elif method == "ListFunctionArgs":
+                frame = params["Scope"]["Frame"]
+                conn.sendall(_reply(req["id"], {"Args": [{"name": f"a{frame}", "value": str(frame)}]}))
+            else:
+                conn.sendall(_reply(req["id"], {"Variables": []}))
+
+    got = server(whole_fails).frame_variables(1, [3, 4, 5, 6])
+    assert seen[0] == "Stacktrace" and len(seen) == 1 + 2 * 4
+    assert [(v.name, v.value) for v in got[3].args] == [("a3", "3")] and got[3].error is None
+    assert got[4].args == [] and got[4].error == "frame 4 is unreadable"
+    assert [(v.name, v.value) for v in got[6].args] == [("a6", "6")]
