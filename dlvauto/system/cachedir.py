@@ -4,7 +4,7 @@ The run's quick start (commands/quickstart.py) reads the cache before any module
 is imported; gobuild/cache.py gives the same answers as Paths. One definition for both.
 """
 
-# ruff: noqa: PTH  (os.path, not pathlib: this runs before pathlib is imported)
+# os.path, not pathlib (pyproject.toml lets this file off PTH): this runs before pathlib is imported.
 from __future__ import annotations
 
 import os
