@@ -5,7 +5,7 @@ share only loses a guess). `os` and `zlib` alone: the quick start (quickstart.py
 anything heavier is imported; the early start (early.py) reads and writes it through here too.
 """
 
-# ruff: noqa: PTH  (os.path, not pathlib: this runs before pathlib is imported)
+# os.path, not pathlib (pyproject.toml lets this file off PTH): this runs before pathlib is imported.
 from __future__ import annotations
 
 import os
