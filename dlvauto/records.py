@@ -134,13 +134,18 @@ def _init_of(cls: type) -> Callable[..., None]:
     return init
 
 
+def _write_init(cls: type) -> Callable[..., None]:
+    """Write `cls.__init__` and put it in place of the lazy one (its first instance, or `ready`)."""
+    init = _init_of(cls)
+    type.__setattr__(cls, "__init__", init)
+    return init
+
+
 def _first_init(cls: type) -> Callable[..., None]:
     """An `__init__` that writes the class's own on its first call, puts it in place, and calls it."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init = _init_of(cls)
-        type.__setattr__(cls, "__init__", init)
-        init(self, *args, **kwargs)
+        _write_init(cls)(self, *args, **kwargs)
 
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     __init__.__module__ = cls.__module__
@@ -157,7 +162,7 @@ def ready(classes: Iterable[type]) -> None:
     the same time writes the same `__init__`: whichever is put in place last, they are alike."""
     for cls in classes:
         if getattr(cls.__dict__.get("__init__"), "__record_lazy__", False):
-            type.__setattr__(cls, "__init__", _init_of(cls))
+            _write_init(cls)
 
 
 def records_of(module: ModuleType) -> list[type]:

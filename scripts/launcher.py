@@ -17,11 +17,11 @@ Usage: python scripts/launcher.py VENV ROOT   (scripts/setup.sh runs it after ea
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 SHEBANG_LIMIT = 255  # bytes of the `#!` line the kernel reads (BINPRM_BUF_SIZE - 1)
+SCRIPT_MODE = 0o755  # what pip gives a console script
 
 
 def text(python: str, root: str) -> str | None:
@@ -41,15 +41,15 @@ def text(python: str, root: str) -> str | None:
 
 
 def write(venv: Path, root: Path) -> bool:
-    """Replace VENV/bin/dlvauto with the launcher (atomically); False when left as it was."""
+    """Replace VENV/bin/dlvauto with the launcher (whole or not at all, as pip's script's mode);
+    False when left as it was."""
+    from dlvauto.system import files  # the venv's Python runs this: dlvauto is installed
+
     source = text(str(venv / "bin" / "python"), str(root))
     if source is None:
         return False
-    target = venv / "bin" / "dlvauto"
-    tmp = target.with_name(f".dlvauto.{os.getpid()}.tmp")
-    tmp.write_text(source)
-    tmp.chmod(0o755)
-    tmp.replace(target)
+    with files.replace(venv / "bin" / "dlvauto", SCRIPT_MODE) as out:
+        out.write(source)
     return True
 
 

@@ -129,11 +129,14 @@ class DlvClient:
         """Every goroutine in one list."""
         return [g for chunk in self.goroutine_pages(page) for g in chunk]
 
-    def stacktrace(self, goroutine_id: int, depth: int) -> list[t.Stackframe]:
-        reply = self.conn.call(
-            "Stacktrace", {"Id": goroutine_id, "Depth": depth, "Full": False}, t.StacktraceOut, self.timeout
-        )
-        return reply.Locations or []
+    def stacktrace(
+        self, goroutine_id: int, depth: int, values: t.LoadConfig | None = None
+    ) -> list[t.Stackframe]:
+        """Frames 0..depth; `values`: each with its arguments and locals loaded so (dlv's Full)."""
+        params: dict[str, object] = {"Id": goroutine_id, "Depth": depth, "Full": values is not None}
+        if values is not None:
+            params["Cfg"] = values
+        return self.conn.call("Stacktrace", params, t.StacktraceOut, self.timeout).Locations or []
 
     def stacktraces(
         self,
@@ -169,30 +172,21 @@ class DlvClient:
         Frames close together (the run of user frames above a crash, as values.py picks them) come
         with one `Stacktrace` that loads every frame's arguments and locals down to the deepest one
         asked (dlv's full stack, the same load limits and the same scope per frame): deep_stack's
-        9 frames took 18 requests and 4.1 ms, one request 1.7 ms. A few frames, frames far apart, or a stack
-        that cannot be loaded whole (one frame's variables failing fails the call), are read
-        frame by frame, each frame's failure its own."""
-        if len(frames) >= FULL_STACK_FRAMES and max(frames) + 1 <= FULL_STACK_SPREAD * len(frames):
-            whole = self._full_frames(goroutine_id, max(frames))
-            if whole is not None and len(whole) > max(frames):
+        9 frames took 18 requests and 4.1 ms, one request 1.7 ms. A few frames, frames far apart,
+        or a stack that cannot be loaded whole (one frame's variables failing fails the call) are
+        read frame by frame, each frame's failure its own."""
+        deepest = max(frames, default=-1)
+        if len(frames) >= FULL_STACK_FRAMES and deepest + 1 <= FULL_STACK_SPREAD * len(frames):
+            try:
+                whole = self.stacktrace(goroutine_id, deepest, values=VALUES_LOAD)
+            except RPCError:
+                whole = []  # one frame's variables failed: frame by frame below
+            if len(whole) > deepest:
                 return {
                     i: FrameVariables(whole[i].Arguments or [], whole[i].Locals or [], whole[i].Err or None)
                     for i in frames
                 }
         return self._frames_one_by_one(goroutine_id, frames)
-
-    def _full_frames(self, goroutine_id: int, depth: int) -> list[t.Stackframe] | None:
-        """Frames 0..depth with their arguments and locals (VALUES_LOAD), or None if dlv refused."""
-        try:
-            reply = self.conn.call(
-                "Stacktrace",
-                {"Id": goroutine_id, "Depth": depth, "Full": True, "Cfg": VALUES_LOAD},
-                t.StacktraceOut,
-                self.timeout,
-            )
-        except RPCError:
-            return None
-        return reply.Locations or []
 
     def _frames_one_by_one(self, goroutine_id: int, frames: list[int]) -> dict[int, FrameVariables]:
         """Two requests a frame (ListFunctionArgs, ListLocalVars), every one written before the

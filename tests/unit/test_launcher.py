@@ -3,6 +3,7 @@ tests/dlv/commands/test_launcher.py)."""
 
 from __future__ import annotations
 
+import stat
 import sys
 from pathlib import Path
 
@@ -25,3 +26,19 @@ def test_the_checkouts_console_script_is_the_launcher() -> None:
     if Path(sys.executable).parent.parent != ROOT / ".venv" or not script.is_file():
         pytest.skip("runs in the checkout's own .venv (scripts/setup.sh)")
     assert script.read_text().splitlines()[0] == f"#!{ROOT / '.venv' / 'bin' / 'python'} -S"
+
+
+def test_write_puts_the_launcher_in_place_as_pip_left_its_script(tmp_path: Path) -> None:
+    launcher = load_launcher()
+    (tmp_path / "bin").mkdir()
+    script = tmp_path / "bin" / "dlvauto"
+    script.write_text("#!/usr/bin/python\n# pip's\n")
+    assert launcher.write(tmp_path, Path("/src/dlvauto")) is True
+    assert script.read_text() == launcher.text(str(tmp_path / "bin" / "python"), "/src/dlvauto")
+    assert stat.S_IMODE(script.stat().st_mode) == 0o755
+    assert [p.name for p in (tmp_path / "bin").iterdir()] == ["dlvauto"], "no temporary file left"
+    spaced = tmp_path / "my venv"
+    (spaced / "bin").mkdir(parents=True)
+    (spaced / "bin" / "dlvauto").write_text("pip's wrapper\n")
+    assert launcher.write(spaced, Path("/src")) is False
+    assert (spaced / "bin" / "dlvauto").read_text() == "pip's wrapper\n"

@@ -39,9 +39,17 @@ def test_wait_says_running_then_gives_the_status(
         sp.stop(grace=0.5)
 
 
-def test_a_child_reaped_elsewhere_is_not_waited_for_as_another() -> None:
+def test_a_child_reaped_elsewhere_is_not_waited_for_as_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its pid may be another process's by the time the pidfd is opened: the pidfd then names that
+    one, and only looking at our child after the open (reaped: gone) keeps the wait off it."""
     if not hasattr(os, "pidfd_open"):
         pytest.skip("no os.pidfd_open here")
-    popen = subprocess.Popen([sys.executable, "-c", "pass"])
-    assert popen.wait(10) == 0  # reaped: its pid may be anyone's now
-    assert proc.exits_within(popen, 5) in (True, None)  # never a wait on whoever has the pid
+    other = _child("import time; time.sleep(30)")  # stands for whoever got the freed pid
+    try:
+        popen = subprocess.Popen([sys.executable, "-c", "pass"])
+        assert popen.wait(10) == 0  # reaped: its pid is free
+        real_open = os.pidfd_open
+        monkeypatch.setattr(os, "pidfd_open", lambda pid, flags=0: real_open(other.pid, flags))
+        assert proc.exits_within(popen, 2.0) is True, "not a wait on the live process with the pid"
+    finally:
+        other.stop(grace=0.5)
