@@ -55,6 +55,12 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)  # dlvauto's report `timings` (s), if read
 
 
+# dlv's native backend sleeps 200 ms when a process it waits for has not changed state at its first
+# look (pkg/proc/native/proc_linux.go, `wait`): a small run this much slower than the fastest of its
+# side met that sleep. Only meaningful where runs are short and steady (a small crash, ~0.1-0.3 s).
+STALL_GAP_S = 0.15
+
+
 @dataclass
 class Series:
     """The counted runs of one side (dlvauto or dlv CLI) of one measurement of one example."""
@@ -72,6 +78,16 @@ class Series:
     @property
     def minimum(self) -> float:
         return min(self.times)
+
+    @property
+    def steady(self) -> list[float]:
+        """The runs that did not meet dlv's 200 ms sleep (see STALL_GAP_S): within the gap of the
+        fastest run of the same side."""
+        return [t for t in self.times if t <= self.minimum + STALL_GAP_S]
+
+    @property
+    def stalls(self) -> int:
+        return len(self.runs) - len(self.steady)
 
     def stage_medians(self) -> dict[str, float]:
         """Each stage's median seconds over the runs that report stages (in the reports' order)."""
